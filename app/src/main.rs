@@ -1,1 +1,6 @@
-fn main() {}
+//! Entry point of the client: mounts the application on `<body>`.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,9 @@
+//! One page per file; each is a route of `App`.
+
+pub mod agreements;
+pub mod audit;
+pub mod colleagues;
+pub mod external;
+pub mod groups;
+pub mod messages;
+pub mod not_found;

@@ -1,0 +1,42 @@
+// Prints raw, gzip and brotli sizes of the built client's wasm, js and css files.
+// Usage: node tests/bundle-size.mjs DIST_DIR [--json]
+// The total "client" excludes the nhsuk-frontend stylesheet, which is a third-party asset
+// cached separately; it is listed on its own line.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+
+const dist = process.argv[2] ?? 'dist';
+const asJson = process.argv.includes('--json');
+
+const files = readdirSync(dist)
+  .filter((name) => /\.(wasm|js|css)$/.test(name) && statSync(join(dist, name)).isFile())
+  .sort();
+
+const rows = files.map((name) => {
+  const bytes = readFileSync(join(dist, name));
+  return {
+    name,
+    thirdParty: name.startsWith('nhsuk-frontend'),
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+    }).length,
+  };
+});
+
+const sum = (list, key) => list.reduce((total, row) => total + row[key], 0);
+const own = rows.filter((row) => !row.thirdParty);
+const total = { name: 'client total (wasm + js + own css)', raw: sum(own, 'raw'), gzip: sum(own, 'gzip'), brotli: sum(own, 'brotli') };
+
+if (asJson) {
+  console.log(JSON.stringify({ files: rows, total }, null, 2));
+} else {
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`.padStart(10);
+  console.log(`${'file'.padEnd(48)}${'raw'.padStart(10)}${'gzip'.padStart(10)}${'brotli'.padStart(10)}`);
+  for (const row of [...rows, total]) {
+    const label = row.name.replace(/-[0-9a-f]{16}(?=[._])/, '');
+    console.log(`${label.padEnd(48)}${kb(row.raw)}${kb(row.gzip)}${kb(row.brotli)}`);
+  }
+}

@@ -1,0 +1,87 @@
+import { test, expect, expectNoAxeViolations } from './support/fixtures';
+import { Shell, navItems } from './pages/shell';
+
+test('the release build renders the shell with the product name and navigation', async ({ page }) => {
+  const shell = new Shell(page);
+  await shell.goto('/');
+  await expect(shell.header).toContainText('Engage Collaboration');
+  for (const item of navItems) {
+    await expect(shell.navLink(item.label)).toBeVisible();
+  }
+  await expect(shell.heading).toHaveText('Messages');
+  await expect(shell.unreachable).toHaveCount(0);
+});
+
+test('each navigation link routes to its page and marks it current', async ({ page }) => {
+  const shell = new Shell(page);
+  await shell.goto('/messages');
+  for (const item of navItems) {
+    await shell.navLink(item.label).click();
+    await expect(page).toHaveURL(new RegExp(`${item.path}$`));
+    await expect(shell.heading).toHaveText(item.label);
+    await expect(shell.navLink(item.label)).toHaveAttribute('aria-current', 'page');
+    await expect(page).toHaveTitle(`${item.label} – Engage Collaboration`);
+  }
+});
+
+test('a deep link loads the app, not a server 404', async ({ page }) => {
+  const shell = new Shell(page);
+  const response = await page.goto('/groups');
+  expect(response?.status()).toBe(200);
+  await expect(shell.heading).toHaveText('Groups');
+  await expect(shell.navLink('Groups')).toHaveAttribute('aria-current', 'page');
+});
+
+test('an unknown address shows the not-found page inside the shell', async ({ page }) => {
+  const shell = new Shell(page);
+  await shell.goto('/no-such-page');
+  await expect(shell.heading).toHaveText('Page not found');
+  await expect(shell.header).toBeVisible();
+  await page.getByRole('link', { name: 'Go to Messages' }).click();
+  await expect(shell.heading).toHaveText('Messages');
+});
+
+test('when the API cannot be reached the page says so and recovers on Try again', async ({ page }) => {
+  const shell = new Shell(page);
+  await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+  await shell.goto('/groups');
+  await expect(shell.unreachable).toBeVisible();
+  await expect(shell.unreachable).toContainText('cannot be reached');
+  await expect(shell.heading).toHaveText('Groups');
+
+  await page.unroute('**/api/**');
+  await shell.unreachable.getByRole('button', { name: 'Try again' }).click();
+  await expect(shell.unreachable).toHaveCount(0);
+});
+
+test('the shell can be used with the keyboard alone', async ({ page }) => {
+  const shell = new Shell(page);
+  await shell.goto('/messages');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
+  // Tab to the Groups link and follow it with Enter.
+  const groups = shell.navLink('Groups');
+  for (let i = 0; i < 10 && !(await groups.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(groups).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(shell.heading).toHaveText('Groups');
+});
+
+for (const path of ['/messages', '/groups', '/colleagues', '/external', '/agreements', '/audit', '/no-such-page']) {
+  test(`axe finds no WCAG 2.2 A/AA violations on ${path}`, async ({ page }) => {
+    const shell = new Shell(page);
+    await shell.goto(path);
+    await expect(shell.heading).toBeVisible();
+    await expectNoAxeViolations(page);
+  });
+}
+
+test('axe finds no violations with the service-unreachable message shown', async ({ page }) => {
+  const shell = new Shell(page);
+  await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+  await shell.goto('/messages');
+  await expect(shell.unreachable).toBeVisible();
+  await expectNoAxeViolations(page);
+});

@@ -1,0 +1,52 @@
+import { test as base, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { startServer, type RunningServer } from './server';
+
+/** WCAG 2.2 A and AA, the bar for every screen. */
+export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** Runs axe on the page as it is now and fails with the list of violations, if any. */
+export async function expectNoAxeViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+  expect(summary).toEqual([]);
+}
+
+type WorkerFixtures = { server: RunningServer };
+
+/**
+ * Each worker gets its own api-mock on a free port, stopped when the worker ends, and every
+ * page's baseURL points at it. Page errors (a panic in the wasm, a failed start) fail the test.
+ */
+export const test = base.extend<{ pageErrors: string[] }, WorkerFixtures>({
+  server: [
+    async ({}, use) => {
+      const server = await startServer();
+      await use(server);
+      await server.stop();
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ server }, use) => use(server.url),
+  pageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) {
+          errors.push(msg.text());
+        }
+      });
+      // The NHS web fonts live on a host this machine cannot reach; fail them at once.
+      await page.route(/assets\.nhs\.uk/, (route) => route.abort());
+      await use(errors);
+      expect(errors, 'errors in the browser console').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
