@@ -1,5 +1,45 @@
 //! The rules of SPEC.md as pure Rust: no IO, no clock, no randomness.
 //! Time and new ids are parameters supplied by the caller.
+//!
+//! # Map
+//! - Values: [`OdsCode`], [`NhsNumber`], [`Timestamp`], typed ids in [`ids`].
+//! - Data: [`model`] (organisations, users, groups, patients, requests, shares, agreements).
+//! - [`World`]: the state, loading (`add_*`, `snapshot` / `from_snapshot`) and every command of
+//!   SPEC §3 (`share_target`, `set_share_restricted`, `remove_share`, `enable_share`,
+//!   `disable_share`, `propose_agreement`, `accept_agreement`, `refuse_agreement`,
+//!   `receive_request`, `assign_request`, `close_request`, `reopen_request`, `set_covers`,
+//!   `set_patient_sharing`). A command takes the actor, its inputs, `now` and the new ids,
+//!   and returns the audit events it appended (none when it changed nothing) or a
+//!   [`DomainError`]; a refusal changes nothing.
+//! - Queries: [`visibility`] (V1–V4, assignable targets, consent, preview), [`folders`]
+//!   (C1–C4), [`audit`] (L2) and [`csv`] (export).
+//! - `wire` (feature `serde`): the JSON bodies of API.md, shared by the client and the server.
 
+pub mod audit;
+pub mod csv;
+pub mod error;
+pub mod folders;
+pub mod ids;
+pub mod model;
+pub mod nhs;
+pub mod ods;
+pub mod time;
+pub mod visibility;
 #[cfg(feature = "serde")]
 pub mod wire;
+pub mod world;
+
+pub use audit::{AuditAction, AuditEvent};
+pub use error::{DomainError, ParseError};
+pub use folders::{Folder, FolderId, FolderKind, StatusFilter};
+pub use ids::{AgreementId, EventId, GroupId, PatientId, RequestId, ShareId, TargetId, UserId};
+pub use model::{
+    Agreement, Answer, Assignee, Group, HistoryAction, HistoryEvent, NewRequest, Organisation,
+    Override, Patient, Request, RequestKind, RequestStatus, Role, Share, ShareState, Sharing,
+    TargetInfo, TargetKind, User,
+};
+pub use nhs::NhsNumber;
+pub use ods::OdsCode;
+pub use time::Timestamp;
+pub use visibility::{Assignable, Consent, VisibleBecause, WouldSee};
+pub use world::{Covers, Snapshot, World};

@@ -1,0 +1,94 @@
+//! The audit log (L1–L2): immutable events appended by every command.
+
+use crate::ids::EventId;
+use crate::ids::UserId;
+use crate::ods::OdsCode;
+use crate::time::Timestamp;
+use crate::world::World;
+
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Serialize};
+
+/// What an audit event records, with the API.md snake_case names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum AuditAction {
+    ShareCreated,
+    ShareRestrictionChanged,
+    ShareRemoved,
+    ShareEnabled,
+    ShareDisabled,
+    RequestReceived,
+    RequestAssigned,
+    RequestClosed,
+    RequestReopened,
+    CoversChanged,
+    AgreementProposed,
+    AgreementAccepted,
+    AgreementRefused,
+}
+
+impl AuditAction {
+    /// The API.md name, `share_created` …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::ShareCreated => "share_created",
+            AuditAction::ShareRestrictionChanged => "share_restriction_changed",
+            AuditAction::ShareRemoved => "share_removed",
+            AuditAction::ShareEnabled => "share_enabled",
+            AuditAction::ShareDisabled => "share_disabled",
+            AuditAction::RequestReceived => "request_received",
+            AuditAction::RequestAssigned => "request_assigned",
+            AuditAction::RequestClosed => "request_closed",
+            AuditAction::RequestReopened => "request_reopened",
+            AuditAction::CoversChanged => "covers_changed",
+            AuditAction::AgreementProposed => "agreement_proposed",
+            AuditAction::AgreementAccepted => "agreement_accepted",
+            AuditAction::AgreementRefused => "agreement_refused",
+        }
+    }
+}
+
+/// One immutable audit event (L1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct AuditEvent {
+    pub id: EventId,
+    pub at: Timestamp,
+    /// None for a received request.
+    pub user: Option<UserId>,
+    /// The acting organisation (the origin for a received request).
+    pub ods_code: OdsCode,
+    pub action: AuditAction,
+    /// The share, agreement, request or user the event is about.
+    pub subject_id: String,
+    /// A human sentence, with the override reason where one was given.
+    pub detail: String,
+    /// For share and agreement events, the two organisations party to them (L2): both see the
+    /// event in their audit log. Empty for request and covers events.
+    pub parties: Vec<OdsCode>,
+}
+
+impl World {
+    /// L2: the events `org`'s users made (and requests it received), plus the events on shares
+    /// and agreements it is a party to, newest first. Events other organisations made on a
+    /// request appear only in that request's history.
+    pub fn audit_for(&self, org: &OdsCode) -> Vec<&AuditEvent> {
+        let mut out: Vec<&AuditEvent> = self
+            .audit
+            .iter()
+            .rev()
+            .filter(|e| &e.ods_code == org || e.parties.contains(org))
+            .collect();
+        // The log is appended in command order; callers may pass clocks that are not monotonic,
+        // so sort by time too (stable: ties keep newest-appended first).
+        out.sort_by_key(|e| std::cmp::Reverse(e.at));
+        out
+    }
+
+    /// The whole log, oldest first (for the server's persistence and tests).
+    pub fn audit_log(&self) -> &[AuditEvent] {
+        &self.audit
+    }
+}

@@ -1,0 +1,118 @@
+//! `NhsNumber`: 10 digits whose last is a modulus-11 check digit.
+
+use crate::error::ParseError;
+
+/// A valid NHS number, stored as its 10 digits.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
+pub struct NhsNumber(String);
+
+impl NhsNumber {
+    /// Accepts `9434765919` and the displayed form `943 476 5919` (spaces are ignored), and
+    /// checks the modulus-11 check digit: weights 10 down to 2 on the first nine digits, check
+    /// digit = 11 − (sum mod 11), where 11 means 0 and 10 means the number is invalid.
+    pub fn parse(s: &str) -> Result<NhsNumber, ParseError> {
+        let digits: Vec<u32> = s
+            .chars()
+            .filter(|c| *c != ' ')
+            .map(|c| c.to_digit(10).filter(|_| c.is_ascii_digit()))
+            .collect::<Option<Vec<u32>>>()
+            .ok_or(ParseError::NhsNumber)?;
+        if digits.len() != 10 {
+            return Err(ParseError::NhsNumber);
+        }
+        let sum: u32 = digits[..9]
+            .iter()
+            .zip((2..=10).rev())
+            .map(|(d, w)| d * w)
+            .sum();
+        let check = match 11 - sum % 11 {
+            11 => 0,
+            10 => return Err(ParseError::NhsNumber),
+            c => c,
+        };
+        if check != digits[9] {
+            return Err(ParseError::NhsNumber);
+        }
+        Ok(NhsNumber(
+            digits
+                .iter()
+                .filter_map(|d| char::from_digit(*d, 10))
+                .collect(),
+        ))
+    }
+
+    /// The 10 digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The 3-3-4 display form, `943 476 5919`.
+    pub fn formatted(&self) -> String {
+        let s = &self.0;
+        format!("{} {} {}", &s[..3], &s[3..6], &s[6..])
+    }
+}
+
+impl std::fmt::Display for NhsNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for NhsNumber {
+    type Error = ParseError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        NhsNumber::parse(&s)
+    }
+}
+
+impl From<NhsNumber> for String {
+    fn from(n: NhsNumber) -> String {
+        n.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_valid_number_is_accepted_with_or_without_spaces_and_shown_3_3_4() {
+        let n = NhsNumber::parse("943 476 5919").map(|n| (n.as_str().to_owned(), n.formatted()));
+        assert_eq!(n, Ok(("9434765919".to_owned(), "943 476 5919".to_owned())));
+        assert!(NhsNumber::parse("9434765919").is_ok());
+    }
+
+    #[test]
+    fn a_wrong_check_digit_is_refused() {
+        assert_eq!(NhsNumber::parse("9434765918"), Err(ParseError::NhsNumber));
+    }
+
+    #[test]
+    fn a_number_whose_check_would_be_ten_is_refused() {
+        // The ninth digit has weight 2: 6 × 2 = 12, 12 mod 11 = 1, 11 − 1 = 10, so no check
+        // digit can make 000000006x valid.
+        for last in 0..=9 {
+            assert_eq!(
+                NhsNumber::parse(&format!("000000006{last}")),
+                Err(ParseError::NhsNumber)
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_length_and_non_digits_are_refused() {
+        for s in [
+            "",
+            "943476591",
+            "94347659190",
+            "94347659I9",
+            "943-476-5919",
+            "９４３４７６５９１９",
+        ] {
+            assert_eq!(NhsNumber::parse(s), Err(ParseError::NhsNumber), "{s}");
+        }
+    }
+}
