@@ -1,24 +1,83 @@
 //! The mock API: `app(state) -> Router`, driven by `main.rs` and by `oneshot` tests.
+//!
+//! Every rule decision is the `domain` crate's: handlers parse, call the domain, persist and
+//! answer (see `handlers`). Layers carry what is not a handler's business: the UX-testing knobs
+//! (`knobs`), the body limit (`extract::BODY_LIMIT`), and the API's own 404 and 405 answers.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
+use axum::routing::{get, patch, post, put};
+use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// Everything the handlers share.
-#[derive(Debug, Default)]
-pub struct AppState {
-    /// The built client to serve, if any.
-    pub static_dir: Option<PathBuf>,
-}
+pub mod auth;
+pub mod config;
+pub mod directory;
+pub mod error;
+pub mod extract;
+pub mod handlers;
+pub mod knobs;
+pub mod openapi;
+pub mod persist;
+pub mod rng;
+pub mod seed;
+pub mod state;
+pub mod views;
+
+pub use state::{AppState, StartError};
+
+use error::ApiError;
+use handlers::*;
 
 /// The whole HTTP surface: `/api/...` plus the built client with deep links falling back to
 /// its `index.html`, so `/groups` loads the app rather than a 404.
+///
+/// `tests/openapi.rs` reads the `.route(` lines below and checks them against
+/// `openapi::document()`: keep one route per line.
 pub fn app(state: Arc<AppState>) -> Router {
-    let api = Router::new().route("/health", get(health_get));
-    let router = Router::new().nest("/api", api);
+    let api = Router::new()
+        .route("/health", get(health_get))
+        .route("/openapi.json", get(openapi_get))
+        .route("/personas", get(personas_list))
+        .route("/session", post(session_create))
+        .route("/me", get(me_get))
+        .route("/organisations", get(organisations_search))
+        .route("/targets", get(targets_list))
+        .route("/shares", post(shares_create))
+        .route("/shares/{id}", patch(shares_update).delete(shares_delete))
+        .route("/external", get(external_list))
+        .route("/external/{share_id}/enable", post(external_enable))
+        .route("/external/{share_id}/disable", post(external_disable))
+        .route("/agreements", get(agreements_list).post(agreements_create))
+        .route("/agreements/{id}/accept", post(agreements_accept))
+        .route("/agreements/{id}/refuse", post(agreements_refuse))
+        .route("/folders", get(folders_list))
+        .route("/covers", put(covers_update))
+        .route("/requests", get(requests_list))
+        .route("/requests/{id}", get(requests_get))
+        .route("/requests/{id}/assignable", get(requests_assignable))
+        .route("/requests/{id}/assign", post(requests_assign))
+        .route("/requests/{id}/close", post(requests_close))
+        .route("/requests/{id}/reopen", post(requests_reopen))
+        .route("/audit", get(audit_list))
+        .route("/demo/requests", post(demo_requests_create))
+        .route("/demo/patients/{id}/sharing", post(demo_patients_sharing))
+        .route("/demo/reset", post(demo_reset))
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(api_method_not_allowed)
+        // Bodies are read through `extract::ApiJson`, which turns this limit into 413 after
+        // the token check (API.md order: 401 before 413).
+        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        .with_state(state.clone());
+
+    let router = Router::new()
+        .nest("/api", api)
+        .layer(axum::middleware::from_fn_with_state(
+            state.knobs.clone(),
+            knobs::apply,
+        ));
     match &state.static_dir {
         Some(dir) => {
             let index = ServeFile::new(dir.join("index.html"));
@@ -28,6 +87,10 @@ pub fn app(state: Arc<AppState>) -> Router {
     }
 }
 
-async fn health_get() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
+async fn api_not_found() -> impl IntoResponse {
+    ApiError::not_found()
+}
+
+async fn api_method_not_allowed() -> impl IntoResponse {
+    ApiError::method_not_allowed()
 }

@@ -1,49 +1,60 @@
-use std::path::PathBuf;
+//! `api-mock`: parses the command line, loads the state, prints `listening on http://ADDR`
+//! once the socket is bound, and serves until interrupted.
+
 use std::sync::Arc;
 
+use api_mock::config::Config;
 use api_mock::{app, AppState};
 
 #[tokio::main]
 async fn main() {
-    let mut host = String::from("127.0.0.1");
-    let mut port: u16 = 8080;
-    let mut static_dir: Option<PathBuf> = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| {
-            args.next().unwrap_or_else(|| {
-                eprintln!("api-mock: {name} needs a value");
-                std::process::exit(2)
-            })
-        };
-        match arg.as_str() {
-            "--host" => host = value("--host"),
-            "--port" => {
-                port = value("--port").parse().unwrap_or_else(|_| {
-                    eprintln!("api-mock: --port needs a number");
-                    std::process::exit(2)
-                })
-            }
-            "--static" => static_dir = Some(PathBuf::from(value("--static"))),
-            other => {
-                eprintln!("api-mock: unknown argument {other}");
-                std::process::exit(2)
-            }
+    let config = match Config::parse(std::env::args().skip(1)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("api-mock: {e}");
+            std::process::exit(2)
         }
-    }
-    let state = Arc::new(AppState { static_dir });
-    let listener = match tokio::net::TcpListener::bind((host.as_str(), port)).await {
+    };
+    let state = match tokio::task::spawn_blocking({
+        let config = config.clone();
+        move || AppState::start(&config)
+    })
+    .await
+    {
+        Ok(Ok(s)) => Arc::new(s),
+        Ok(Err(e)) => {
+            eprintln!("api-mock: {e}");
+            std::process::exit(1)
+        }
+        Err(e) => {
+            eprintln!("api-mock: loading the state failed: {e}");
+            std::process::exit(1)
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("api-mock: cannot listen on {host}:{port}: {e}");
+            eprintln!(
+                "api-mock: cannot listen on {}:{}: {e}",
+                config.host, config.port
+            );
             std::process::exit(1)
         }
     };
     match listener.local_addr() {
         Ok(addr) => println!("listening on http://{addr}"),
-        Err(e) => eprintln!("api-mock: {e}"),
+        Err(e) => {
+            eprintln!("api-mock: {e}");
+            std::process::exit(1)
+        }
     }
-    if let Err(e) = axum::serve(listener, app(state)).await {
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(e) = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
         eprintln!("api-mock: {e}");
         std::process::exit(1)
     }

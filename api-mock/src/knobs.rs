@@ -1,0 +1,95 @@
+//! UX-testing knobs (API.md, Command line): simulated latency (`--latency-ms`, or per call the
+//! `X-Mock-Delay-Ms` header) and simulated failures (`--fail-rate`), both drawn from
+//! `--chaos-seed` so a run can be repeated. `/api/health` is exempt so readiness probes and the
+//! client's banner always work.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::config::Latency;
+use crate::error::ApiError;
+use crate::rng::SplitMix64;
+
+/// The request header that sets this call's delay in milliseconds (overrides `--latency-ms`).
+pub const DELAY_HEADER: &str = "x-mock-delay-ms";
+
+/// The longest delay a header may ask for.
+pub const MAX_DELAY_MS: u64 = 60_000;
+
+#[derive(Debug)]
+pub struct Knobs {
+    pub latency: Latency,
+    pub fail_rate: f64,
+    chaos: Mutex<SplitMix64>,
+}
+
+impl Knobs {
+    pub fn new(latency: Latency, fail_rate: f64, chaos_seed: u64) -> Self {
+        Self {
+            latency,
+            fail_rate,
+            chaos: Mutex::new(SplitMix64::new(chaos_seed)),
+        }
+    }
+
+    /// No latency, no failures.
+    pub fn off() -> Self {
+        Self::new(
+            Latency {
+                min_ms: 0,
+                max_ms: 0,
+            },
+            0.0,
+            1,
+        )
+    }
+
+    fn roll(&self) -> (u64, bool) {
+        let mut rng = match self.chaos.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let span = self.latency.max_ms - self.latency.min_ms;
+        let delay = if span == 0 {
+            self.latency.min_ms
+        } else {
+            self.latency.min_ms + rng.below(span as usize + 1) as u64
+        };
+        let fail = self.fail_rate > 0.0 && rng.unit() < self.fail_rate;
+        (delay, fail)
+    }
+}
+
+/// The middleware: wait, then maybe fail with 503 before any handler touches state.
+pub async fn apply(
+    State(knobs): State<std::sync::Arc<Knobs>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    if !path.starts_with("/api/") || path == "/api/health" {
+        return next.run(req).await;
+    }
+    let header_delay = req
+        .headers()
+        .get(DELAY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|ms| ms.min(MAX_DELAY_MS));
+    if header_delay.is_none() && knobs.latency.is_off() && knobs.fail_rate <= 0.0 {
+        return next.run(req).await;
+    }
+    let (rolled, fail) = knobs.roll();
+    let delay = header_delay.unwrap_or(rolled);
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
+    if fail {
+        return ApiError::unavailable().into_response();
+    }
+    next.run(req).await
+}

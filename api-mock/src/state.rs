@@ -1,0 +1,469 @@
+//! `AppState`: the domain `World` behind a lock, its durable copy on disk, the directory index,
+//! the sessions and the knobs.
+//!
+//! Invariants:
+//! - a change is applied, written (temp file, fsync, rename, fsync dir) and only then answered;
+//!   the write lock is held throughout, so the file always equals an acknowledged state and
+//!   changes reach the disk in the order they were applied;
+//! - if writing fails, the in-memory world is restored from the last written state, so memory
+//!   and disk never disagree;
+//! - new ids (`ev-N`, `sh-N`, `ag-N`, `r-N`) come from a counter stored in the data file, so
+//!   ids are never reused across restarts.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use domain::{
+    Agreement, AgreementId, Answer, DomainError, EventId, FolderId, Group, GroupId, NewRequest,
+    NhsNumber, OdsCode, Organisation, Patient, PatientId, RequestId, RequestStatus, Role, Share,
+    ShareId, Snapshot, TargetId, Timestamp, User, UserId, World,
+};
+
+use crate::auth::Sessions;
+use crate::config::{Config, SeedSource};
+use crate::directory::{self, Directory};
+use crate::error::ApiError;
+use crate::knobs::Knobs;
+use crate::persist;
+use crate::seed::SeedFile;
+use crate::views;
+
+/// Why the server cannot start: printed, then the process exits non-zero.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// The data file: the domain snapshot plus the id counter.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DataFile {
+    format: u32,
+    next_id: u64,
+    world: Snapshot,
+}
+
+const DATA_FORMAT: u32 = 1;
+
+/// The mutable part, behind one lock.
+#[derive(Debug)]
+pub struct Store {
+    pub world: World,
+    pub directory: Arc<Directory>,
+    next_id: u64,
+    last_now: i64,
+}
+
+impl Store {
+    fn new(world: World, next_id: u64) -> Self {
+        let directory = Arc::new(Directory::new(
+            world.organisations().iter().map(views::organisation),
+        ));
+        Self {
+            world,
+            directory,
+            next_id,
+            last_now: 0,
+        }
+    }
+
+    /// A fresh id with `prefix`, never used before in this data file.
+    pub fn new_id(&mut self, prefix: &str) -> String {
+        self.next_id += 1;
+        format!("{prefix}-{}", self.next_id)
+    }
+
+    pub fn new_event(&mut self) -> EventId {
+        EventId::new(self.new_id("ev"))
+    }
+
+    /// The clock: wall time in ms, strictly increasing across changes so history orders.
+    pub fn now(&mut self) -> Timestamp {
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        self.last_now = wall.max(self.last_now + 1);
+        Timestamp::from_millis(self.last_now)
+    }
+
+    fn encode(&self) -> Result<Vec<u8>, ApiError> {
+        serde_json::to_vec(&DataFile {
+            format: DATA_FORMAT,
+            next_id: self.next_id,
+            world: self.world.snapshot(),
+        })
+        .map_err(|e| ApiError::internal(format!("cannot encode the state: {e}")))
+    }
+}
+
+/// Everything the handlers share.
+#[derive(Debug)]
+pub struct AppState {
+    pub sessions: Sessions,
+    pub knobs: Arc<Knobs>,
+    /// The built client to serve, if any.
+    pub static_dir: Option<PathBuf>,
+    store: RwLock<Store>,
+    /// `None` with `--in-memory`.
+    data: Option<PathBuf>,
+    seed: SeedFile,
+}
+
+fn decode_data(bytes: &[u8]) -> Result<(World, u64), String> {
+    let file: DataFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    if file.format != DATA_FORMAT {
+        return Err(format!("unknown format {}", file.format));
+    }
+    let world = World::from_snapshot(file.world).map_err(|e| e.to_string())?;
+    Ok((world, file.next_id))
+}
+
+impl AppState {
+    /// Loads the state: an existing data file wins over the seed; otherwise the seed is loaded
+    /// and written at once. A corrupt or unreadable data file is an error and is left as it is.
+    pub fn start(config: &Config) -> Result<Self, StartError> {
+        let seed = match &config.seed {
+            SeedSource::Demo => SeedFile::demo(),
+            SeedSource::File(path) => std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read seed file {}: {e}", path.display()))
+                .and_then(|text| SeedFile::parse(&text)),
+        }
+        .map_err(|e| StartError(format!("seed refused: {e}")))?;
+
+        let existing = match &config.data {
+            Some(path) => persist::read_existing(path).map_err(|e| {
+                StartError(format!("cannot read data file {}: {e}", path.display()))
+            })?,
+            None => None,
+        };
+        let (store, fresh) = match (existing, &config.data) {
+            (Some(bytes), Some(path)) => {
+                let (world, next_id) = decode_data(&bytes).map_err(|e| {
+                    StartError(format!(
+                        "data file {} is corrupt or not a state of this server ({e}); \
+                         it was left untouched: move it away or pass another --data",
+                        path.display()
+                    ))
+                })?;
+                (Store::new(world, next_id), false)
+            }
+            _ => {
+                let (world, next_id) =
+                    world_from_seed(&seed).map_err(|e| StartError(format!("seed refused: {e}")))?;
+                (Store::new(world, next_id), true)
+            }
+        };
+        let state = Self {
+            sessions: Sessions::default(),
+            knobs: Arc::new(Knobs::new(
+                config.latency,
+                config.fail_rate,
+                config.chaos_seed,
+            )),
+            static_dir: config.static_dir.clone(),
+            store: RwLock::new(store),
+            data: config.data.clone(),
+            seed,
+        };
+        if let (true, Some(path)) = (fresh, &state.data) {
+            persist::ensure_parent(path).map_err(|e| {
+                StartError(format!(
+                    "cannot create the folder of {}: {e}",
+                    path.display()
+                ))
+            })?;
+            let bytes = state.read().encode().map_err(|e| StartError(e.message))?;
+            persist::write_atomic(path, &bytes).map_err(|e| {
+                StartError(format!("cannot write data file {}: {e}", path.display()))
+            })?;
+        }
+        Ok(state)
+    }
+
+    /// The demo network in memory, without knobs: for tests.
+    pub fn demo_in_memory() -> Result<Self, StartError> {
+        Self::start(&Config {
+            data: None,
+            ..Config::default()
+        })
+    }
+
+    /// A shared read of the state.
+    pub fn read(&self) -> RwLockReadGuard<'_, Store> {
+        match self.store.read() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Applies `change` under the write lock and persists before returning. On a refusal the
+    /// domain has changed nothing, and nothing is written.
+    pub fn change<T>(
+        &self,
+        change: impl FnOnce(&mut Store) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut store = match self.store.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let answer = change(&mut store)?;
+        if let Some(path) = &self.data {
+            let written = store.encode().and_then(|bytes| {
+                persist::write_atomic(path, &bytes).map_err(|e| {
+                    ApiError::internal(format!("cannot write {}: {e}", path.display()))
+                })
+            });
+            if let Err(e) = written {
+                // Memory must not run ahead of the disk: go back to the last written state.
+                let restored = persist::read_existing(path)
+                    .ok()
+                    .flatten()
+                    .and_then(|bytes| decode_data(&bytes).ok());
+                if let Some((world, next_id)) = restored {
+                    let last_now = store.last_now;
+                    *store = Store::new(world, next_id);
+                    store.last_now = last_now;
+                }
+                return Err(e);
+            }
+        }
+        Ok(answer)
+    }
+
+    /// `POST /api/demo/reset`: back to the seed data (sessions stay valid: the seed's users are
+    /// the same).
+    pub fn reset(&self) -> Result<(), ApiError> {
+        let (world, _) = world_from_seed(&self.seed).map_err(ApiError::internal)?;
+        self.change(|store| {
+            let next_id = store.next_id;
+            let last_now = store.last_now;
+            *store = Store::new(world, next_id);
+            store.last_now = last_now;
+            Ok(())
+        })
+    }
+
+    pub fn data_path(&self) -> Option<&Path> {
+        self.data.as_deref()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeds
+// ---------------------------------------------------------------------------------------------
+
+/// When seeded shares and agreements were made.
+const SEED_EPOCH_MS: i64 = 1_793_523_600_000; // 2026-11-01T09:00:00Z
+
+/// Minutes between replayed assignments of a seeded request.
+const SEED_STEP_MS: i64 = 12 * 60 * 1000;
+
+fn entry(kind: &str, i: usize, id: &str) -> String {
+    format!("{kind}[{i}] ({id:?})")
+}
+
+fn refusal(at: String, e: DomainError) -> String {
+    let field = e
+        .field()
+        .map(|f| format!(", field {f}"))
+        .unwrap_or_default();
+    format!("{at}: {} ({e}{field})", e.code())
+}
+
+fn ods(at: &str, field: &str, text: &str) -> Result<OdsCode, String> {
+    OdsCode::parse(text).map_err(|e| format!("{at}: {field} {text:?}: {e}"))
+}
+
+/// Builds the world of a seed by replaying it through the domain rules, entry by entry. The
+/// error names the first entry at fault. Returns the world and the next id counter.
+pub fn world_from_seed(seed: &SeedFile) -> Result<(World, u64), String> {
+    let mut world = World::new();
+    let mut next_id: u64 = 0;
+    let mut fresh = |prefix: &str| {
+        next_id += 1;
+        format!("{prefix}-{next_id}")
+    };
+
+    for (i, o) in seed.organisations.iter().enumerate() {
+        let at = entry("organisations", i, &o.ods_code);
+        let org = Organisation {
+            ods_code: ods(&at, "ods_code", &o.ods_code)?,
+            name: o.name.clone(),
+            kind: o.kind.clone(),
+            postcode: o.postcode.clone(),
+            active: o.active,
+        };
+        world.add_organisation(org).map_err(|e| refusal(at, e))?;
+    }
+    if let Some(d) = &seed.directory {
+        let taken: HashSet<String> = seed
+            .organisations
+            .iter()
+            .map(|o| o.ods_code.to_uppercase())
+            .collect();
+        for (i, o) in directory::generate(d.generate, &taken)
+            .into_iter()
+            .enumerate()
+        {
+            let at = format!("directory.generate #{i} ({:?})", o.ods_code);
+            let org = Organisation {
+                ods_code: ods(&at, "ods_code", &o.ods_code)?,
+                name: o.name,
+                kind: o.kind,
+                postcode: o.postcode,
+                active: o.active,
+            };
+            world.add_organisation(org).map_err(|e| refusal(at, e))?;
+        }
+    }
+    for (i, u) in seed.users.iter().enumerate() {
+        let at = entry("users", i, &u.id);
+        let user = User {
+            id: UserId::new(u.id.as_str()),
+            name: u.name.clone(),
+            role: match u.role {
+                domain::wire::Role::Admin => Role::Admin,
+                domain::wire::Role::Staff => Role::Staff,
+            },
+            ods_code: ods(&at, "ods_code", &u.ods_code)?,
+            active: u.active,
+        };
+        world.add_user(user).map_err(|e| refusal(at, e))?;
+    }
+    for (i, g) in seed.groups.iter().enumerate() {
+        let at = entry("groups", i, &g.id);
+        let group = Group {
+            id: GroupId::new(g.id.as_str()),
+            name: g.name.clone(),
+            ods_code: ods(&at, "ods_code", &g.ods_code)?,
+        };
+        world.add_group(group).map_err(|e| refusal(at, e))?;
+    }
+    for (i, p) in seed.patients.iter().enumerate() {
+        let at = entry("patients", i, &p.id);
+        let patient = Patient {
+            id: PatientId::new(p.id.as_str()),
+            name: p.name.clone(),
+            nhs_number: NhsNumber::parse(&p.nhs_number)
+                .map_err(|e| format!("{at}: nhs_number {:?}: {e}", p.nhs_number))?,
+            date_of_birth: p.date_of_birth.clone(),
+            sharing: views::sharing_in(p.sharing),
+        };
+        world.add_patient(patient).map_err(|e| refusal(at, e))?;
+    }
+    for (i, s) in seed.shares.iter().enumerate() {
+        let at = entry("shares", i, &s.target_id);
+        let target = TargetId::new(s.target_id.as_str());
+        let owner = world
+            .target(&target)
+            .ok_or_else(|| format!("{at}: unknown target_id {:?}", s.target_id))?
+            .owner;
+        let share = Share {
+            id: ShareId::new(fresh("sh")),
+            target,
+            owner,
+            partner: ods(&at, "partner_ods_code", &s.partner_ods_code)?,
+            restricted: s.restricted,
+            state: views::share_state_in(s.state),
+            created_at: Timestamp::from_millis(SEED_EPOCH_MS),
+        };
+        world.add_share_seeded(share).map_err(|e| refusal(at, e))?;
+    }
+    for (i, a) in seed.agreements.iter().enumerate() {
+        let at = entry("agreements", i, &a.partner_ods_code);
+        let agreement = Agreement {
+            id: AgreementId::new(fresh("ag")),
+            proposer: ods(&at, "ods_code", &a.ods_code)?,
+            partner: ods(&at, "partner_ods_code", &a.partner_ods_code)?,
+            reference: a.reference.clone(),
+            proposer_answer: Some(Answer::Accepted),
+            partner_answer: a.partner_answer.map(views::answer_in),
+            created_at: Timestamp::from_millis(SEED_EPOCH_MS),
+        };
+        world
+            .add_agreement_seeded(agreement)
+            .map_err(|e| refusal(at, e))?;
+    }
+    for (i, r) in seed.requests.iter().enumerate() {
+        let at = entry("requests", i, &r.id);
+        let received = Timestamp::parse_rfc3339(&r.received_at)
+            .map_err(|e| format!("{at}: received_at {:?}: {e}", r.received_at))?;
+        let id = RequestId::new(r.id.as_str());
+        let origin = ods(&at, "ods_code", &r.ods_code)?;
+        let new = NewRequest {
+            id: id.clone(),
+            origin: origin.clone(),
+            patient: PatientId::new(r.patient_id.as_str()),
+            kind: views::request_kind_in(r.kind),
+            subject: r.subject.clone(),
+            message: r.message.clone(),
+        };
+        world
+            .receive_request(new, received, EventId::new(fresh("ev")))
+            .map_err(|e| refusal(at.clone(), e))?;
+        let mut when = received.as_millis();
+        let mut last_actor: Option<UserId> = None;
+        for (k, a) in r.assignments.iter().enumerate() {
+            let at = format!("{at}, assignments[{k}]");
+            when += SEED_STEP_MS;
+            let version = world.request(&id).map(|q| q.version).unwrap_or(1);
+            let actor = UserId::new(a.by_user_id.as_str());
+            world
+                .assign_request(
+                    &actor,
+                    &id,
+                    &TargetId::new(a.target_id.as_str()),
+                    version,
+                    a.override_reason.as_deref(),
+                    Timestamp::from_millis(when),
+                    EventId::new(fresh("ev")),
+                )
+                .map_err(|e| refusal(at, e))?;
+            last_actor = Some(actor);
+        }
+        if r.status == Some(domain::wire::RequestStatus::Closed) {
+            // Closed by the last user who moved it, or else by a user of the origin.
+            let actor = last_actor.or_else(|| {
+                world
+                    .users()
+                    .iter()
+                    .find(|u| u.ods_code == origin && u.active)
+                    .map(|u| u.id.clone())
+            });
+            let actor =
+                actor.ok_or_else(|| format!("{at}: no active user of {origin} to close it"))?;
+            let version = world.request(&id).map(|q| q.version).unwrap_or(1);
+            world
+                .close_request(
+                    &actor,
+                    &id,
+                    version,
+                    Timestamp::from_millis(when + SEED_STEP_MS),
+                    EventId::new(fresh("ev")),
+                )
+                .map_err(|e| refusal(at, e))?;
+            debug_assert!(world
+                .request(&id)
+                .is_some_and(|q| q.status == RequestStatus::Closed));
+        }
+    }
+    for (i, c) in seed.covers.iter().enumerate() {
+        let at = entry("covers", i, &c.user_id);
+        let folders: Vec<FolderId> = c.folder_ids.iter().map(|f| FolderId::parse(f)).collect();
+        world
+            .seed_covers(&UserId::new(c.user_id.as_str()), &folders)
+            .map_err(|e| refusal(at, e))?;
+    }
+    Ok((world, next_id))
+}
