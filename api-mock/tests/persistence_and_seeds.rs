@@ -1,0 +1,184 @@
+//! Persistence (every change on disk before the answer, restart restores it, corrupt files are
+//! refused and left alone) and seed-file validation.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use api_mock::config::{Config, SeedSource};
+use api_mock::AppState;
+use axum::http::StatusCode;
+use common::*;
+use serde_json::json;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("api-mock-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn on_disk(data: PathBuf) -> Config {
+    Config {
+        data: Some(data),
+        ..Config::default()
+    }
+}
+
+#[tokio::test]
+async fn an_acknowledged_change_survives_a_restart_on_the_same_file() {
+    let dir = temp_dir("roundtrip");
+    let data = dir.join("nested").join("state.json");
+    let api = Api::with_state(Arc::new(AppState::start(&on_disk(data.clone())).unwrap()));
+    assert!(
+        data.exists(),
+        "the seed is written at first start, parent folder created"
+    );
+    let staff = api.sign_in(CAMELIA_STAFF).await;
+    let v = api.version("r-1001", &staff).await;
+    let a = api
+        .send(
+            "POST",
+            "/api/requests/r-1001/close",
+            &staff,
+            json!({"version": v}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let admin = api.sign_in(CAMELIA_ADMIN).await;
+    let share = api
+        .send(
+            "POST",
+            "/api/shares",
+            &admin,
+            json!({"target_id": "g-cam-gps", "partner_ods_code": "U12345", "restricted": true}),
+        )
+        .await;
+    assert_eq!(share.status, StatusCode::CREATED);
+    let before = api.snapshot();
+    drop(api);
+
+    let again = Api::with_state(Arc::new(AppState::start(&on_disk(data.clone())).unwrap()));
+    assert_eq!(again.snapshot(), before, "everything restored");
+    assert_eq!(
+        again.get("/api/me", &staff).await.status,
+        StatusCode::UNAUTHORIZED,
+        "tokens live in memory only"
+    );
+    let admin = again.sign_in(CAMELIA_ADMIN).await;
+    let second = again
+        .send(
+            "POST",
+            "/api/shares",
+            &admin,
+            json!({"target_id": "g-cam-gps", "partner_ods_code": "FA123", "restricted": true}),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::CREATED);
+    assert_ne!(
+        second.json()["id"],
+        share.json()["id"],
+        "ids are never reused after a restart"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_corrupt_data_file_stops_the_start_and_is_left_untouched() {
+    let dir = temp_dir("corrupt");
+    let data = dir.join("state.json");
+    for bytes in [
+        &b"{\"format\":1,\"next_id\":3,\"wor"[..],
+        b"not json",
+        b"{\"format\":99,\"next_id\":1,\"world\":{}}",
+    ] {
+        std::fs::write(&data, bytes).unwrap();
+        let e = AppState::start(&on_disk(data.clone())).expect_err("refused");
+        assert!(e.0.contains("state.json"), "{e}");
+        assert!(e.0.contains("corrupt"), "{e}");
+        assert_eq!(std::fs::read(&data).unwrap(), bytes, "never overwritten");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn seed_file(dir: &std::path::Path, text: &str) -> Config {
+    let path = dir.join("seed.json");
+    std::fs::write(&path, text).unwrap();
+    Config {
+        data: None,
+        seed: SeedSource::File(path),
+        ..Config::default()
+    }
+}
+
+const GOOD: &str = r#"{
+  "organisations": [
+    {"ods_code": "A1001", "name": "One Surgery", "kind": "gp_practice", "postcode": "TS1 1AA", "active": true},
+    {"ods_code": "U1001", "name": "One PCN", "kind": "pcn", "postcode": "TS1 1AB", "active": true}
+  ],
+  "users": [{"id": "u1", "name": "Ann Admin", "role": "admin", "ods_code": "A1001"}],
+  "groups": [{"id": "g1", "name": "Reception", "ods_code": "A1001"},
+             {"id": "g2", "name": "Care Home Team", "ods_code": "U1001"}],
+  "patients": [{"id": "p1", "name": "Pat One", "nhs_number": "9434765919", "date_of_birth": "1950-01-01", "sharing": "share"}],
+  "shares": [{"target_id": "g2", "partner_ods_code": "A1001", "restricted": false, "state": "enabled"}],
+  "requests": [{"id": "r1", "ods_code": "A1001", "patient_id": "p1", "kind": "admin", "subject": "Hi",
+                "message": "Hello", "received_at": "2026-11-01T10:00:00Z",
+                "assignments": [{"by_user_id": "u1", "target_id": "g2"}], "status": "closed"}],
+  "directory": {"generate": 50}
+}"#;
+
+#[tokio::test]
+async fn a_valid_seed_file_is_replayed_through_the_rules() {
+    let dir = temp_dir("seed-ok");
+    let state = AppState::start(&seed_file(&dir, GOOD)).unwrap();
+    let api = Api::with_state(Arc::new(state));
+    let t = api.sign_in("u1").await;
+    let d = api.get("/api/requests/r1", &t).await.json();
+    assert_eq!(d["status"], "closed");
+    assert_eq!(d["assignee"]["id"], "g2");
+    assert_eq!(d["history"].as_array().unwrap().len(), 3);
+    assert_eq!(api.state.read().world.organisations().len(), 52);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_seed_that_breaks_a_rule_is_refused_naming_the_entry() {
+    let dir = temp_dir("seed-bad");
+    let cases = [
+        (GOOD.replace("9434765919", "9434765918"), "patients[0]"),
+        (
+            GOOD.replace(
+                r#""target_id": "g2", "partner"#,
+                r#""target_id": "g9", "partner"#,
+            ),
+            "shares[0]",
+        ),
+        (
+            GOOD.replace(r#"{"id": "g2""#, r#"{"id": "g1""#),
+            "groups[1]",
+        ),
+        (GOOD.replace(r#""id": "g1""#, r#""id": "all""#), "groups[0]"),
+        (
+            GOOD.replace(r#""by_user_id": "u1""#, r#""by_user_id": "u7""#),
+            "requests[0]",
+        ),
+        (
+            GOOD.replace(r#""kind": "admin""#, r#""kind": "admn""#),
+            "requests[0]",
+        ),
+        (
+            GOOD.replace(
+                r#""ods_code": "U1001", "name""#,
+                r#""ods_code": "u-1", "name""#,
+            ),
+            "organisations[1]",
+        ),
+    ];
+    for (text, entry) in cases {
+        let e = AppState::start(&seed_file(&dir, &text)).expect_err("refused");
+        assert!(e.0.contains(entry), "{entry}: {e}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
