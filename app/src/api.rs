@@ -1,17 +1,35 @@
-//! The only module that knows the API's URLs and wire format.
+//! The only module that knows the API's URLs. Every call goes through `call`, which adds the
+//! bearer token, turns failures into `ApiError`, and reports a 401 so the session can end.
+//! The JSON shapes are `domain::wire`, shared with the server.
 
-use gloo_net::http::Request;
-use serde::Deserialize;
+use std::cell::RefCell;
+
+use domain::wire::{
+    Agreement, AgreementCreate, AssignCommand, Assignable, CoversUpdate, ErrorBody, ExternalShare,
+    Folder, Health, Me, OrganisationResults, Persona, RequestDetail, RequestSummary, Session,
+    SessionCreate, Share, ShareCreate, ShareUpdate, StatusFilter, Target, VersionCommand,
+};
+use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use web_sys::AbortSignal;
 
 /// Why a call to the API did not give the expected answer, in words a user can act on.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
     /// The server could not be reached at all (offline, stopped, blocked).
     Unreachable,
-    /// The server answered with an error status.
-    Status { status: u16, code: String, message: String },
+    /// The server answered with an error status and, usually, the error shape of API.md.
+    Status {
+        status: u16,
+        code: String,
+        message: String,
+        field: Option<String>,
+    },
     /// The server answered 2xx with a body this client does not understand.
     Malformed,
+    /// The call was cancelled by a newer one (typeahead); never shown to the user.
+    Aborted,
 }
 
 impl ApiError {
@@ -22,55 +40,304 @@ impl ApiError {
                 "The Collaboration service cannot be reached. Check your connection and try again."
                     .to_string()
             }
-            ApiError::Status { status, message, .. } if message.is_empty() => {
+            ApiError::Status { status: 503, .. } => {
+                "The service is busy or unavailable right now. Try again.".to_string()
+            }
+            ApiError::Status {
+                status, message, ..
+            } if message.is_empty() => {
                 format!("The service answered with an error ({status}).")
             }
             ApiError::Status { message, .. } => message.clone(),
             ApiError::Malformed => "The service sent an answer this page does not understand. \
                                     Reload the page to get the latest version."
                 .to_string(),
+            ApiError::Aborted => "Cancelled.".to_string(),
+        }
+    }
+
+    /// The API.md error code, if the server gave one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { code, .. } if !code.is_empty() => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, if the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
         }
     }
 }
 
-/// `GET /api/health`: whether the service is up, and which UX-testing knobs are on.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-pub struct Health {
-    pub status: String,
-    /// Simulated latency, e.g. "300" or "100-400" milliseconds, when `--latency-ms` is set.
-    #[serde(default)]
-    pub latency_ms: Option<serde_json::Value>,
-    /// Share of calls failed on purpose, when `--fail-rate` is set.
-    #[serde(default)]
-    pub fail_rate: Option<f64>,
+thread_local! {
+    static TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    static ON_UNAUTHORIZED: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
+/// Sets the bearer token sent with every call (None after sign-out).
+pub fn set_token(token: Option<String>) {
+    TOKEN.with(|t| *t.borrow_mut() = token);
 }
 
-#[derive(Deserialize)]
-struct ErrorDetail {
-    code: String,
-    message: String,
+/// Registers what to do when the server answers 401 to a call that carried a token.
+pub fn on_unauthorized(handler: impl Fn() + 'static) {
+    ON_UNAUTHORIZED.with(|h| *h.borrow_mut() = Some(Box::new(handler)));
 }
 
-/// Checks the service and reads its knobs.
-pub async fn health() -> Result<Health, ApiError> {
-    let response = Request::get("/api/health").send().await.map_err(|_| ApiError::Unreachable)?;
-    if !response.ok() {
-        return Err(error_from(response).await);
+async fn call<B: Serialize + ?Sized>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    signal: Option<&AbortSignal>,
+) -> Result<Response, ApiError> {
+    let mut builder = RequestBuilder::new(path)
+        .method(method)
+        .abort_signal(signal);
+    let token = TOKEN.with(|t| t.borrow().clone());
+    if let Some(token) = &token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
-    response.json::<Health>().await.map_err(|_| ApiError::Malformed)
+    let request = match body {
+        Some(body) => builder.json(body).map_err(|_| ApiError::Malformed)?,
+        None => builder.build().map_err(|_| ApiError::Malformed)?,
+    };
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(_) if signal.is_some_and(|s| s.aborted()) => return Err(ApiError::Aborted),
+        Err(_) => return Err(ApiError::Unreachable),
+    };
+    if response.ok() {
+        return Ok(response);
+    }
+    let error = error_from(response).await;
+    if error.status() == Some(401) && token.is_some() {
+        ON_UNAUTHORIZED.with(|h| {
+            if let Some(handler) = h.borrow().as_ref() {
+                handler();
+            }
+        });
+    }
+    Err(error)
 }
 
-async fn error_from(response: gloo_net::http::Response) -> ApiError {
+async fn error_from(response: Response) -> ApiError {
     let status = response.status();
     match response.json::<ErrorBody>().await {
-        Ok(body) => ApiError::Status { status, code: body.error.code, message: body.error.message },
-        // A proxy or a stopped backend answers without our error shape.
-        Err(_) if status == 502 || status == 503 || status == 504 => ApiError::Unreachable,
-        Err(_) => ApiError::Status { status, code: String::new(), message: String::new() },
+        Ok(body) => ApiError::Status {
+            status,
+            code: body.error.code,
+            message: body.error.message,
+            field: body.error.field,
+        },
+        // A proxy in front of a stopped backend answers without our error shape.
+        Err(_) if matches!(status, 502 | 504) => ApiError::Unreachable,
+        Err(_) => ApiError::Status {
+            status,
+            code: String::new(),
+            message: String::new(),
+            field: None,
+        },
     }
+}
+
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response.json::<T>().await.map_err(|_| ApiError::Malformed)
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    json(call::<()>(Method::GET, path, None, None).await?).await
+}
+
+async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    json(call(method, path, Some(body), None).await?).await
+}
+
+/// Percent-encodes a path segment or query value (ids and search text are user data).
+pub fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
+// --- Service and sign-in -------------------------------------------------------------------
+
+/// `GET /api/health`: whether the service is up, and which UX-testing knobs are on.
+pub async fn health() -> Result<Health, ApiError> {
+    get("/api/health").await
+}
+
+/// `GET /api/personas`: the demo personas to sign in as.
+pub async fn personas() -> Result<Vec<Persona>, ApiError> {
+    get("/api/personas").await
+}
+
+/// `POST /api/session`: signs in as a persona.
+pub async fn sign_in(user_id: &str) -> Result<Session, ApiError> {
+    send(
+        Method::POST,
+        "/api/session",
+        &SessionCreate {
+            user_id: user_id.to_string(),
+        },
+    )
+    .await
+}
+
+/// `GET /api/me`: the signed-in user and their organisation.
+pub async fn me() -> Result<Me, ApiError> {
+    get("/api/me").await
+}
+
+/// `GET /api/organisations?q=&limit=`, cancellable by a newer search.
+pub async fn search_organisations(
+    query: &str,
+    limit: u32,
+    signal: Option<&AbortSignal>,
+) -> Result<OrganisationResults, ApiError> {
+    let path = format!("/api/organisations?q={}&limit={limit}", encode(query));
+    json(call::<()>(Method::GET, &path, None, signal).await?).await
+}
+
+// --- Sharing (SPEC S1–S7) ------------------------------------------------------------------
+
+/// `GET /api/targets`: own groups and colleagues with their shares.
+pub async fn targets() -> Result<Vec<Target>, ApiError> {
+    get("/api/targets").await
+}
+
+/// `POST /api/shares`.
+pub async fn create_share(body: &ShareCreate) -> Result<Share, ApiError> {
+    send(Method::POST, "/api/shares", body).await
+}
+
+/// `PATCH /api/shares/{id}`: only the restricted flag may change (S5).
+pub async fn update_share(id: &str, restricted: bool) -> Result<Share, ApiError> {
+    send(
+        Method::PATCH,
+        &format!("/api/shares/{}", encode(id)),
+        &ShareUpdate { restricted },
+    )
+    .await
+}
+
+/// `DELETE /api/shares/{id}`.
+pub async fn remove_share(id: &str) -> Result<(), ApiError> {
+    call::<()>(
+        Method::DELETE,
+        &format!("/api/shares/{}", encode(id)),
+        None,
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// `GET /api/external`: targets other organisations shared with ours.
+pub async fn external() -> Result<Vec<ExternalShare>, ApiError> {
+    get("/api/external").await
+}
+
+/// `POST /api/external/{id}/enable` or `/disable` (S4).
+pub async fn set_external_enabled(share_id: &str, enable: bool) -> Result<ExternalShare, ApiError> {
+    let verb = if enable { "enable" } else { "disable" };
+    let path = format!("/api/external/{}/{verb}", encode(share_id));
+    json(call::<()>(Method::POST, &path, None, None).await?).await
+}
+
+// --- Agreements (SPEC D1–D3) ---------------------------------------------------------------
+
+/// `GET /api/agreements`.
+pub async fn agreements() -> Result<Vec<Agreement>, ApiError> {
+    get("/api/agreements").await
+}
+
+/// `POST /api/agreements`.
+pub async fn propose_agreement(body: &AgreementCreate) -> Result<Agreement, ApiError> {
+    send(Method::POST, "/api/agreements", body).await
+}
+
+/// `POST /api/agreements/{id}/accept` or `/refuse`.
+pub async fn answer_agreement(id: &str, accept: bool) -> Result<Agreement, ApiError> {
+    let verb = if accept { "accept" } else { "refuse" };
+    let path = format!("/api/agreements/{}/{verb}", encode(id));
+    json(call::<()>(Method::POST, &path, None, None).await?).await
+}
+
+// --- Messages (SPEC V, A, C) ---------------------------------------------------------------
+
+/// `GET /api/folders`.
+pub async fn folders() -> Result<Vec<Folder>, ApiError> {
+    get("/api/folders").await
+}
+
+/// `PUT /api/covers`: replaces the user's covers (C1, C2) and answers the folders.
+pub async fn set_covers(folder_ids: Vec<String>) -> Result<Vec<Folder>, ApiError> {
+    send(Method::PUT, "/api/covers", &CoversUpdate { folder_ids }).await
+}
+
+/// `GET /api/requests?folder=&status=`; no folder gives the Messages page (C4).
+pub async fn requests(
+    folder: Option<&str>,
+    status: StatusFilter,
+) -> Result<Vec<RequestSummary>, ApiError> {
+    let status = match status {
+        StatusFilter::Open => "open",
+        StatusFilter::Closed => "closed",
+        StatusFilter::All => "all",
+    };
+    let path = match folder {
+        Some(folder) => format!("/api/requests?folder={}&status={status}", encode(folder)),
+        None => format!("/api/requests?status={status}"),
+    };
+    get(&path).await
+}
+
+/// `GET /api/requests/{id}`.
+pub async fn request(id: &str) -> Result<RequestDetail, ApiError> {
+    get(&format!("/api/requests/{}", encode(id))).await
+}
+
+/// `GET /api/requests/{id}/assignable`.
+pub async fn assignable(id: &str) -> Result<Vec<Assignable>, ApiError> {
+    get(&format!("/api/requests/{}/assignable", encode(id))).await
+}
+
+/// `POST /api/requests/{id}/assign`.
+pub async fn assign(id: &str, body: &AssignCommand) -> Result<RequestDetail, ApiError> {
+    send(
+        Method::POST,
+        &format!("/api/requests/{}/assign", encode(id)),
+        body,
+    )
+    .await
+}
+
+/// `POST /api/requests/{id}/close` or `/reopen`.
+pub async fn set_request_open(
+    id: &str,
+    open: bool,
+    version: u64,
+) -> Result<RequestDetail, ApiError> {
+    let verb = if open { "reopen" } else { "close" };
+    let path = format!("/api/requests/{}/{verb}", encode(id));
+    send(Method::POST, &path, &VersionCommand { version }).await
+}
+
+// --- Audit (SPEC L1–L2) --------------------------------------------------------------------
+
+/// `GET /api/audit?format=csv` as text, for the download.
+pub async fn audit_csv() -> Result<String, ApiError> {
+    let response = call::<()>(Method::GET, "/api/audit?format=csv", None, None).await?;
+    response.text().await.map_err(|_| ApiError::Malformed)
+}
+
+/// `GET /api/audit`.
+pub async fn audit() -> Result<Vec<domain::wire::AuditEntry>, ApiError> {
+    get("/api/audit").await
 }

@@ -17,12 +17,14 @@ use components::status_banner::StatusBanner;
 use pages::{
     agreements::AgreementsPage, audit::AuditPage, colleagues::ColleaguesPage,
     external::ExternalPage, groups::GroupsPage, messages::MessagesPage, not_found::NotFoundPage,
+    sign_in::SignInPage,
 };
 
 /// The whole client: header, service status, and the routed page.
 #[component]
 pub fn App() -> impl IntoView {
     state::provide_health_context();
+    let session = state::provide_session_context();
     view! {
         <Router>
             <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
@@ -30,6 +32,9 @@ pub fn App() -> impl IntoView {
             <div class="nhsuk-width-container">
                 <StatusBanner />
                 <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
+                    // Every page needs a persona; the address is kept, so after signing in
+                    // the user lands where the link pointed.
+                    <Show when=move || session.session.with(Option::is_some) fallback=SignInPage>
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=MessagesPage />
                         <Route path=path!("/messages") view=MessagesPage />
@@ -39,6 +44,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/agreements") view=AgreementsPage />
                         <Route path=path!("/audit") view=AuditPage />
                     </Routes>
+                    </Show>
                 </main>
             </div>
         </Router>

@@ -1,8 +1,11 @@
-//! Contexts shared across the page tree.
+//! Contexts shared across the page tree: the service's health and the signed-in session.
 
+use domain::wire::{Health, Role, Session};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError, Health};
+use crate::api::{self, ApiError};
+
+const SESSION_KEY: &str = "engage.collaboration.session";
 
 /// The service's health, loaded once at start and re-checked on demand ("Try again").
 #[derive(Clone, Copy)]
@@ -19,4 +22,74 @@ pub fn provide_health_context() {
 /// The health context provided by `App`.
 pub fn use_health() -> HealthContext {
     expect_context::<HealthContext>()
+}
+
+/// Who is signed in (a demo persona), kept in sessionStorage so a reload keeps the tab signed
+/// in while a new tab starts at the persona picker.
+#[derive(Clone, Copy)]
+pub struct SessionContext {
+    pub session: RwSignal<Option<Session>>,
+    /// Why the user is back at the persona picker, e.g. after a 401.
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl SessionContext {
+    /// Signs in: remembers the session for this tab and sends its token from now on.
+    pub fn start(&self, session: Session) {
+        api::set_token(Some(session.token.clone()));
+        if let Ok(text) = serde_json::to_string(&session) {
+            if let Some(storage) = storage() {
+                let _ = storage.set_item(SESSION_KEY, &text);
+            }
+        }
+        self.notice.set(None);
+        self.session.set(Some(session));
+    }
+
+    /// Signs out (or switches persona): back to the picker, with an optional reason.
+    pub fn end(&self, notice: Option<String>) {
+        api::set_token(None);
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(SESSION_KEY);
+        }
+        self.notice.set(notice);
+        self.session.set(None);
+    }
+
+    /// Whether the signed-in user is an admin (SPEC R1); the server decides, this only hides
+    /// controls staff cannot use.
+    pub fn is_admin(&self) -> bool {
+        self.session
+            .with(|s| s.as_ref().is_some_and(|s| s.user.role == Role::Admin))
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
+/// Restores the tab's session, if any, and ends it on any 401 from the server.
+pub fn provide_session_context() -> SessionContext {
+    let restored = storage()
+        .and_then(|s| s.get_item(SESSION_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str::<Session>(&text).ok());
+    api::set_token(restored.as_ref().map(|s| s.token.clone()));
+    let ctx = SessionContext {
+        session: RwSignal::new(restored),
+        notice: RwSignal::new(None),
+    };
+    api::on_unauthorized(move || {
+        ctx.end(Some(
+            "Your session has ended (the demo server may have restarted). Choose a persona to \
+             sign in again."
+                .to_string(),
+        ))
+    });
+    provide_context(ctx);
+    ctx
+}
+
+/// The session context provided by `App`.
+pub fn use_session() -> SessionContext {
+    expect_context::<SessionContext>()
 }

@@ -1,9 +1,11 @@
 import { test, expect, expectNoAxeViolations } from './support/fixtures';
 import { Shell, navItems } from './pages/shell';
 
+const admin = 'u-sarah-ahmed';
+
 test('the release build renders the shell with the product name and navigation', async ({ page }) => {
   const shell = new Shell(page);
-  await shell.goto('/');
+  await shell.gotoAs(admin, '/');
   await expect(shell.header).toContainText('Engage Collaboration');
   for (const item of navItems) {
     await expect(shell.navLink(item.label)).toBeVisible();
@@ -14,7 +16,7 @@ test('the release build renders the shell with the product name and navigation',
 
 test('each navigation link routes to its page and marks it current', async ({ page }) => {
   const shell = new Shell(page);
-  await shell.goto('/messages');
+  await shell.gotoAs(admin, '/messages');
   for (const item of navItems) {
     await shell.navLink(item.label).click();
     await expect(page).toHaveURL(new RegExp(`${item.path}$`));
@@ -28,13 +30,15 @@ test('a deep link loads the app, not a server 404', async ({ page }) => {
   const shell = new Shell(page);
   const response = await page.goto('/groups');
   expect(response?.status()).toBe(200);
+  await shell.signInAs(admin);
+  await expect(page).toHaveURL(/\/groups$/);
   await expect(shell.heading).toHaveText('Groups');
   await expect(shell.navLink('Groups')).toHaveAttribute('aria-current', 'page');
 });
 
 test('an unknown address shows the not-found page inside the shell', async ({ page }) => {
   const shell = new Shell(page);
-  await shell.goto('/no-such-page');
+  await shell.gotoAs(admin, '/no-such-page');
   await expect(shell.heading).toHaveText('Page not found');
   await expect(shell.header).toBeVisible();
   await page.getByRole('link', { name: 'Go to Messages' }).click();
@@ -47,7 +51,7 @@ test('when the API cannot be reached the page says so and recovers on Try again'
   await shell.goto('/groups');
   await expect(shell.unreachable).toBeVisible();
   await expect(shell.unreachable).toContainText('cannot be reached');
-  await expect(shell.heading).toHaveText('Groups');
+  await expect(shell.heading).toHaveText('Choose a persona');
 
   await page.unroute('**/api/**');
   await shell.unreachable.getByRole('button', { name: 'Try again' }).click();
@@ -56,7 +60,9 @@ test('when the API cannot be reached the page says so and recovers on Try again'
 
 test('the shell can be used with the keyboard alone', async ({ page }) => {
   const shell = new Shell(page);
-  await shell.goto('/messages');
+  await shell.gotoAs(admin, '/messages');
+  await page.reload();
+  await expect(shell.heading).toHaveText('Messages');
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
   // Tab to the Groups link and follow it with Enter.
@@ -72,7 +78,7 @@ test('the shell can be used with the keyboard alone', async ({ page }) => {
 for (const path of ['/messages', '/groups', '/colleagues', '/external', '/agreements', '/audit', '/no-such-page']) {
   test(`axe finds no WCAG 2.2 A/AA violations on ${path}`, async ({ page }) => {
     const shell = new Shell(page);
-    await shell.goto(path);
+    await shell.gotoAs(admin, path);
     await expect(shell.heading).toBeVisible();
     await expectNoAxeViolations(page);
   });

@@ -3,6 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api;
+use crate::pages::sign_in::role_label;
+use crate::state::use_session;
+
 /// The main navigation: one entry per page of SPEC §4, in that order.
 pub const NAV_ITEMS: [(&str, &str); 6] = [
     ("/messages", "Messages"),
@@ -37,6 +41,7 @@ pub fn Header() -> impl IntoView {
                         <span class="nhsuk-header__service-name">"Engage Collaboration"</span>
                     </A>
                 </div>
+                <Account />
             </div>
             <nav class="nhsuk-header__navigation" aria-label="Main">
                 <div class="nhsuk-header__navigation-container nhsuk-width-container">
@@ -57,5 +62,54 @@ pub fn Header() -> impl IntoView {
                 </div>
             </nav>
         </header>
+    }
+}
+
+/// Who is signed in, with their role and organisation, and the persona switcher.
+#[component]
+fn Account() -> impl IntoView {
+    let session = use_session();
+    // Re-read /api/me whenever the persona changes, for the organisation's name.
+    let me = LocalResource::new(move || {
+        let signed_in = session.session.with(|s| s.is_some());
+        async move {
+            match signed_in {
+                true => api::me().await.ok(),
+                false => None,
+            }
+        }
+    });
+    move || {
+        session.session.get().map(|s| {
+            let organisation = move || {
+                me.get()
+                    .flatten()
+                    .map(|m| format!("{} ({})", m.organisation.name, m.organisation.ods_code))
+                    .unwrap_or_default()
+            };
+            view! {
+                <div class="nhsuk-header__account app-account" data-testid="account">
+                    <span>
+                        "Signed in as "
+                        <strong data-testid="account-name">{s.user.name.clone()}</strong>
+                        {format!(", {}", role_label(s.user.role))}
+                        <span data-testid="account-organisation">
+                            {move || {
+                                let o = organisation();
+                                if o.is_empty() { String::new() } else { format!(", {o}") }
+                            }}
+                        </span>
+                    </span>
+                    <button
+                        type="button"
+                        class="app-account__switch"
+                        data-testid="switch-persona"
+                        on:click=move |_| session.end(None)
+                    >
+                        "Switch persona"
+                    </button>
+                </div>
+            }
+        })
     }
 }

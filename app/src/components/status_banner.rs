@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::Health;
 use crate::state::use_health;
+use domain::wire::Health;
 
 #[component]
 pub fn StatusBanner() -> impl IntoView {
@@ -34,14 +34,8 @@ pub fn StatusBanner() -> impl IntoView {
 
 fn knobs_banner(h: &Health) -> impl IntoView {
     let mut parts = Vec::new();
-    if let Some(latency) = &h.latency_ms {
-        let text = match latency {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        if text != "0" {
-            parts.push(format!("simulated latency {text} ms"));
-        }
+    if let Some(latency) = h.latency_ms.as_deref().filter(|l| *l != "0") {
+        parts.push(format!("simulated latency {latency} ms"));
     }
     if let Some(rate) = h.fail_rate.filter(|r| *r > 0.0) {
         parts.push(format!("{:.0}% of calls fail on purpose", rate * 100.0));

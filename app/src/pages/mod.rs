@@ -7,3 +7,4 @@ pub mod external;
 pub mod groups;
 pub mod messages;
 pub mod not_found;
+pub mod sign_in;

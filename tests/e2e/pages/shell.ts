@@ -27,6 +27,23 @@ export class Shell {
     await this.page.goto(path);
   }
 
+  /** Signs in from the persona picker (shown on any page while signed out). */
+  async signInAs(userId: string): Promise<void> {
+    await this.page.getByTestId(`persona-${userId}`).click();
+    await this.page.getByTestId('account').waitFor();
+  }
+
+  /** Opens `path` signed in as `userId`. */
+  async gotoAs(userId: string, path: string): Promise<void> {
+    await this.goto(path);
+    await this.signInAs(userId);
+  }
+
+  async switchPersona(userId: string): Promise<void> {
+    await this.page.getByTestId('switch-persona').click();
+    await this.signInAs(userId);
+  }
+
   navLink(label: string): Locator {
     return this.nav.getByRole('link', { name: label, exact: true });
   }
