@@ -1,5 +1,8 @@
 //! Pieces shared by several pages.
 
+pub mod dialog;
 pub mod header;
+pub mod messages;
 pub mod page_heading;
+pub mod sharing;
 pub mod status_banner;

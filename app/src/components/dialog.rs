@@ -1,0 +1,66 @@
+//! An accessible modal dialog on the native `<dialog>` element: `showModal()` makes the rest of
+//! the page inert, traps focus, closes on Escape, and the browser returns focus to the element
+//! that opened it when it closes.
+
+use leptos::html;
+use leptos::prelude::*;
+
+/// A modal dialog, shown while `open` is true. `on_close` runs when the user dismisses it
+/// (Escape or the Cancel button); the parent then sets `open` to false.
+#[component]
+pub fn Dialog(
+    /// Whether the dialog is shown.
+    open: Signal<bool>,
+    /// Its accessible name, shown as the heading.
+    #[prop(into)]
+    title: String,
+    /// Called when the user dismisses the dialog.
+    on_close: Callback<()>,
+    /// For tests.
+    #[prop(into, optional)]
+    test_id: String,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let dialog_ref = NodeRef::<html::Dialog>::new();
+    let heading_id = format!("dialog-title-{}", test_id_or(&test_id));
+    let labelled_by = heading_id.clone();
+    // Syncing the signal with the element's own open state is work for an Effect.
+    Effect::new(move |_| {
+        let Some(dialog) = dialog_ref.get() else {
+            return;
+        };
+        match (open.get(), dialog.open()) {
+            (true, false) => {
+                let _ = dialog.show_modal();
+            }
+            (false, true) => dialog.close(),
+            _ => {}
+        }
+    });
+    view! {
+        <dialog
+            node_ref=dialog_ref
+            class="app-dialog"
+            aria-labelledby=labelled_by
+            data-testid=test_id
+            // Escape fires `cancel`; let the parent decide, keeping signal and element in step.
+            on:cancel=move |ev: leptos::ev::Event| {
+                ev.prevent_default();
+                on_close.run(());
+            }
+        >
+            <h2 class="nhsuk-heading-m" id=heading_id>
+                {title}
+            </h2>
+            {move || open.get().then(|| children())}
+        </dialog>
+    }
+}
+
+fn test_id_or(test_id: &str) -> &str {
+    if test_id.is_empty() {
+        "modal"
+    } else {
+        test_id
+    }
+}

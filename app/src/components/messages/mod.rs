@@ -1,0 +1,1 @@
+//! Pieces of the Messages screen (folders, request list and detail, assign dialog).

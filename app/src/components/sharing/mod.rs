@@ -1,0 +1,1 @@
+//! Pieces of the sharing screens (Groups, Colleagues, External, Agreements).
