@@ -1,6 +1,6 @@
 import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
 
 /** WCAG 2.2 A and AA, the bar for every screen. */
@@ -17,11 +17,32 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
 
 type WorkerFixtures = { server: RunningServer };
 
+/** Signs in through the API as the given persona and returns the bearer token. */
+export async function apiToken(request: APIRequestContext, baseUrl: string, userId?: string): Promise<string> {
+  let id = userId;
+  if (!id) {
+    const personas = await (await request.get(`${baseUrl}/api/personas`)).json();
+    id = personas[0].user_id;
+  }
+  const response = await request.post(`${baseUrl}/api/session`, { data: { user_id: id } });
+  expect(response.status()).toBe(200);
+  return (await response.json()).token;
+}
+
+/** Returns the server to its seed data. */
+export async function resetServer(request: APIRequestContext, baseUrl: string): Promise<void> {
+  const token = await apiToken(request, baseUrl);
+  const response = await request.post(`${baseUrl}/api/demo/reset`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(response.status()).toBe(204);
+}
+
 /**
  * Each worker gets its own api-mock on a free port, stopped when the worker ends, and every
  * page's baseURL points at it. Page errors (a panic in the wasm, a failed start) fail the test.
  */
-export const test = base.extend<{ pageErrors: string[] }, WorkerFixtures>({
+export const test = base.extend<{ pageErrors: string[]; freshState: void }, WorkerFixtures>({
   server: [
     async ({}, use) => {
       const server = await startServer();
@@ -31,6 +52,14 @@ export const test = base.extend<{ pageErrors: string[] }, WorkerFixtures>({
     { scope: 'worker' },
   ],
   baseURL: async ({ server }, use) => use(server.url),
+  // Tests change the shared demo network, so each starts from the seed (POST /api/demo/reset).
+  freshState: [
+    async ({ server, request }, use) => {
+      await resetServer(request, server.url);
+      await use();
+    },
+    { auto: true },
+  ],
   pageErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
