@@ -1,15 +1,68 @@
-//! Messages page.
+//! Messages page (SPEC §4, rules V, A, C): the folders beside either the request list or one
+//! request. What is shown lives in the address (`?folder=&status=&page=&request=`), so links,
+//! reloads and the browser's Back button all work.
 
+use domain::wire::Folder;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
+use crate::api::{self, ApiError};
+use crate::components::messages::folder_list::FolderList;
+use crate::components::messages::request_detail::RequestDetailView;
+use crate::components::messages::request_list::RequestList;
+use crate::components::messages::{MessagesContext, MessagesQuery, OrgNames};
 use crate::components::page_heading::PageHeading;
+use crate::state::use_session;
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
+    let session = use_session();
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(MessagesQuery::from_params));
+    let my_ods_code = Signal::derive(move || {
+        session
+            .session
+            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+            .unwrap_or_default()
+    });
+    let ctx = MessagesContext {
+        changed: RwSignal::new(0),
+        names: OrgNames::new(),
+        my_ods_code,
+    };
+    provide_context(ctx);
+
+    // The folders feed both the folder list and the list's heading; one answer serves both.
+    // Switching persona re-reads them: the session is part of what they depend on.
+    let folders: LocalResource<Result<Vec<Folder>, ApiError>> = LocalResource::new(move || {
+        ctx.changed.track();
+        my_ods_code.track();
+        async move {
+            let answer = api::folders().await;
+            if let Ok(folders) = &answer {
+                for f in folders {
+                    ctx.names.learn(&f.owner_ods_code, &f.owner_name);
+                }
+            }
+            answer
+        }
+    });
+    let showing_request = move || query.with(|q| q.request.is_some());
+
     view! {
-        <div data-testid="page-messages">
+        <div data-testid="page-messages" class="app-messages">
             <PageHeading title="Messages" />
-            <p class="nhsuk-body-l">"Your folders and the requests in them will be here: All, My requests, your groups and colleagues, groups and colleagues shared with you, and Sent Externally, with open counts and cover toggles, and each request's journey between organisations."</p>
+            <div class="app-messages__layout">
+                <FolderList query=query folders=folders />
+                <div class="app-messages__main">
+                    <Show
+                        when=showing_request
+                        fallback=move || view! { <RequestList query=query folders=folders /> }
+                    >
+                        <RequestDetailView query=query />
+                    </Show>
+                </div>
+            </div>
         </div>
     }
 }

@@ -1,0 +1,419 @@
+//! The assign dialog: every target the organisation may assign the request to (SPEC A2),
+//! grouped "Your organisation" and one section per partner, searchable; the consent step of A3;
+//! and who would see the request afterwards (organisations by name, other unrestricted partners
+//! of the target only as a number, since their names are the owner's business).
+
+use std::collections::BTreeMap;
+
+use domain::wire::{AssignCommand, Assignable, Consent, RequestDetail, Sharing, TargetKind};
+use leptos::prelude::*;
+
+use super::{is_conflict, use_messages, CONFLICT_MESSAGE};
+use crate::api::{self, ApiError};
+use crate::components::dialog::Dialog;
+
+/// SPEC A3: a reason has 10 to 1000 Unicode code points after trimming.
+const REASON_MIN: usize = 10;
+const REASON_MAX: usize = 1000;
+
+#[component]
+pub fn AssignDialog(
+    open: RwSignal<bool>,
+    detail: Memo<Option<RequestDetail>>,
+    /// Runs after a successful assignment with a sentence for the user.
+    on_assigned: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <Dialog
+            open=Signal::from(open)
+            title="Assign request"
+            on_close=Callback::new(move |_| open.set(false))
+            test_id="assign-dialog"
+        >
+            <AssignForm detail=detail on_assigned=on_assigned on_cancel=Callback::new(move |_| open.set(false)) />
+        </Dialog>
+    }
+}
+
+#[component]
+fn AssignForm(
+    detail: Memo<Option<RequestDetail>>,
+    on_assigned: Callback<String>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let ctx = use_messages();
+    let request_id = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.id.clone())));
+    let targets = LocalResource::new(move || {
+        ctx.changed.track();
+        let id = request_id.get();
+        async move {
+            match id {
+                Some(id) => {
+                    let answer = api::assignable(&id).await;
+                    if let Ok(list) = &answer {
+                        for a in list {
+                            ctx.names.learn(&a.owner.ods_code, &a.owner.name);
+                        }
+                    }
+                    answer
+                }
+                None => Ok(Vec::new()),
+            }
+        }
+    });
+    let all = Memo::new(move |_| {
+        targets
+            .with(|t| t.as_ref().and_then(|r| r.as_ref().ok().cloned()))
+            .unwrap_or_default()
+    });
+    let load_error = Memo::new(move |_| targets.with(|t| t.as_ref().and_then(|r| r.clone().err())));
+    let loaded = move || targets.with(Option::is_some);
+
+    let filter = RwSignal::new(String::new());
+    let selected = RwSignal::new(None::<String>);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+
+    let chosen = Memo::new(move |_| {
+        let id = selected.get()?;
+        all.with(|all| all.iter().find(|a| a.target.id == id).cloned())
+    });
+    let reason_count = Memo::new(move |_| reason.with(|r| r.trim().chars().count()));
+    let needs_reason =
+        move || chosen.with(|c| c.as_ref().is_some_and(|c| c.consent == Consent::Reason));
+    let reason_ok = move || (REASON_MIN..=REASON_MAX).contains(&reason_count.get());
+    let valid = move || chosen.with(Option::is_some) && (!needs_reason() || reason_ok());
+
+    let submit = Action::new_local(move |_: &()| {
+        let target = chosen.get_untracked();
+        let version = detail.with_untracked(|d| d.as_ref().map(|d| (d.id.clone(), d.version)));
+        let override_reason = needs_reason().then(|| reason.get_untracked().trim().to_string());
+        async move {
+            let (Some(target), Some((id, version))) = (target, version) else {
+                return;
+            };
+            error.set(None);
+            let body = AssignCommand {
+                target_id: target.target.id.clone(),
+                version,
+                override_reason,
+            };
+            match api::assign(&id, &body).await {
+                Ok(_) => on_assigned.run(format!(
+                    "Assigned to {} ({}).",
+                    target.target.name, target.owner.name
+                )),
+                Err(e) if is_conflict(&e) => {
+                    error.set(Some(CONFLICT_MESSAGE.to_string()));
+                    ctx.reload();
+                }
+                Err(e) => error.set(Some(assign_error_words(&e))),
+            }
+        }
+    });
+    let pending = submit.pending();
+
+    // Sections: the user's own organisation first, then partners by name (SPEC §4).
+    let sections = move || {
+        let mine = ctx.my_ods_code.get();
+        let needle = filter.get().trim().to_lowercase();
+        let mut own = Vec::new();
+        let mut partners: BTreeMap<(String, String), Vec<Assignable>> = BTreeMap::new();
+        all.with(|all| {
+            for a in all {
+                let matches = needle.is_empty()
+                    || a.target.name.to_lowercase().contains(&needle)
+                    || a.owner.name.to_lowercase().contains(&needle)
+                    || a.owner.ods_code.to_lowercase() == needle;
+                if !matches {
+                    continue;
+                }
+                if a.owner.ods_code == mine {
+                    own.push(a.clone());
+                } else {
+                    partners
+                        .entry((a.owner.name.clone(), a.owner.ods_code.clone()))
+                        .or_default()
+                        .push(a.clone());
+                }
+            }
+        });
+        let mut out = Vec::new();
+        if !own.is_empty() {
+            out.push(("Your organisation".to_string(), "own".to_string(), own));
+        }
+        for ((name, code), items) in partners {
+            out.push((name, code, items));
+        }
+        out
+    };
+
+    view! {
+        <form
+            class="app-assign"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                if valid() && !pending.get_untracked() {
+                    submit.dispatch(());
+                }
+            }
+        >
+            {move || {
+                error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <div class="nhsuk-error-summary app-inline-error" role="alert" data-testid="assign-error">
+                                <p>{e}</p>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                load_error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <div class="nhsuk-error-summary app-inline-error" role="alert" data-testid="assign-load-error">
+                                <p>{e.user_message()}</p>
+                                <button type="button" class="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0" on:click=move |_| targets.refetch()>
+                                    "Try again"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="assign-filter">"Search groups and colleagues"</label>
+                <input
+                    class="nhsuk-input"
+                    id="assign-filter"
+                    type="search"
+                    autocomplete="off"
+                    data-testid="assign-filter"
+                    prop:value=filter
+                    on:input=move |ev| filter.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="app-assign__targets" data-testid="assign-targets">
+                <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
+                    {move || {
+                        let sections = sections();
+                        if sections.is_empty() {
+                            let message = if all.with(Vec::is_empty) {
+                                "There is nowhere else to assign this request."
+                            } else {
+                                "No groups or colleagues match your search."
+                            };
+                            return view! { <p class="app-empty" data-testid="assign-no-targets">{message}</p> }.into_any();
+                        }
+                        sections
+                            .into_iter()
+                            .map(|(title, key, items)| {
+                                view! {
+                                    <fieldset class="nhsuk-fieldset app-assign__section" data-testid=format!("assign-section-{key}")>
+                                        <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{title}</legend>
+                                        <div class="nhsuk-radios nhsuk-radios--small">
+                                            {items
+                                                .into_iter()
+                                                .map(|a| target_radio(a, selected))
+                                                .collect_view()}
+                                        </div>
+                                    </fieldset>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    }}
+                </Show>
+            </div>
+            {move || chosen.get().map(|c| view! { <ConsentStep chosen=c detail=detail reason=reason reason_count=reason_count /> })}
+            <div class="app-assign__buttons">
+                <button
+                    type="submit"
+                    class="nhsuk-button"
+                    data-testid="assign-submit"
+                    disabled=move || !valid() || pending.get()
+                >
+                    {move || if pending.get() { "Assigning…" } else { "Assign" }}
+                </button>
+                <button
+                    type="button"
+                    class="nhsuk-button nhsuk-button--secondary"
+                    data-testid="assign-cancel"
+                    on:click=move |_| on_cancel.run(())
+                >
+                    "Cancel"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+fn target_radio(a: Assignable, selected: RwSignal<Option<String>>) -> impl IntoView {
+    let id = a.target.id.clone();
+    let input_id = format!("assign-target-{id}");
+    let kind = match a.target.kind {
+        TargetKind::Group => "Group",
+        TargetKind::Colleague => "Colleague",
+    };
+    let checked = {
+        let id = id.clone();
+        move || selected.with(|s| s.as_deref() == Some(id.as_str()))
+    };
+    view! {
+        <div class="nhsuk-radios__item">
+            <input
+                class="nhsuk-radios__input"
+                id=input_id.clone()
+                name="assign-target"
+                type="radio"
+                value=id.clone()
+                data-testid=format!("assign-target-{id}")
+                prop:checked=checked
+                on:change=move |_| selected.set(Some(id.clone()))
+            />
+            <label class="nhsuk-label nhsuk-radios__label" for=input_id>
+                {a.target.name.clone()}
+                <span class="app-assign__kind">{format!(" ({kind})")}</span>
+            </label>
+        </div>
+    }
+}
+
+/// SPEC A3 for the chosen target, and who would see the request afterwards.
+#[component]
+fn ConsentStep(
+    chosen: Assignable,
+    detail: Memo<Option<RequestDetail>>,
+    reason: RwSignal<String>,
+    reason_count: Memo<usize>,
+) -> impl IntoView {
+    let ctx = use_messages();
+    let (patient, sharing, origin_code, origin_name) = detail.with_untracked(|d| match d {
+        Some(d) => (
+            d.patient.name.clone(),
+            Some(d.patient.sharing),
+            d.origin.ods_code.clone(),
+            d.origin.name.clone(),
+        ),
+        None => (String::new(), None, String::new(), String::new()),
+    });
+    let owner = chosen.owner.name.clone();
+    let consent = match chosen.consent {
+        Consent::None => (sharing == Some(Sharing::DoNotShare)).then(|| {
+            view! {
+                <p class="app-consent" data-testid="consent-none">
+                    {format!("{owner} has already been involved in this request, so no reason is needed.")}
+                </p>
+            }
+            .into_any()
+        }),
+        Consent::Agreement => {
+            let reference = chosen
+                .agreement
+                .as_ref()
+                .map(|a| a.reference.clone())
+                .unwrap_or_default();
+            let text = if origin_code == ctx.my_ods_code.get_untracked() {
+                format!("Your data sharing agreement {reference} with {owner} applies, so no reason is needed.")
+            } else {
+                format!(
+                    "The data sharing agreement {reference} between {origin_name} and {owner} \
+                     applies, so no reason is needed."
+                )
+            };
+            Some(
+                view! {
+                    <div class="nhsuk-inset-text app-consent" data-testid="consent-agreement">
+                        <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                        <p>{text}</p>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+        Consent::Reason => {
+            let why = format!(
+                "{patient} has asked not to share their data, and there is no active data sharing \
+                 agreement between {origin_name} and {owner}. Give a reason for sharing this \
+                 request with {owner}."
+            );
+            let count_text = move || {
+                let n = reason_count.get();
+                if n > REASON_MAX {
+                    format!("{n} characters: {} too many (at most {REASON_MAX}).", n - REASON_MAX)
+                } else if n < REASON_MIN {
+                    format!("{n} characters: at least {REASON_MIN} needed.")
+                } else {
+                    format!("{n} of at most {REASON_MAX} characters.")
+                }
+            };
+            let too_long_or_short = move || {
+                let n = reason_count.get();
+                n > REASON_MAX || (n > 0 && n < REASON_MIN)
+            };
+            Some(
+                view! {
+                    <div class="nhsuk-form-group app-consent" data-testid="consent-reason">
+                        <label class="nhsuk-label nhsuk-label--s" for="assign-reason">
+                            "Reason for sharing (required)"
+                        </label>
+                        <div class="nhsuk-hint" id="assign-reason-hint" data-testid="consent-reason-why">{why}</div>
+                        <textarea
+                            class="nhsuk-textarea"
+                            class:nhsuk-textarea--error=too_long_or_short
+                            id="assign-reason"
+                            name="reason"
+                            rows="4"
+                            required
+                            aria-describedby="assign-reason-hint assign-reason-count"
+                            data-testid="assign-reason"
+                            prop:value=reason
+                            on:input=move |ev| reason.set(event_target_value(&ev))
+                        ></textarea>
+                        <p class="nhsuk-hint app-count" id="assign-reason-count" aria-live="polite" data-testid="assign-reason-count">
+                            {count_text}
+                        </p>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+    };
+    let orgs = chosen
+        .would_see
+        .organisations
+        .iter()
+        .map(|o| o.name.clone())
+        .collect::<Vec<_>>();
+    let others = chosen.would_see.other_unrestricted_partners;
+    let others_text = match others {
+        0 => None,
+        1 => Some("and 1 other organisation".to_string()),
+        n => Some(format!("and {n} other organisations")),
+    };
+    view! {
+        {consent}
+        <div class="app-would-see" data-testid="would-see">
+            <h3 class="nhsuk-heading-xs">"Who will see this request afterwards"</h3>
+            <ul class="nhsuk-list nhsuk-list--bullet">
+                {orgs.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}
+                {others_text.map(|t| view! { <li data-testid="would-see-others">{t}</li> })}
+            </ul>
+        </div>
+    }
+}
+
+/// The answer of a refused assignment in words for this dialog.
+fn assign_error_words(error: &ApiError) -> String {
+    match error.code() {
+        Some("target_not_available") => {
+            "That group or colleague can no longer be chosen. Choose another.".to_string()
+        }
+        Some("already_assigned") => "The request is already assigned there.".to_string(),
+        Some("invalid_status") => "The request is closed. Reopen it to assign it.".to_string(),
+        _ => error.user_message(),
+    }
+}

@@ -1,0 +1,175 @@
+//! The folders of SPEC C3 with their open counts (C4) and a cover toggle on each folder the
+//! user may cover (C1: not All, not My requests).
+
+use domain::wire::{Folder, FolderKind};
+use leptos::prelude::*;
+
+use super::{load_error, use_messages, MessagesQuery};
+use crate::api::{self, ApiError};
+
+/// The folder list, with the Messages page itself (no folder) first.
+#[component]
+pub fn FolderList(
+    query: Memo<MessagesQuery>,
+    folders: LocalResource<Result<Vec<Folder>, ApiError>>,
+) -> impl IntoView {
+    let ctx = use_messages();
+    let rows = Memo::new(move |_| {
+        folders
+            .with(|f| f.as_ref().and_then(|r| r.as_ref().ok().cloned()))
+            .unwrap_or_default()
+    });
+    let error = Memo::new(move |_| folders.with(|f| f.as_ref().and_then(|r| r.clone().err())));
+    let loaded = move || folders.with(Option::is_some);
+
+    // Covering replaces the whole set (PUT /api/covers), computed from what the list shows.
+    let cover_error = RwSignal::new(None::<String>);
+    let set_cover = Action::new_local(move |(id, covered): &(String, bool)| {
+        let mut ids: Vec<String> = rows.with_untracked(|rows| {
+            rows.iter()
+                .filter(|f| f.covered && f.id != *id)
+                .map(|f| f.id.clone())
+                .collect()
+        });
+        if *covered {
+            ids.push(id.clone());
+        }
+        async move {
+            match api::set_covers(ids).await {
+                Ok(_) => {
+                    cover_error.set(None);
+                    ctx.reload();
+                }
+                Err(e) => cover_error.set(Some(e.user_message())),
+            }
+        }
+    });
+    let busy = set_cover.pending();
+
+    let home_href = move || query.with(|q| q.with_folder(None).href());
+    let home_current = move || query.with(|q| q.folder.is_none()).then_some("page");
+
+    view! {
+        <nav class="app-folders" aria-label="Folders" data-testid="folder-list">
+            <h2 class="nhsuk-heading-s">"Folders"</h2>
+            // Folder links are plain anchors: the router's `<A>` marks the current page by path
+            // alone, which is the same for every folder; here the query decides.
+            <a
+                class="app-folders__home"
+                href=home_href
+                aria-current=home_current
+                data-testid="folder-home"
+            >
+                "My messages"
+                <span class="app-folders__hint">"My requests and the folders I cover"</span>
+            </a>
+            {move || {
+                error
+                    .get()
+                    .map(|e| load_error("folders", &e, Callback::new(move |_| folders.refetch())))
+            }}
+            <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading folders…"</p> }>
+                <ul class="app-folders__list" aria-busy=move || busy.get().to_string()>
+                    <For
+                        each=move || rows.get()
+                        key=|f: &Folder| (f.id.clone(), f.open_count, f.covered, f.name.clone())
+                        let:folder
+                    >
+                        <FolderRow folder=folder query=query set_cover=set_cover busy=busy.into() />
+                    </For>
+                </ul>
+            </Show>
+            {move || {
+                cover_error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="nhsuk-error-message" role="alert" data-testid="cover-error">
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
+        </nav>
+    }
+}
+
+#[component]
+fn FolderRow(
+    folder: Folder,
+    query: Memo<MessagesQuery>,
+    set_cover: Action<(String, bool), ()>,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let coverable = !matches!(folder.kind, FolderKind::All | FolderKind::Mine);
+    // Two folders may share a name (an own "Admin" and a partner's "Admin"), so a partner's
+    // folder names its owner wherever it is named.
+    let label = match folder.kind {
+        FolderKind::External => format!("{} ({})", folder.name, folder.owner_name),
+        _ => folder.name.clone(),
+    };
+    let id = folder.id.clone();
+    let href = {
+        let id = id.clone();
+        move || query.with(|q| q.with_folder(Some(id.clone())).href())
+    };
+    let current = {
+        let id = id.clone();
+        move || {
+            query
+                .with(|q| q.folder.as_deref() == Some(id.as_str()))
+                .then_some("page")
+        }
+    };
+    let count = folder.open_count;
+    let count_words = if count == 1 {
+        " open request".to_string()
+    } else {
+        " open requests".to_string()
+    };
+    let owner = (folder.kind == FolderKind::External).then(|| folder.owner_name.clone());
+    let covered = folder.covered;
+    let toggle = coverable.then(|| {
+        let id = id.clone();
+        let aria_label = format!("Cover {label}");
+        view! {
+            <button
+                type="button"
+                class="app-cover"
+                class:app-cover--on=covered
+                aria-pressed=covered.to_string()
+                aria-label=aria_label
+                aria-disabled=move || busy.get().then_some("true")
+                data-testid=format!("cover-{}", folder.id)
+                on:click=move |_| {
+                    if !busy.get_untracked() {
+                        set_cover.dispatch((id.clone(), !covered));
+                    }
+                }
+            >
+                <span class="app-cover__box" aria-hidden="true">
+                    {if covered { "✓" } else { "" }}
+                </span>
+                "Cover"
+            </button>
+        }
+    });
+    view! {
+        <li class="app-folders__item" data-testid=format!("folder-item-{}", folder.id)>
+            <a
+                class="app-folders__link"
+                href=href
+                aria-current=current
+                data-testid=format!("folder-{}", folder.id)
+            >
+                <span class="app-folders__name">{folder.name.clone()}</span>
+                {owner.map(|o| view! { <span class="app-folders__owner">{o}</span> })}
+                <span class="app-folders__count" data-testid=format!("folder-count-{}", folder.id)>
+                    {count}
+                </span>
+                <span class="nhsuk-u-visually-hidden">{count_words}</span>
+            </a>
+            {toggle}
+        </li>
+    }
+}

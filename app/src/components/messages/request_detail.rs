@@ -1,0 +1,400 @@
+//! One request: the patient with their sharing preference, the message, "Why can I see this?"
+//! (SPEC V1 or V2), the journey of every hop (A4), and the actions any organisation that sees
+//! it may take: assign (A1–A6), close and reopen (A5).
+
+use domain::wire::{
+    HistoryAction, HistoryEvent, Override, RequestDetail, RequestStatus, VisibleBecause,
+};
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::assign_dialog::AssignDialog;
+use super::{
+    assignee_words, format_date, format_time, is_conflict, kind_words, load_error, nhs_number,
+    sharing_words, use_messages, MessagesQuery, OrgNames, CONFLICT_MESSAGE,
+};
+use crate::api::{self, ApiError};
+
+#[derive(Clone, PartialEq)]
+struct Loaded {
+    id: String,
+    result: Result<RequestDetail, ApiError>,
+}
+
+/// Where keyboard focus goes once the request has re-rendered after a change.
+#[derive(Clone, Copy, PartialEq)]
+enum FocusAfter {
+    Heading,
+    AssignButton,
+}
+
+#[component]
+pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
+    let ctx = use_messages();
+    let id = Memo::new(move |_| query.with(|q| q.request.clone().unwrap_or_default()));
+    let resource = LocalResource::new(move || {
+        ctx.changed.track();
+        let id = id.get();
+        async move {
+            let result = api::request(&id).await;
+            if let Ok(d) = &result {
+                ctx.names.learn(&d.origin.ods_code, &d.origin.name);
+                ctx.names.learn(&d.holder.ods_code, &d.holder.name);
+                ctx.names.learn_assignee(&d.assignee);
+                for event in &d.history {
+                    for a in event.from.iter().chain(event.to.iter()) {
+                        ctx.names.learn_assignee(a);
+                    }
+                }
+            }
+            Loaded { id, result }
+        }
+    });
+    let loaded =
+        Memo::new(move |_| resource.with(|l| l.as_ref().filter(|l| l.id == id.get()).cloned()));
+    let detail = Memo::new(move |_| {
+        loaded.with(|l| l.as_ref().and_then(|l| l.result.as_ref().ok().cloned()))
+    });
+    let error = Memo::new(move |_| {
+        loaded.with(|l| l.as_ref().and_then(|l| l.result.as_ref().err().cloned()))
+    });
+
+    let notice = RwSignal::new(None::<String>);
+    let action_error = RwSignal::new(None::<String>);
+    let assign_open = RwSignal::new(false);
+    let focus_after = RwSignal::new(Some(FocusAfter::Heading));
+    let heading_ref = NodeRef::<html::H2>::new();
+    let assign_ref = NodeRef::<html::Button>::new();
+
+    // A new request starts with a clean slate, and focus on its heading so that keyboard and
+    // screen-reader users land on what they opened.
+    Effect::new(move |previous: Option<String>| {
+        let current = id.get();
+        if previous.as_ref().is_some_and(|p| *p != current) {
+            notice.set(None);
+            action_error.set(None);
+            assign_open.set(false);
+            focus_after.set(Some(FocusAfter::Heading));
+        }
+        current
+    });
+    // The detail re-renders after every change, replacing its buttons; focus follows to the
+    // new element instead of falling back to the page body.
+    Effect::new(move |_| {
+        let heading = heading_ref.get();
+        let assign = assign_ref.get();
+        match focus_after.get_untracked() {
+            Some(FocusAfter::Heading) => {
+                if let Some(h) = heading {
+                    let _ = h.focus();
+                    focus_after.set(None);
+                }
+            }
+            Some(FocusAfter::AssignButton) => {
+                if let Some(b) = assign {
+                    let _ = b.focus();
+                    focus_after.set(None);
+                }
+            }
+            None => {}
+        }
+    });
+
+    let set_open = Action::new_local(move |open: &bool| {
+        let open = *open;
+        let version = detail.with_untracked(|d| d.as_ref().map(|d| d.version));
+        let id = id.get_untracked();
+        async move {
+            let Some(version) = version else {
+                return;
+            };
+            notice.set(None);
+            action_error.set(None);
+            match api::set_request_open(&id, open, version).await {
+                Ok(_) => {
+                    notice.set(Some(
+                        if open {
+                            "Request reopened."
+                        } else {
+                            "Request closed."
+                        }
+                        .to_string(),
+                    ));
+                    focus_after.set(Some(FocusAfter::Heading));
+                    ctx.reload();
+                }
+                Err(e) if is_conflict(&e) => {
+                    action_error.set(Some(CONFLICT_MESSAGE.to_string()));
+                    ctx.reload();
+                }
+                Err(e) => action_error.set(Some(e.user_message())),
+            }
+        }
+    });
+    let busy = set_open.pending();
+
+    let on_assigned = Callback::new(move |message: String| {
+        assign_open.set(false);
+        action_error.set(None);
+        notice.set(Some(message));
+        focus_after.set(Some(FocusAfter::AssignButton));
+        ctx.reload();
+    });
+
+    let back = move || {
+        query.with(|q| {
+            MessagesQuery {
+                request: None,
+                ..q.clone()
+            }
+            .href()
+        })
+    };
+
+    view! {
+        <section class="app-request-detail" aria-labelledby="request-detail-heading" data-testid="request-detail">
+            <p class="app-back">
+                <A href=back attr:class="nhsuk-back-link__link" attr:data-testid="back-to-list">
+                    "Back to the list"
+                </A>
+            </p>
+            {move || {
+                error.get().map(|e| {
+                    if e.status() == Some(404) {
+                        view! {
+                            <div data-testid="request-not-found">
+                                <h2 class="nhsuk-heading-m" id="request-detail-heading">"Request not found"</h2>
+                                <p>"This request does not exist or your organisation cannot see it."</p>
+                            </div>
+                        }
+                        .into_any()
+                    } else {
+                        load_error("request", &e, Callback::new(move |_| resource.refetch())).into_any()
+                    }
+                })
+            }}
+            {move || {
+                (loaded.with(Option::is_none))
+                    .then(|| view! { <p class="app-loading" role="status">"Loading the request…"</p> })
+            }}
+            {move || {
+                detail
+                    .get()
+                    .map(|d| {
+                        view! {
+                            <DetailBody
+                                detail=d
+                                heading_ref=heading_ref
+                                assign_ref=assign_ref
+                                notice=notice
+                                action_error=action_error
+                                on_assign=Callback::new(move |_| assign_open.set(true))
+                                on_set_open=Callback::new(move |open: bool| {
+                                    set_open.dispatch(open);
+                                })
+                                busy=busy.into()
+                            />
+                        }
+                    })
+            }}
+            <AssignDialog open=assign_open detail=detail on_assigned=on_assigned />
+        </section>
+    }
+}
+
+#[component]
+fn DetailBody(
+    detail: RequestDetail,
+    heading_ref: NodeRef<html::H2>,
+    assign_ref: NodeRef<html::Button>,
+    notice: RwSignal<Option<String>>,
+    action_error: RwSignal<Option<String>>,
+    on_assign: Callback<()>,
+    on_set_open: Callback<bool>,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let names = use_messages().names;
+    let open = detail.status == RequestStatus::Open;
+    let why = why_words(&detail);
+    let assignee = assignee_words(&detail.assignee, names);
+    let history = detail.history.clone();
+    let dob = detail.patient.date_of_birth.as_deref().map(format_date);
+    view! {
+        <h2 class="nhsuk-heading-m app-request-detail__heading" id="request-detail-heading" tabindex="-1" node_ref=heading_ref>
+            {detail.subject.clone()}
+        </h2>
+        <p class="app-request-detail__tags">
+            <strong class="nhsuk-tag nhsuk-tag--white">{kind_words(detail.kind)}</strong>
+            " "
+            {if open {
+                view! { <strong class="nhsuk-tag nhsuk-tag--green" data-testid="request-status">"Open"</strong> }
+            } else {
+                view! { <strong class="nhsuk-tag nhsuk-tag--grey" data-testid="request-status">"Closed"</strong> }
+            }}
+        </p>
+        {move || {
+            notice.get().map(|n| view! { <div class="app-notice" role="status" data-testid="request-notice">{n}</div> })
+        }}
+        {move || {
+            action_error
+                .get()
+                .map(|e| {
+                    view! { <div class="nhsuk-error-summary app-inline-error" role="alert" data-testid="request-error"><p>{e}</p></div> }
+                })
+        }}
+        <div class="app-request-actions">
+            {if open {
+                view! {
+                    <button
+                        type="button"
+                        class="nhsuk-button"
+                        node_ref=assign_ref
+                        data-testid="assign-button"
+                        on:click=move |_| on_assign.run(())
+                    >
+                        "Assign"
+                    </button>
+                    <button
+                        type="button"
+                        class="nhsuk-button nhsuk-button--secondary"
+                        data-testid="close-button"
+                        disabled=move || busy.get()
+                        on:click=move |_| on_set_open.run(false)
+                    >
+                        "Close request"
+                    </button>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button
+                        type="button"
+                        class="nhsuk-button nhsuk-button--secondary"
+                        data-testid="reopen-button"
+                        disabled=move || busy.get()
+                        on:click=move |_| on_set_open.run(true)
+                    >
+                        "Reopen request"
+                    </button>
+                }
+                .into_any()
+            }}
+        </div>
+        <h3 class="nhsuk-heading-s">"Patient"</h3>
+        <dl class="nhsuk-summary-list" data-testid="patient">
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">"Name"</dt>
+                <dd class="nhsuk-summary-list__value" data-testid="patient-name">{detail.patient.name.clone()}</dd>
+            </div>
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">"NHS number"</dt>
+                <dd class="nhsuk-summary-list__value" data-testid="patient-nhs-number">{nhs_number(&detail.patient.nhs_number)}</dd>
+            </div>
+            {dob.map(|dob| view! {
+                <div class="nhsuk-summary-list__row">
+                    <dt class="nhsuk-summary-list__key">"Date of birth"</dt>
+                    <dd class="nhsuk-summary-list__value">{dob}</dd>
+                </div>
+            })}
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">"Data sharing"</dt>
+                <dd class="nhsuk-summary-list__value" data-testid="patient-sharing">{sharing_words(detail.patient.sharing)}</dd>
+            </div>
+        </dl>
+        <h3 class="nhsuk-heading-s">"Request"</h3>
+        <dl class="nhsuk-summary-list">
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">"Received"</dt>
+                <dd class="nhsuk-summary-list__value">
+                    <time datetime=detail.received_at.clone()>{format_time(&detail.received_at)}</time>
+                    {format!(" by {}", detail.origin.name)}
+                </dd>
+            </div>
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">"Assigned to"</dt>
+                <dd class="nhsuk-summary-list__value" data-testid="request-assignee">{assignee}</dd>
+            </div>
+        </dl>
+        <h3 class="nhsuk-heading-s">"Message"</h3>
+        // Text nodes, never markup: a patient's message is shown exactly as typed.
+        <p class="app-message" data-testid="request-message">{detail.message.clone()}</p>
+        <h3 class="nhsuk-heading-s" id="why-heading">"Why can I see this?"</h3>
+        <p data-testid="why-visible" aria-labelledby="why-heading">{why}</p>
+        <h3 class="nhsuk-heading-s">"Journey"</h3>
+        <ol class="app-journey" data-testid="journey">
+            <For each=move || history.clone() key=|e: &HistoryEvent| e.id.clone() let:event>
+                <JourneyStep event=event names=names />
+            </For>
+        </ol>
+    }
+}
+
+/// Which of SPEC V1 / V2 lets the organisation see the request, in words.
+fn why_words(detail: &RequestDetail) -> String {
+    match detail.visible_because {
+        VisibleBecause::Involved => "Your organisation has been involved in this request: it \
+             received it, held it, or one of your colleagues assigned, closed or reopened it. \
+             You can always see it, open or closed."
+            .to_string(),
+        VisibleBecause::UnrestrictedShare => format!(
+            "It is assigned to {}, which {} shares with your organisation without restriction, \
+             and the patient has agreed to share their data. You can see it while it is \
+             assigned there.",
+            detail.assignee.name, detail.holder.name
+        ),
+    }
+}
+
+#[component]
+fn JourneyStep(event: HistoryEvent, names: OrgNames) -> impl IntoView {
+    let who = event.user.as_ref().map(|u| u.name.clone());
+    let code = event.ods_code.clone();
+    let org = move || names.name(&code);
+    let from = event.from.clone();
+    let to = event.to.clone();
+    let what = move || {
+        let by = match &who {
+            Some(who) => format!("{who} ({})", org()),
+            None => org(),
+        };
+        match event.action {
+            HistoryAction::Received => format!("Received by {}", org()),
+            HistoryAction::Assigned => {
+                let from = from
+                    .as_ref()
+                    .map(|a| format!(" from {}", assignee_words(a, names)))
+                    .unwrap_or_default();
+                let to = to
+                    .as_ref()
+                    .map(|a| format!(" to {}", assignee_words(a, names)))
+                    .unwrap_or_default();
+                format!("Assigned by {by}{from}{to}")
+            }
+            HistoryAction::Closed => format!("Closed by {by}"),
+            HistoryAction::Reopened => format!("Reopened by {by}"),
+        }
+    };
+    let override_view = event.override_.clone().map(|o| match o {
+        Override::Reason { reason } => view! {
+            <p class="app-journey__override" data-testid="journey-reason">
+                "Shared without the patient's consent. Reason given: "
+                <q>{reason}</q>
+            </p>
+        }
+        .into_any(),
+        Override::Agreement { reference, .. } => view! {
+            <p class="app-journey__override" data-testid="journey-agreement">
+                {format!("Shared under the data sharing agreement {reference}")}
+            </p>
+        }
+        .into_any(),
+    });
+    view! {
+        <li class="app-journey__step" data-testid=format!("journey-{}", event.id)>
+            <time datetime=event.at.clone()>{format_time(&event.at)}</time>
+            <p class="app-journey__what">{what}</p>
+            {override_view}
+        </li>
+    }
+}

@@ -1,0 +1,280 @@
+//! The request list of SPEC C4 (or of one folder, C3): patient, NHS number, subject, kind,
+//! origin, current assignee with its organisation, and last activity, newest first as the
+//! server orders it, in pages of `PAGE_SIZE` so that a folder of thousands paints at once.
+
+use domain::wire::{Folder, RequestStatus, RequestSummary, StatusFilter};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{
+    assignee_words, format_time, kind_words, load_error, nhs_number, use_messages, MessagesQuery,
+    PAGE_SIZE,
+};
+use crate::api::{self, ApiError};
+
+/// Which list an answer belongs to, so a slow answer is never shown under another heading.
+type ListKey = (Option<String>, StatusFilter);
+
+#[derive(Clone, PartialEq)]
+struct Loaded {
+    key: ListKey,
+    result: Result<Vec<RequestSummary>, ApiError>,
+}
+
+#[component]
+pub fn RequestList(
+    query: Memo<MessagesQuery>,
+    folders: LocalResource<Result<Vec<Folder>, ApiError>>,
+) -> impl IntoView {
+    let ctx = use_messages();
+    let key = Memo::new(move |_| query.with(|q| (q.folder.clone(), q.status)));
+    let list = LocalResource::new(move || {
+        ctx.changed.track();
+        let key = key.get();
+        async move {
+            let result = api::requests(key.0.as_deref(), key.1).await;
+            if let Ok(rows) = &result {
+                for r in rows {
+                    ctx.names.learn_assignee(&r.assignee);
+                }
+            }
+            Loaded { key, result }
+        }
+    });
+    // The rows stay on screen while a newer answer loads (like a `<Transition>`); `stale` says
+    // when they belong to another folder or filter, so the region is marked busy meanwhile.
+    let loaded = Memo::new(move |_| list.with(|l| l.clone()));
+    let stale = move || loaded.with(|l| l.as_ref().is_none_or(|l| l.key != key.get()));
+    let rows = Memo::new(move |_| {
+        loaded.with(|l| {
+            l.as_ref()
+                .and_then(|l| l.result.as_ref().ok().cloned())
+                .unwrap_or_default()
+        })
+    });
+    let error = Memo::new(move |_| {
+        loaded.with(|l| l.as_ref().and_then(|l| l.result.as_ref().err().cloned()))
+    });
+
+    let folder_name = move || {
+        let id = query.with(|q| q.folder.clone());
+        match id {
+            None => "My requests and the folders you cover".to_string(),
+            Some(id) => folders
+                .with(|f| {
+                    f.as_ref()
+                        .and_then(|r| r.as_ref().ok())
+                        .and_then(|fs| fs.iter().find(|f| f.id == id))
+                        .map(|f| f.name.clone())
+                })
+                .unwrap_or_else(|| "this folder".to_string()),
+        }
+    };
+    let heading = move || match query.with(|q| q.folder.is_some()) {
+        true => folder_name(),
+        false => "My messages".to_string(),
+    };
+    let status_word = move || match query.with(|q| q.status) {
+        StatusFilter::Open => "open ",
+        StatusFilter::Closed => "closed ",
+        StatusFilter::All => "",
+    };
+
+    let total = move || rows.with(Vec::len);
+    let pages = move || total().div_ceil(PAGE_SIZE).max(1);
+    let page = move || query.with(|q| q.page).min(pages());
+    let shown = move || {
+        let start = (page() - 1) * PAGE_SIZE;
+        rows.with(|rows| {
+            rows.iter()
+                .skip(start)
+                .take(PAGE_SIZE)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let range = move || {
+        let start = (page() - 1) * PAGE_SIZE;
+        let end = (start + PAGE_SIZE).min(total());
+        format!(
+            "Requests {} to {} of {}",
+            thousands(start + 1),
+            thousands(end),
+            thousands(total())
+        )
+    };
+    let folder_attr = move || query.with(|q| q.folder.clone().unwrap_or_default());
+
+    view! {
+        <section
+            class="app-request-list"
+            aria-labelledby="request-list-heading"
+            aria-busy=move || stale().to_string()
+            data-testid="request-list"
+            data-folder=folder_attr
+        >
+            <h2 class="nhsuk-heading-m" id="request-list-heading" data-testid="request-list-heading">
+                {heading}
+            </h2>
+            <StatusFilterLinks query=query />
+            {move || {
+                error
+                    .get()
+                    .map(|e| load_error("requests", &e, Callback::new(move |_| list.refetch())))
+            }}
+            {move || {
+                (stale() && error.get().is_none())
+                    .then(|| view! { <p class="app-loading" role="status">"Loading requests…"</p> })
+            }}
+            {move || {
+                (!stale() && error.get().is_none() && total() == 0)
+                    .then(|| {
+                        view! {
+                            <p class="app-empty" data-testid="request-list-empty">
+                                {format!("No {}requests in {}.", status_word(), folder_name())}
+                            </p>
+                        }
+                    })
+            }}
+            <Show when=move || { total() > 0 }>
+                <p class="app-request-list__range" data-testid="request-list-range">{range}</p>
+                <table class="nhsuk-table app-requests" class:app-requests--stale=stale>
+                    <caption class="nhsuk-u-visually-hidden">
+                        {move || format!("{}: newest activity first", heading())}
+                    </caption>
+                    <thead class="nhsuk-table__head">
+                        <tr>
+                            <th scope="col">"Patient"</th>
+                            <th scope="col">"Request"</th>
+                            <th scope="col">"From"</th>
+                            <th scope="col">"Assigned to"</th>
+                            <th scope="col">"Last activity"</th>
+                        </tr>
+                    </thead>
+                    <tbody class="nhsuk-table__body">
+                        <For
+                            each=shown
+                            key=|r: &RequestSummary| (r.id.clone(), r.version)
+                            let:row
+                        >
+                            <RequestRow row=row query=query />
+                        </For>
+                    </tbody>
+                </table>
+                <Pager query=query page=Signal::derive(page) pages=Signal::derive(pages) />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn RequestRow(row: RequestSummary, query: Memo<MessagesQuery>) -> impl IntoView {
+    let names = use_messages().names;
+    let href = {
+        let id = row.id.clone();
+        move || query.with(|q| q.with_request(&id).href())
+    };
+    let origin = row.origin_ods_code.clone();
+    let assignee = row.assignee.clone();
+    let closed = row.status == RequestStatus::Closed;
+    view! {
+        <tr class="nhsuk-table__row" data-testid=format!("request-row-{}", row.id)>
+            <td class="nhsuk-table__cell">
+                <span class="app-requests__patient">{row.patient.name.clone()}</span>
+                <span class="app-requests__nhs">
+                    <span class="nhsuk-u-visually-hidden">"NHS number "</span>
+                    {nhs_number(&row.patient.nhs_number)}
+                </span>
+            </td>
+            <td class="nhsuk-table__cell">
+                <A href=href attr:class="app-requests__subject" attr:data-testid=format!("request-link-{}", row.id)>
+                    {row.subject.clone()}
+                </A>
+                <span class="app-requests__tags">
+                    <strong class="nhsuk-tag nhsuk-tag--white">{kind_words(row.kind)}</strong>
+                    {closed.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--grey">"Closed"</strong> })}
+                </span>
+            </td>
+            <td class="nhsuk-table__cell">{move || names.name(&origin)}</td>
+            <td class="nhsuk-table__cell">{move || assignee_words(&assignee, names)}</td>
+            <td class="nhsuk-table__cell">
+                <time datetime=row.updated_at.clone()>{format_time(&row.updated_at)}</time>
+            </td>
+        </tr>
+    }
+}
+
+/// Open / Closed / All (SPEC C4: open by default).
+#[component]
+fn StatusFilterLinks(query: Memo<MessagesQuery>) -> impl IntoView {
+    let link = move |status: StatusFilter, label: &'static str, test_id: &'static str| {
+        let href = move || query.with(|q| q.with_status(status).href());
+        let current = move || (query.with(|q| q.status) == status).then_some("page");
+        // Plain anchors for the same reason as the folder links: the query decides which is
+        // current, not the path.
+        view! {
+            <li>
+                <a href=href aria-current=current data-testid=test_id>
+                    {label}
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <nav class="app-status-filter" aria-label="Request status">
+            <ul>
+                {link(StatusFilter::Open, "Open", "status-open")}
+                {link(StatusFilter::Closed, "Closed", "status-closed")}
+                {link(StatusFilter::All, "All", "status-all")}
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+fn Pager(query: Memo<MessagesQuery>, page: Signal<usize>, pages: Signal<usize>) -> impl IntoView {
+    let previous = move || query.with(|q| q.with_page(page.get().saturating_sub(1).max(1)).href());
+    let next = move || query.with(|q| q.with_page(page.get() + 1).href());
+    view! {
+        <Show when=move || { pages.get() > 1 }>
+            <nav class="nhsuk-pagination app-pager" role="navigation" aria-label="Pages of requests">
+                <ul class="nhsuk-list nhsuk-pagination__list">
+                    <Show when=move || { page.get() > 1 }>
+                        <li class="nhsuk-pagination-item--previous">
+                            <A href=previous attr:class="nhsuk-pagination__link nhsuk-pagination__link--prev" attr:data-testid="page-previous">
+                                <span class="nhsuk-pagination__title">"Previous"</span>
+                                <span class="nhsuk-u-visually-hidden">":"</span>
+                                <span class="nhsuk-pagination__page">{move || format!("Page {}", page.get() - 1)}</span>
+                            </A>
+                        </li>
+                    </Show>
+                    <Show when=move || { page.get() < pages.get() }>
+                        <li class="nhsuk-pagination-item--next">
+                            <A href=next attr:class="nhsuk-pagination__link nhsuk-pagination__link--next" attr:data-testid="page-next">
+                                <span class="nhsuk-pagination__title">"Next"</span>
+                                <span class="nhsuk-u-visually-hidden">":"</span>
+                                <span class="nhsuk-pagination__page">{move || format!("Page {}", page.get() + 1)}</span>
+                            </A>
+                        </li>
+                    </Show>
+                </ul>
+                <p class="app-pager__where" data-testid="page-where">
+                    {move || format!("Page {} of {}", page.get(), pages.get())}
+                </p>
+            </nav>
+        </Show>
+    }
+}
+
+/// `5000` as `5,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
