@@ -493,6 +493,18 @@ impl World {
         Ok(())
     }
 
+    /// Registers a group or colleague in the shared target namespace and its index.
+    fn push_target(&mut self, id: TargetId, kind: TargetKind, owner: u32, entity: u32) {
+        let t = ix(self.targets.len());
+        self.target_ix.insert(id.clone(), t);
+        self.targets.push(TargetSlot {
+            id,
+            kind,
+            owner,
+            entity,
+        });
+    }
+
     /// Adds a user (a colleague target) of a known organisation. Group and user ids share one
     /// namespace.
     pub fn add_user(&mut self, user: User) -> Result<(), DomainError> {
@@ -502,15 +514,7 @@ impl World {
             return Err(DomainError::Invalid { field: "name" });
         }
         let u = ix(self.users.len());
-        let t = ix(self.targets.len());
-        let id = TargetId::from(&user.id);
-        self.targets.push(TargetSlot {
-            id: id.clone(),
-            kind: TargetKind::Colleague,
-            owner,
-            entity: u,
-        });
-        self.target_ix.insert(id, t);
+        self.push_target(TargetId::from(&user.id), TargetKind::Colleague, owner, u);
         self.user_ix.insert(user.id.clone(), u);
         self.users.push(user);
         Ok(())
@@ -524,15 +528,7 @@ impl World {
             return Err(DomainError::Invalid { field: "name" });
         }
         let g = ix(self.groups.len());
-        let t = ix(self.targets.len());
-        let id = TargetId::from(&group.id);
-        self.targets.push(TargetSlot {
-            id: id.clone(),
-            kind: TargetKind::Group,
-            owner,
-            entity: g,
-        });
-        self.target_ix.insert(id, t);
+        self.push_target(TargetId::from(&group.id), TargetKind::Group, owner, g);
         self.groups.push(group);
         Ok(())
     }
