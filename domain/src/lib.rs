@@ -23,6 +23,7 @@ pub mod ids;
 pub mod model;
 pub mod nhs;
 pub mod ods;
+pub mod preview;
 pub mod time;
 pub mod visibility;
 #[cfg(feature = "serde")]

@@ -1,15 +1,424 @@
-//! Agreements page.
+//! Agreements page: the register of data sharing agreements (SPEC D1–D3). An admin proposes one
+//! to an organisation found with the same combobox as Share, and answers the partner's.
 
+use domain::wire::{Agreement, AgreementCreate, Answer, Organisation};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+use crate::api;
 use crate::components::page_heading::PageHeading;
+use crate::components::sharing::dom_id;
+use crate::components::sharing::org_combobox::OrgCombobox;
+use crate::state::use_session;
+
+fn answer_label(answer: Option<Answer>) -> &'static str {
+    match answer {
+        Some(Answer::Accepted) => "Accepted",
+        Some(Answer::Refused) => "Refused",
+        None => "Not answered yet",
+    }
+}
 
 #[component]
 pub fn AgreementsPage() -> impl IntoView {
+    let session = use_session();
+    let is_admin = move || session.is_admin();
+    let own_ods = move || {
+        session
+            .session
+            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+            .unwrap_or_default()
+    };
+    let agreements = LocalResource::new(api::agreements);
+    let notice = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(None::<String>);
+    // Partners that already have an agreement with us: at most one per pair (D1).
+    let existing = Signal::derive(move || {
+        agreements
+            .get()
+            .and_then(Result::ok)
+            .map(|list| list.into_iter().map(|a| a.partner.ods_code).collect())
+            .unwrap_or_default()
+    });
+
+    let answer = move |agreement: Agreement, accept: bool| {
+        busy.set(Some(agreement.id.clone()));
+        error.set(None);
+        spawn_local(async move {
+            let result = api::answer_agreement(&agreement.id, accept).await;
+            busy.set(None);
+            match result {
+                Ok(updated) => {
+                    let state = if updated.active { "active" } else { "inactive" };
+                    notice.set(Some(format!(
+                        "Your answer to {} is recorded; the agreement is {state}.",
+                        updated.reference
+                    )));
+                    agreements.refetch();
+                    focus_heading();
+                }
+                Err(e) => error.set(Some(e.user_message())),
+            }
+        });
+    };
+
     view! {
         <div data-testid="page-agreements">
             <PageHeading title="Agreements" />
-            <p class="nhsuk-body-l">"The register of data sharing agreements will be here: propose an agreement to a partner organisation, see both sides' answers, and accept or refuse."</p>
+            <p class="nhsuk-body">
+                "Data sharing agreements between your organisation and partners. An agreement is active only while both sides have accepted it; an active agreement lets staff assign a request across it without giving a reason when the patient has asked not to share."
+            </p>
+            {move || {
+                notice
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <div class="nhsuk-inset-text" role="status" data-testid="agreements-notice">
+                                <p>{text}</p>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                error
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <div class="nhsuk-error-summary" role="alert" data-testid="agreements-action-error">
+                                <h2 class="nhsuk-error-summary__title">"Nothing was changed"</h2>
+                                <div class="nhsuk-error-summary__body">
+                                    <p>{text}</p>
+                                </div>
+                            </div>
+                        }
+                    })
+            }}
+            <h2 class="nhsuk-heading-m" id="agreements-register" tabindex="-1">
+                "Register"
+            </h2>
+            <Transition fallback=|| {
+                view! { <p class="nhsuk-body" role="status">"Loading agreements…"</p> }
+            }>
+                {move || {
+                    agreements
+                        .get()
+                        .map(|result| match result {
+                            Err(e) => {
+                                view! {
+                                    <div class="nhsuk-error-summary" role="alert" data-testid="agreements-error">
+                                        <h3 class="nhsuk-error-summary__title">
+                                            "Agreements could not be loaded"
+                                        </h3>
+                                        <div class="nhsuk-error-summary__body">
+                                            <p>{e.user_message()}</p>
+                                            <button
+                                                type="button"
+                                                class="nhsuk-button nhsuk-button--secondary"
+                                                on:click=move |_| agreements.refetch()
+                                            >
+                                                "Try again"
+                                            </button>
+                                        </div>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="nhsuk-body" data-testid="agreements-empty">
+                                        "No agreements yet."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                let own = own_ods();
+                                view! {
+                                    <table class="nhsuk-table app-table" data-testid="agreements-table">
+                                        <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
+                                        <thead class="nhsuk-table__head">
+                                            <tr class="nhsuk-table__row">
+                                                <th scope="col" class="nhsuk-table__header">"Partner"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Reference"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Our answer"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Their answer"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Status"</th>
+                                                <th scope="col" class="nhsuk-table__header">
+                                                    <span class="nhsuk-u-visually-hidden">"Actions"</span>
+                                                </th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="nhsuk-table__body">
+                                            <For
+                                                each=move || list.clone()
+                                                // Answers are part of the key, so a changed row re-renders.
+                                                key=|a| format!("{a:?}")
+                                                children=move |a| {
+                                                    view! { <AgreementRow agreement=a own=own.clone() is_admin=is_admin() busy=busy answer=answer /> }
+                                                }
+                                            />
+                                        </tbody>
+                                    </table>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            <Show when=is_admin>
+                <ProposeForm existing=existing on_proposed=Callback::new(move |a: Agreement| {
+                    notice.set(Some(format!(
+                        "Agreement {} proposed to {}. It becomes active when their administrator accepts it.",
+                        a.reference, a.partner.name
+                    )));
+                    agreements.refetch();
+                }) />
+            </Show>
         </div>
+    }
+}
+
+/// After an answer the row's buttons change, so focus goes to the register heading.
+fn focus_heading() {
+    crate::components::sharing::focus_soon("agreements-register".to_string());
+}
+
+#[component]
+fn AgreementRow<F>(
+    agreement: Agreement,
+    own: String,
+    is_admin: bool,
+    busy: RwSignal<Option<String>>,
+    answer: F,
+) -> impl IntoView
+where
+    F: Fn(Agreement, bool) + Copy + 'static,
+{
+    let proposed_by_us = agreement.proposed_by_ods_code == own;
+    let who = if proposed_by_us {
+        "Proposed by us"
+    } else {
+        "Proposed by them"
+    };
+    let (tag_class, tag) = if agreement.active {
+        ("nhsuk-tag nhsuk-tag--green", "Active")
+    } else {
+        ("nhsuk-tag nhsuk-tag--grey", "Inactive")
+    };
+    // Either side may change its answer at any time (D1): offer whichever it has not given.
+    let can_accept = is_admin && agreement.our_answer != Some(Answer::Accepted);
+    let can_refuse = is_admin && agreement.our_answer != Some(Answer::Refused);
+    let for_accept = agreement.clone();
+    let for_refuse = agreement.clone();
+    let reference = agreement.reference.clone();
+    let reference2 = agreement.reference.clone();
+    view! {
+        <tr class="nhsuk-table__row" data-testid=dom_id("agreement", &agreement.partner.ods_code)>
+            <td class="nhsuk-table__cell">
+                {agreement.partner.name.clone()}
+                <span class="app-ods">{format!(" ({})", agreement.partner.ods_code)}</span>
+            </td>
+            <td class="nhsuk-table__cell">
+                {agreement.reference.clone()}
+                <br />
+                <span class="nhsuk-body-s app-muted">{who}</span>
+            </td>
+            <td class="nhsuk-table__cell" data-testid="our-answer">
+                {answer_label(agreement.our_answer)}
+            </td>
+            <td class="nhsuk-table__cell" data-testid="their-answer">
+                {answer_label(agreement.their_answer)}
+            </td>
+            <td class="nhsuk-table__cell">
+                <strong class=tag_class data-testid="agreement-status">
+                    {tag}
+                </strong>
+            </td>
+            <td class="nhsuk-table__cell app-actions">
+                {can_accept
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="nhsuk-button nhsuk-button--small"
+                                data-testid="agreement-accept"
+                                disabled=move || busy.get().is_some()
+                                on:click=move |_| answer(for_accept.clone(), true)
+                            >
+                                "Accept"
+                                <span class="nhsuk-u-visually-hidden">{format!(" {reference}")}</span>
+                            </button>
+                        }
+                    })}
+                {can_refuse
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+                                data-testid="agreement-refuse"
+                                disabled=move || busy.get().is_some()
+                                on:click=move |_| answer(for_refuse.clone(), false)
+                            >
+                                "Refuse"
+                                <span class="nhsuk-u-visually-hidden">{format!(" {reference2}")}</span>
+                            </button>
+                        }
+                    })}
+            </td>
+        </tr>
+    }
+}
+
+/// Proposing a new agreement (D1): a partner from the directory and a reference.
+#[component]
+fn ProposeForm(existing: Signal<Vec<String>>, on_proposed: Callback<Agreement>) -> impl IntoView {
+    let session = use_session();
+    let selected = RwSignal::new(None::<Organisation>);
+    let reference = RwSignal::new(String::new());
+    let reference_error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let form_key = RwSignal::new(0_u32);
+
+    let unavailable = Callback::new(move |org: Organisation| {
+        let own = session
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()));
+        if own.as_deref() == Some(org.ods_code.as_str()) {
+            Some("Your own organisation: an agreement is between two organisations.".to_string())
+        } else if !org.active {
+            Some("Inactive organisation: it cannot be proposed an agreement.".to_string())
+        } else if existing.with_untracked(|e| e.contains(&org.ods_code)) {
+            Some(
+                "An agreement with this organisation already exists: answer it in the register."
+                    .to_string(),
+            )
+        } else {
+            None
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(partner) = selected.get_untracked() else {
+            error.set(Some("Choose the partner organisation.".to_string()));
+            return;
+        };
+        let text = reference.get_untracked().trim().to_string();
+        if text.is_empty() {
+            reference_error.set(Some("Enter the agreement's reference".to_string()));
+            crate::components::sharing::focus_soon("agreement-reference".to_string());
+            return;
+        }
+        reference_error.set(None);
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::propose_agreement(&AgreementCreate {
+                partner_ods_code: partner.ods_code.clone(),
+                reference: text,
+            })
+            .await;
+            busy.set(false);
+            match result {
+                Ok(agreement) => {
+                    reference.set(String::new());
+                    selected.set(None);
+                    // A fresh combobox forgets the last search.
+                    form_key.update(|k| *k += 1);
+                    on_proposed.run(agreement);
+                }
+                Err(e) if e.code() == Some("agreement_exists") => error.set(Some(format!(
+                    "There is already an agreement with {}: answer it in the register above.",
+                    partner.name
+                ))),
+                Err(e) => error.set(Some(e.user_message())),
+            }
+        });
+    };
+
+    view! {
+        <h2 class="nhsuk-heading-m">"Propose an agreement"</h2>
+        <form on:submit=submit novalidate=true data-testid="propose-form">
+            {move || {
+                error
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <div class="nhsuk-error-summary" role="alert" data-testid="propose-error">
+                                <h3 class="nhsuk-error-summary__title">"The agreement was not proposed"</h3>
+                                <div class="nhsuk-error-summary__body">
+                                    <p>{text}</p>
+                                </div>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                form_key.track();
+                view! {
+                    <OrgCombobox
+                        id="agreement-org"
+                        label="Partner organisation name or ODS code"
+                        selected=selected
+                        unavailable=unavailable
+                    />
+                }
+            }}
+            <div class=move || {
+                if reference_error.with(Option::is_some) {
+                    "nhsuk-form-group nhsuk-form-group--error"
+                } else {
+                    "nhsuk-form-group"
+                }
+            }>
+                <label class="nhsuk-label" for="agreement-reference">
+                    "Reference"
+                </label>
+                <div class="nhsuk-hint" id="agreement-reference-hint">
+                    "The agreement's reference and title, for example DSA-NT-2025-01 North Tees PCN information sharing agreement."
+                </div>
+                {move || {
+                    reference_error
+                        .get()
+                        .map(|text| {
+                            view! {
+                                <span class="nhsuk-error-message" id="agreement-reference-error">
+                                    <span class="nhsuk-u-visually-hidden">"Error: "</span>
+                                    {text}
+                                </span>
+                            }
+                        })
+                }}
+                <input
+                    class="nhsuk-input"
+                    id="agreement-reference"
+                    type="text"
+                    required=true
+                    aria-required="true"
+                    aria-invalid=move || reference_error.with(Option::is_some).then_some("true")
+                    aria-describedby=move || {
+                        if reference_error.with(Option::is_some) {
+                            "agreement-reference-hint agreement-reference-error"
+                        } else {
+                            "agreement-reference-hint"
+                        }
+                    }
+                    prop:value=move || reference.get()
+                    on:input=move |ev| reference.set(event_target_value(&ev))
+                    data-testid="agreement-reference"
+                />
+            </div>
+            <button
+                type="submit"
+                class="nhsuk-button"
+                disabled=move || selected.with(Option::is_none) || busy.get()
+                data-testid="propose-submit"
+            >
+                "Propose agreement"
+            </button>
+        </form>
     }
 }

@@ -1,15 +1,286 @@
-//! Audit page.
+//! Audit page: the organisation's log (SPEC L1–L2), newest first, filterable by action, with the
+//! server's CSV export offered as a file download.
 
+use domain::wire::{AuditAction, AuditEntry};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::{JsCast, JsValue};
 
+use crate::api;
 use crate::components::page_heading::PageHeading;
+use crate::state::use_session;
+
+/// Every action of API.md with its value and a label, in the order of the filter.
+const ACTIONS: [(AuditAction, &str, &str); 13] = [
+    (AuditAction::ShareCreated, "share_created", "Share created"),
+    (
+        AuditAction::ShareRestrictionChanged,
+        "share_restriction_changed",
+        "Share restriction changed",
+    ),
+    (AuditAction::ShareRemoved, "share_removed", "Share removed"),
+    (AuditAction::ShareEnabled, "share_enabled", "Share enabled"),
+    (
+        AuditAction::ShareDisabled,
+        "share_disabled",
+        "Share disabled",
+    ),
+    (
+        AuditAction::RequestReceived,
+        "request_received",
+        "Request received",
+    ),
+    (
+        AuditAction::RequestAssigned,
+        "request_assigned",
+        "Request assigned",
+    ),
+    (
+        AuditAction::RequestClosed,
+        "request_closed",
+        "Request closed",
+    ),
+    (
+        AuditAction::RequestReopened,
+        "request_reopened",
+        "Request reopened",
+    ),
+    (
+        AuditAction::CoversChanged,
+        "covers_changed",
+        "Covers changed",
+    ),
+    (
+        AuditAction::AgreementProposed,
+        "agreement_proposed",
+        "Agreement proposed",
+    ),
+    (
+        AuditAction::AgreementAccepted,
+        "agreement_accepted",
+        "Agreement accepted",
+    ),
+    (
+        AuditAction::AgreementRefused,
+        "agreement_refused",
+        "Agreement refused",
+    ),
+];
+
+fn label(action: AuditAction) -> &'static str {
+    ACTIONS
+        .iter()
+        .find(|(a, _, _)| *a == action)
+        .map_or("Other", |(_, _, l)| *l)
+}
+
+fn value(action: AuditAction) -> &'static str {
+    ACTIONS
+        .iter()
+        .find(|(a, _, _)| *a == action)
+        .map_or("", |(_, v, _)| *v)
+}
+
+/// "2026-03-01T09:30:00Z" as "2026-03-01 09:30 UTC", without a date library (wasm size).
+fn short_time(at: &str) -> String {
+    match (at.get(0..10), at.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => at.to_string(),
+    }
+}
+
+/// Offers `text` as a file download named `filename`, through a Blob URL revoked afterwards.
+fn download(text: &str, filename: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link = document().create_element("a")?;
+    link.set_attribute("href", &url)?;
+    link.set_attribute("download", filename)?;
+    let link: web_sys::HtmlElement = link.dyn_into()?;
+    link.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    let session = use_session();
+    let ods = move || {
+        session
+            .session
+            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+            .unwrap_or_default()
+    };
+    let entries = LocalResource::new(api::audit);
+    let filter = RwSignal::new(String::new());
+    let downloading = RwSignal::new(false);
+    let download_error = RwSignal::new(None::<String>);
+
+    let on_download = move |_| {
+        downloading.set(true);
+        download_error.set(None);
+        let filename = format!("audit-{}.csv", ods());
+        spawn_local(async move {
+            let result = api::audit_csv().await;
+            downloading.set(false);
+            match result {
+                Ok(text) => {
+                    if download(&text, &filename).is_err() {
+                        download_error
+                            .set(Some("The browser could not save the file.".to_string()));
+                    }
+                }
+                Err(e) => download_error.set(Some(e.user_message())),
+            }
+        });
+    };
+
+    let shown = move |list: &[AuditEntry]| -> Vec<AuditEntry> {
+        let chosen = filter.get();
+        list.iter()
+            .filter(|e| chosen.is_empty() || value(e.action) == chosen)
+            .cloned()
+            .collect()
+    };
+
     view! {
         <div data-testid="page-audit">
             <PageHeading title="Audit" />
-            <p class="nhsuk-body-l">"Your organisation's audit log will be here, newest first, filterable by action, with a CSV download."</p>
+            <p class="nhsuk-body">
+                "Every change your organisation's users made, and every change to the shares and agreements your organisation is a party to, newest first."
+            </p>
+            <div class="app-audit-tools">
+                <div class="nhsuk-form-group">
+                    <label class="nhsuk-label" for="audit-filter">
+                        "Show"
+                    </label>
+                    <select
+                        class="nhsuk-select"
+                        id="audit-filter"
+                        data-testid="audit-filter"
+                        on:change=move |ev| filter.set(event_target_value(&ev))
+                    >
+                        <option value="" selected=true>
+                            "All actions"
+                        </option>
+                        {ACTIONS
+                            .iter()
+                            .map(|(_, v, l)| view! { <option value=*v>{*l}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <button
+                    type="button"
+                    class="nhsuk-button nhsuk-button--secondary"
+                    on:click=on_download
+                    disabled=move || downloading.get()
+                    aria-busy=move || downloading.get().then_some("true")
+                    data-testid="audit-download"
+                >
+                    "Download CSV"
+                </button>
+            </div>
+            {move || {
+                download_error
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <div class="nhsuk-error-summary" role="alert" data-testid="audit-download-error">
+                                <h2 class="nhsuk-error-summary__title">"The CSV could not be downloaded"</h2>
+                                <div class="nhsuk-error-summary__body">
+                                    <p>{text}</p>
+                                </div>
+                            </div>
+                        }
+                    })
+            }}
+            <Transition fallback=|| {
+                view! { <p class="nhsuk-body" role="status">"Loading the audit log…"</p> }
+            }>
+                {move || {
+                    entries
+                        .get()
+                        .map(|result| match result {
+                            Err(e) => {
+                                view! {
+                                    <div class="nhsuk-error-summary" role="alert" data-testid="audit-error">
+                                        <h2 class="nhsuk-error-summary__title">
+                                            "The audit log could not be loaded"
+                                        </h2>
+                                        <div class="nhsuk-error-summary__body">
+                                            <p>{e.user_message()}</p>
+                                            <button
+                                                type="button"
+                                                class="nhsuk-button nhsuk-button--secondary"
+                                                on:click=move |_| entries.refetch()
+                                            >
+                                                "Try again"
+                                            </button>
+                                        </div>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                let rows = shown(&list);
+                                if rows.is_empty() {
+                                    return view! {
+                                        <p class="nhsuk-body" role="status" data-testid="audit-empty">
+                                            "No events to show."
+                                        </p>
+                                    }
+                                        .into_any();
+                                }
+                                let count = rows.len();
+                                view! {
+                                    <p class="nhsuk-body-s" role="status" data-testid="audit-count">
+                                        {if count == 1 { "1 event".to_string() } else { format!("{count} events") }}
+                                    </p>
+                                    <table class="nhsuk-table app-table" data-testid="audit-table">
+                                        <caption class="nhsuk-u-visually-hidden">"Audit log, newest first"</caption>
+                                        <thead class="nhsuk-table__head">
+                                            <tr class="nhsuk-table__row">
+                                                <th scope="col" class="nhsuk-table__header">"Time"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Action"</th>
+                                                <th scope="col" class="nhsuk-table__header">"User"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Organisation"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Detail"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="nhsuk-table__body">
+                                            <For
+                                                each=move || rows.clone()
+                                                // Events are immutable (L1): the id names all of it.
+                                                key=|e| e.id.clone()
+                                                children=|e| {
+                                                    view! {
+                                                        <tr class="nhsuk-table__row" data-testid="audit-row" data-action=value(e.action)>
+                                                            <td class="nhsuk-table__cell">
+                                                                <time datetime=e.at.clone()>{short_time(&e.at)}</time>
+                                                            </td>
+                                                            <td class="nhsuk-table__cell" data-testid="audit-action">
+                                                                {label(e.action)}
+                                                            </td>
+                                                            <td class="nhsuk-table__cell">
+                                                                {e.user_id.clone().unwrap_or_else(|| "None (patient)".to_string())}
+                                                            </td>
+                                                            <td class="nhsuk-table__cell">{e.ods_code.clone()}</td>
+                                                            <td class="nhsuk-table__cell">{e.detail.clone()}</td>
+                                                        </tr>
+                                                    }
+                                                }
+                                            />
+                                        </tbody>
+                                    </table>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
         </div>
     }
 }

@@ -1,15 +1,11 @@
-//! Colleagues page.
+//! Colleagues page: everything shown for groups applies to colleagues too (the guide).
 
+use domain::wire::TargetKind;
 use leptos::prelude::*;
 
-use crate::components::page_heading::PageHeading;
+use crate::components::sharing::target_list::TargetList;
 
 #[component]
 pub fn ColleaguesPage() -> impl IntoView {
-    view! {
-        <div data-testid="page-colleagues">
-            <PageHeading title="Colleagues" />
-            <p class="nhsuk-body-l">"Your organisation's colleagues will be listed here, each with a Share button and the partner organisations they are shared with, exactly as for groups."</p>
-        </div>
-    }
+    view! { <TargetList kind=TargetKind::Colleague /> }
 }

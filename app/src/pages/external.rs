@@ -1,15 +1,254 @@
-//! External page.
+//! External page (guide step 3): the groups and colleagues other organisations shared with
+//! ours, by owner, with their state; an admin enables or disables each one (SPEC S4, S6).
 
+use std::collections::BTreeMap;
+
+use domain::preview::external_effect;
+use domain::wire::{ExternalShare, ShareState, TargetKind};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+use crate::api;
 use crate::components::page_heading::PageHeading;
+use crate::components::sharing::{dom_id, domain_state, focus_soon, RestrictedMarker, StateTag};
+use crate::state::use_session;
+
+/// Shares grouped by owner organisation, owners by name.
+fn by_owner(list: Vec<ExternalShare>) -> Vec<(String, String, Vec<ExternalShare>)> {
+    let mut groups: BTreeMap<(String, String), Vec<ExternalShare>> = BTreeMap::new();
+    for share in list {
+        groups
+            .entry((share.owner.name.clone(), share.owner.ods_code.clone()))
+            .or_default()
+            .push(share);
+    }
+    groups
+        .into_iter()
+        .map(|((name, code), mut shares)| {
+            shares.sort_by(|a, b| a.target.name.cmp(&b.target.name));
+            (name, code, shares)
+        })
+        .collect()
+}
 
 #[component]
 pub fn ExternalPage() -> impl IntoView {
+    let session = use_session();
+    let is_admin = move || session.is_admin();
+    let shares = LocalResource::new(api::external);
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    // The share whose button was pressed and the state it should have once reloaded; its row
+    // is re-rendered, so focus goes back to the new button only then.
+    let focus_when = RwSignal::new(None::<(String, ShareState)>);
+
+    Effect::new(move |_| {
+        let Some(Ok(list)) = shares.get() else {
+            return;
+        };
+        let Some((id, state)) = focus_when.get_untracked() else {
+            return;
+        };
+        if list.iter().any(|s| s.share_id == id && s.state == state) {
+            focus_when.set(None);
+            focus_soon(dom_id("external-action", &id));
+        }
+    });
+
+    let act = move |share: ExternalShare, enable: bool| {
+        busy.set(Some(share.share_id.clone()));
+        error.set(None);
+        spawn_local(async move {
+            let answer = api::set_external_enabled(&share.share_id, enable).await;
+            busy.set(None);
+            match answer {
+                Ok(updated) => {
+                    let what = if enable { "enabled" } else { "disabled" };
+                    notice.set(Some(format!(
+                        "{} from {} is {what}.",
+                        updated.target.name, updated.owner.name
+                    )));
+                    focus_when.set(Some((updated.share_id, updated.state)));
+                    shares.refetch();
+                }
+                Err(e) => error.set(Some(format!(
+                    "{} could not be changed: {}",
+                    share.target.name,
+                    e.user_message()
+                ))),
+            }
+        });
+    };
+
     view! {
         <div data-testid="page-external">
             <PageHeading title="External" />
-            <p class="nhsuk-body-l">"Groups and colleagues that other organisations have shared with yours will be listed here by owner, with their state and Enable or Disable for administrators."</p>
+            <p class="nhsuk-body">
+                "Groups and colleagues that other organisations have shared with yours. Your staff can assign requests to them and cover them only once an administrator here enables them."
+            </p>
+            {move || {
+                notice
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <div class="nhsuk-inset-text" role="status" data-testid="external-notice">
+                                <p>{text}</p>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                error
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <div class="nhsuk-error-summary" role="alert" data-testid="external-action-error">
+                                <h2 class="nhsuk-error-summary__title">"Nothing was changed"</h2>
+                                <div class="nhsuk-error-summary__body">
+                                    <p>{text}</p>
+                                </div>
+                            </div>
+                        }
+                    })
+            }}
+            <Transition fallback=|| {
+                view! { <p class="nhsuk-body" role="status">"Loading shared groups and colleagues…"</p> }
+            }>
+                {move || {
+                    shares
+                        .get()
+                        .map(|answer| match answer {
+                            Err(e) => {
+                                view! {
+                                    <div class="nhsuk-error-summary" role="alert" data-testid="external-error">
+                                        <h2 class="nhsuk-error-summary__title">
+                                            "Shared groups and colleagues could not be loaded"
+                                        </h2>
+                                        <div class="nhsuk-error-summary__body">
+                                            <p>{e.user_message()}</p>
+                                            <button
+                                                type="button"
+                                                class="nhsuk-button nhsuk-button--secondary"
+                                                on:click=move |_| shares.refetch()
+                                            >
+                                                "Try again"
+                                            </button>
+                                        </div>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="nhsuk-body" data-testid="external-empty">
+                                        "No organisation has shared a group or colleague with yours yet."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                by_owner(list)
+                                    .into_iter()
+                                    .map(|(owner, code, items)| {
+                                        let heading_id = dom_id("owner", &code);
+                                        let labelled_by = heading_id.clone();
+                                        view! {
+                                            <section
+                                                class="app-owner"
+                                                aria-labelledby=labelled_by
+                                                data-testid=format!("owner-{code}")
+                                            >
+                                                <h2 class="nhsuk-heading-m" id=heading_id>
+                                                    {owner}
+                                                    " "
+                                                    <span class="app-ods">{format!("({code})")}</span>
+                                                </h2>
+                                                <ul class="app-target-list">
+                                                    <For
+                                                        each=move || items.clone()
+                                                        // State and restriction are part of the
+                                                        // key, so a changed row is re-rendered.
+                                                        key=|s| format!("{s:?}")
+                                                        children=move |s| {
+                                                            view! { <ExternalItem share=s is_admin=is_admin() busy=busy act=act /> }
+                                                        }
+                                                    />
+                                                </ul>
+                                            </section>
+                                        }
+                                    })
+                                    .collect_view()
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
         </div>
+    }
+}
+
+#[component]
+fn ExternalItem<F>(
+    share: ExternalShare,
+    is_admin: bool,
+    busy: RwSignal<Option<String>>,
+    act: F,
+) -> impl IntoView
+where
+    F: Fn(ExternalShare, bool) + Copy + 'static,
+{
+    let kind = match share.target.kind {
+        TargetKind::Group => "Group",
+        TargetKind::Colleague => "Colleague",
+    };
+    // Pending and Disabled offer Enable; Enabled offers Disable (SPEC S4).
+    let enable = share.state != ShareState::Enabled;
+    let label = if enable { "Enable" } else { "Disable" };
+    let effect = external_effect(domain_state(share.state), share.restricted);
+    let id = share.share_id.clone();
+    let for_action = share.clone();
+    view! {
+        <li class="app-target" data-testid=format!("external-{}", share.target.id)>
+            <div class="app-target__head">
+                <h3 class="nhsuk-heading-s app-target__name">
+                    {share.target.name.clone()}
+                    <span class="app-target__kind">{format!(" {kind}")}</span>
+                </h3>
+                {is_admin
+                    .then(|| {
+                        let name = share.target.name.clone();
+                        let for_action = for_action.clone();
+                        let id_busy = id.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class=if enable {
+                                    "nhsuk-button nhsuk-button--small"
+                                } else {
+                                    "nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+                                }
+                                id=dom_id("external-action", &id)
+                                data-testid="external-action"
+                                disabled=move || busy.get().is_some()
+                                aria-busy=move || {
+                                    (busy.get().as_deref() == Some(id_busy.as_str())).then_some("true")
+                                }
+                                on:click=move |_| act(for_action.clone(), enable)
+                            >
+                                {label}
+                                <span class="nhsuk-u-visually-hidden">{format!(" {name}")}</span>
+                            </button>
+                        }
+                    })}
+            </div>
+            <p class="app-shares__item">
+                <StateTag state=share.state />
+                {share.restricted.then(|| view! { <RestrictedMarker /> })}
+            </p>
+            <p class="nhsuk-body-s app-effect" data-testid="external-effect">
+                {effect}
+            </p>
+        </li>
     }
 }

@@ -1,15 +1,11 @@
-//! Groups page.
+//! Groups page: the organisation's groups, each with Share and its "Shared with" list.
 
+use domain::wire::TargetKind;
 use leptos::prelude::*;
 
-use crate::components::page_heading::PageHeading;
+use crate::components::sharing::target_list::TargetList;
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
-    view! {
-        <div data-testid="page-groups">
-            <PageHeading title="Groups" />
-            <p class="nhsuk-body-l">"Your organisation's groups will be listed here, each with a Share button and the partner organisations it is shared with: Pending, Accepted or Disabled, and whether their view is restricted."</p>
-        </div>
-    }
+    view! { <TargetList kind=TargetKind::Group /> }
 }

@@ -1,1 +1,124 @@
-//! Pieces of the sharing screens (Groups, Colleagues, External, Agreements).
+//! Pieces of the sharing screens (Groups, Colleagues, External, Agreements): the state tag and
+//! padlock marker, the organisation combobox, the share and edit dialogs, and the target list.
+
+pub mod edit_share_dialog;
+pub mod org_combobox;
+pub mod share_dialog;
+pub mod target_list;
+
+use domain::wire::{ShareState, TargetKind};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The wire kind as the domain's, for the sentences of `domain::preview`.
+pub fn domain_kind(kind: TargetKind) -> domain::TargetKind {
+    match kind {
+        TargetKind::Group => domain::TargetKind::Group,
+        TargetKind::Colleague => domain::TargetKind::Colleague,
+    }
+}
+
+/// The wire state as the domain's, for the sentences of `domain::preview`.
+pub fn domain_state(state: ShareState) -> domain::ShareState {
+    match state {
+        ShareState::Pending => domain::ShareState::Pending,
+        ShareState::Enabled => domain::ShareState::Enabled,
+        ShareState::Disabled => domain::ShareState::Disabled,
+    }
+}
+
+/// A share's state as an nhsuk tag: grey Pending, green Accepted, white Disabled, as in the
+/// guide; the word is always there, so the colour is never the only signal.
+#[component]
+pub fn StateTag(state: ShareState) -> impl IntoView {
+    let (class, label) = match state {
+        ShareState::Pending => ("nhsuk-tag nhsuk-tag--grey", "Pending"),
+        ShareState::Enabled => ("nhsuk-tag nhsuk-tag--green", "Accepted"),
+        ShareState::Disabled => ("nhsuk-tag nhsuk-tag--white", "Disabled"),
+    };
+    view! {
+        <strong class=class data-testid="share-state">
+            {label}
+        </strong>
+    }
+}
+
+/// The padlock and the word "Restricted" for a restricted share (the guide's icon, never alone).
+#[component]
+pub fn RestrictedMarker() -> impl IntoView {
+    view! {
+        <span class="app-restricted" data-testid="share-restricted">
+            <svg
+                class="app-restricted__icon"
+                xmlns="http://www.w3.org/2000/svg"
+                viewBox="0 0 16 16"
+                width="14"
+                height="14"
+                focusable="false"
+                aria-hidden="true"
+            >
+                <path
+                    fill="currentColor"
+                    d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"
+                ></path>
+            </svg>
+            "Restricted"
+        </span>
+    }
+}
+
+/// A human name for the directory's organisation kinds.
+pub fn kind_label(kind: &str) -> String {
+    match kind {
+        "gp_practice" => "GP practice".to_string(),
+        "pcn" => "Primary Care Network".to_string(),
+        "community_service" => "Community service".to_string(),
+        "extended_hours_hub" => "Extended hours hub".to_string(),
+        "pharmacy" => "Pharmacy".to_string(),
+        "trust" => "NHS trust".to_string(),
+        other => {
+            let spaced = other.replace('_', " ");
+            let mut chars = spaced.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        }
+    }
+}
+
+/// Moves keyboard focus to the element with this id once the browser has painted, so that a
+/// control re-rendered by a reload (its row's key changed) still gets focus back.
+pub fn focus_soon(id: String) {
+    request_animation_frame(move || {
+        if let Some(element) = document()
+            .get_element_by_id(&id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = element.focus();
+        }
+    });
+}
+
+/// An element id made only of characters that are safe in ids and CSS selectors.
+pub fn dom_id(prefix: &str, raw: &str) -> String {
+    let clean: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{prefix}-{clean}")
+}
+
+/// Scrolls the element with this id into view within its scrolling list, e.g. the active
+/// option of a listbox moved to with the keyboard.
+pub fn scroll_into_view(id: String) {
+    if let Some(element) = document().get_element_by_id(&id) {
+        element.scroll_into_view_with_bool(false);
+    }
+}

@@ -1,0 +1,238 @@
+//! Editing a share from the owner's side (SPEC S5): only Restrict View can change; Remove asks
+//! for confirmation first, and says that nothing moves (S7).
+
+use domain::preview::{removal_effect, restriction_change_effect};
+use domain::wire::{Share, Target};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::share_dialog::RESTRICT_HINT;
+use super::{domain_kind, focus_soon, StateTag};
+use crate::api;
+use crate::components::dialog::Dialog;
+
+/// What the owner did to a share, for the list to reload and say.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShareEdit {
+    Saved(Share),
+    Removed { share_id: String },
+}
+
+/// The dialog, open while `editing` holds the target and the share being edited.
+#[component]
+pub fn EditShareDialog(
+    editing: RwSignal<Option<(Target, Share)>>,
+    on_done: Callback<(Target, ShareEdit)>,
+) -> impl IntoView {
+    let close = Callback::new(move |_| editing.set(None));
+    view! {
+        <Dialog
+            open=Signal::derive(move || editing.with(Option::is_some))
+            title="Edit share"
+            on_close=close
+            test_id="edit-share-dialog"
+        >
+            {move || {
+                editing
+                    .get_untracked()
+                    .map(|(target, share)| {
+                        view! { <EditForm target=target share=share on_cancel=close on_done=on_done /> }
+                    })
+            }}
+        </Dialog>
+    }
+}
+
+#[component]
+fn EditForm(
+    target: Target,
+    share: Share,
+    on_cancel: Callback<()>,
+    on_done: Callback<(Target, ShareEdit)>,
+) -> impl IntoView {
+    let restricted = RwSignal::new(share.restricted);
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let kind = domain_kind(target.kind);
+    let partner = share.partner.name.clone();
+    let was_restricted = share.restricted;
+    let changed = move || restricted.get() != was_restricted;
+
+    let share_id = StoredValue::new(share.id.clone());
+    let target_stored = StoredValue::new(target.clone());
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() || !changed() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let id = share_id.get_value();
+        let value = restricted.get_untracked();
+        spawn_local(async move {
+            let answer = api::update_share(&id, value).await;
+            busy.set(false);
+            match answer {
+                Ok(share) => on_done.run((target_stored.get_value(), ShareEdit::Saved(share))),
+                Err(e) => error.set(Some(e.user_message())),
+            }
+        });
+    };
+
+    let remove = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let id = share_id.get_value();
+        spawn_local(async move {
+            let answer = api::remove_share(&id).await;
+            busy.set(false);
+            match answer {
+                Ok(()) => on_done.run((
+                    target_stored.get_value(),
+                    ShareEdit::Removed { share_id: id },
+                )),
+                Err(e) => error.set(Some(e.user_message())),
+            }
+        });
+    };
+
+    let partner_for_effect = partner.clone();
+    let effect = move || {
+        restriction_change_effect(&partner_for_effect, kind, was_restricted, restricted.get()).map(
+            |text| {
+                view! {
+                    <div class="nhsuk-inset-text app-preview" data-testid="edit-preview">
+                        <p>{text}</p>
+                    </div>
+                }
+            },
+        )
+    };
+    let removal_text = removal_effect(&partner, kind);
+    let heading = format!("Remove the share with {partner}?");
+
+    view! {
+        <p class="nhsuk-body">
+            <strong>{target.name.clone()}</strong>
+            " is shared with "
+            <strong data-testid="edit-partner-name">{partner.clone()}</strong>
+            {format!(" ({}) ", share.partner.ods_code)}
+            <StateTag state=share.state />
+        </p>
+        {move || {
+            error
+                .get()
+                .map(|message| {
+                    view! {
+                        <div class="nhsuk-error-summary" role="alert" data-testid="edit-error">
+                            <h3 class="nhsuk-error-summary__title">"The share was not changed"</h3>
+                            <div class="nhsuk-error-summary__body">
+                                <p>{message}</p>
+                            </div>
+                        </div>
+                    }
+                })
+        }}
+        <Show
+            when=move || confirming.get()
+            fallback=move || {
+                view! {
+                    <form on:submit=save>
+                        <p class="nhsuk-body-s">
+                            "Only Restrict View can be changed. To share with another organisation, use Share again."
+                        </p>
+                        <div class="nhsuk-form-group">
+                            <div class="nhsuk-checkboxes">
+                                <div class="nhsuk-checkboxes__item">
+                                    <input
+                                        class="nhsuk-checkboxes__input"
+                                        id="edit-restricted"
+                                        type="checkbox"
+                                        aria-describedby="edit-restricted-hint"
+                                        prop:checked=move || restricted.get()
+                                        on:change=move |ev| restricted.set(event_target_checked(&ev))
+                                        data-testid="edit-restricted"
+                                    />
+                                    <label class="nhsuk-label nhsuk-checkboxes__label" for="edit-restricted">
+                                        "Restrict View"
+                                    </label>
+                                    <div class="nhsuk-hint nhsuk-checkboxes__hint" id="edit-restricted-hint">
+                                        {RESTRICT_HINT}
+                                    </div>
+                                </div>
+                            </div>
+                        </div>
+                        {effect.clone()}
+                        <div class="app-dialog__actions">
+                            <button
+                                type="submit"
+                                class="nhsuk-button"
+                                disabled=move || !changed() || busy.get()
+                                data-testid="edit-save"
+                            >
+                                "Save"
+                            </button>
+                            <button
+                                type="button"
+                                class="nhsuk-button nhsuk-button--warning"
+                                on:click=move |_| {
+                                    confirming.set(true);
+                                    focus_soon("confirm-remove-heading".to_string());
+                                }
+                                id="edit-remove-button"
+                                data-testid="edit-remove"
+                            >
+                                "Remove share"
+                            </button>
+                            <button
+                                type="button"
+                                class="nhsuk-button nhsuk-button--secondary"
+                                on:click=move |_| on_cancel.run(())
+                                data-testid="edit-cancel"
+                            >
+                                "Cancel"
+                            </button>
+                        </div>
+                    </form>
+                }
+            }
+        >
+            <div class="nhsuk-warning-callout" data-testid="confirm-remove">
+                <h3 class="nhsuk-warning-callout__label" id="confirm-remove-heading" tabindex="-1">
+                    <span role="text">
+                        <span class="nhsuk-u-visually-hidden">"Important: "</span>
+                        {heading.clone()}
+                    </span>
+                </h3>
+                <p>{removal_text.clone()}</p>
+            </div>
+            <div class="app-dialog__actions">
+                <button
+                    type="button"
+                    class="nhsuk-button nhsuk-button--warning"
+                    disabled=move || busy.get()
+                    on:click=remove
+                    data-testid="confirm-remove-yes"
+                >
+                    "Yes, remove the share"
+                </button>
+                <button
+                    type="button"
+                    class="nhsuk-button nhsuk-button--secondary"
+                    on:click=move |_| {
+                        confirming.set(false);
+                        focus_soon("edit-remove-button".to_string());
+                    }
+                    data-testid="confirm-remove-no"
+                >
+                    "No, keep it"
+                </button>
+            </div>
+        </Show>
+    }
+}

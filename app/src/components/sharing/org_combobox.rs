@@ -1,0 +1,482 @@
+//! The organisation search box of the Share dialog and the Agreements page: a WAI-ARIA 1.2
+//! combobox with a listbox popup that searches `GET /api/organisations` as the user types.
+//!
+//! Typing is debounced so a burst of keystrokes sends one search; a newer search aborts the
+//! one in flight (AbortController) and, since an abort can lose the race with an answer already
+//! on its way, every answer also carries a sequence number and only the latest is shown. So a
+//! slow answer to an older query never replaces a newer one (SPEC §4).
+
+use std::time::Duration;
+
+use domain::wire::Organisation;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::AbortController;
+
+use super::kind_label;
+use crate::api::{self, ApiError};
+
+/// How long typing must pause before a search is sent (SPEC §4: at most 150 ms).
+const DEBOUNCE_MS: u64 = 120;
+/// How many organisations one search lists.
+const LIMIT: u32 = 10;
+/// The server ignores shorter queries (API.md), so the client does not send them.
+const MIN_CHARS: usize = 2;
+
+/// What the search has answered, for the query it was sent with.
+#[derive(Clone, Debug, PartialEq)]
+enum Search {
+    /// Nothing, or fewer than two characters, typed.
+    Idle,
+    /// The answer to `query`.
+    Done {
+        query: String,
+        results: Vec<Organisation>,
+    },
+    /// The search for `query` failed; Retry sends it again.
+    Failed { query: String, message: String },
+}
+
+/// Splits `text` into runs, marking (true) the parts that the directory search matched: for a
+/// name, the start of each word that a word of the query is a prefix of; for an ODS code, the
+/// prefix equal to the query (API.md). Case-insensitive, like the search.
+pub fn marked(text: &str, query: &str, is_code: bool) -> Vec<(String, bool)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    if is_code {
+        let q = query.trim();
+        if let Some(end) = prefix_len(text, q) {
+            ranges.push((0, end));
+        }
+    } else {
+        let words: Vec<&str> = query.split_whitespace().collect();
+        let mut start = None;
+        let bounds = text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')));
+        for (i, c) in bounds {
+            match (c.is_whitespace(), start) {
+                (false, None) => start = Some(i),
+                (true, Some(s)) => {
+                    let word = &text[s..i];
+                    let longest = words.iter().filter_map(|w| prefix_len(word, w)).max();
+                    if let Some(len) = longest.filter(|len| *len > 0) {
+                        ranges.push((s, s + len));
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut runs = Vec::new();
+    let mut at = 0;
+    for (s, e) in ranges {
+        if s > at {
+            runs.push((text[at..s].to_string(), false));
+        }
+        runs.push((text[s..e].to_string(), true));
+        at = e;
+    }
+    if at < text.len() || runs.is_empty() {
+        runs.push((text[at..].to_string(), false));
+    }
+    runs
+}
+
+/// The length in bytes of the prefix of `word` that equals `prefix` ignoring case, if any.
+fn prefix_len(word: &str, prefix: &str) -> Option<usize> {
+    let n = prefix.chars().count();
+    if n == 0 {
+        return None;
+    }
+    let end = word
+        .char_indices()
+        .nth(n)
+        .map(|(i, _)| i)
+        .unwrap_or(word.len());
+    let head = &word[..end];
+    (head.chars().count() == n && head.to_lowercase() == prefix.to_lowercase()).then_some(end)
+}
+
+/// A combobox choosing one organisation of the directory. `unavailable` says why an
+/// organisation cannot be chosen here (own, inactive, already shared…); such options are shown
+/// with the reason but are `aria-disabled` and cannot be selected.
+#[component]
+pub fn OrgCombobox(
+    /// Prefix of the element ids, unique on the page.
+    id: &'static str,
+    /// The visible label of the text box.
+    label: &'static str,
+    /// The chosen organisation, `None` until one is chosen (typing again clears it).
+    selected: RwSignal<Option<Organisation>>,
+    /// Why an organisation cannot be chosen, if it cannot.
+    unavailable: Callback<Organisation, Option<String>>,
+) -> impl IntoView {
+    let input_id = format!("{id}-input");
+    let listbox_id = format!("{id}-listbox");
+    let hint_id = format!("{id}-hint");
+    let option_id = move |i: usize| format!("{id}-option-{i}");
+
+    let text = RwSignal::new(String::new());
+    let search = RwSignal::new(Search::Idle);
+    let loading = RwSignal::new(false);
+    let expanded = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+    // Browser handles are not Send, so they live in local storage.
+    let timer = StoredValue::new_local(None::<TimeoutHandle>);
+    let controller = StoredValue::new_local(None::<AbortController>);
+    let seq = StoredValue::new(0_u64);
+
+    let results = Memo::new(move |_| match search.get() {
+        Search::Done { results, .. } => results,
+        _ => Vec::new(),
+    });
+    let count = move || results.with(Vec::len);
+    let is_open = move || expanded.get() && count() > 0;
+
+    // Forgets any search in flight: aborts it and makes its answer stale.
+    let cancel = move || {
+        seq.update_value(|s| *s += 1);
+        controller.update_value(|c| {
+            if let Some(c) = c.take() {
+                c.abort();
+            }
+        });
+        loading.set(false);
+    };
+
+    let run = move |query: String| {
+        cancel();
+        let mine = seq.get_value();
+        let abort = AbortController::new().ok();
+        let signal = abort.as_ref().map(AbortController::signal);
+        controller.set_value(abort);
+        loading.set(true);
+        spawn_local(async move {
+            let answer = api::search_organisations(&query, LIMIT, signal.as_ref()).await;
+            // A newer search has started since: its answer, not this one, is what the user
+            // is waiting for, even if this one arrives later.
+            if seq.get_value() != mine {
+                return;
+            }
+            loading.set(false);
+            match answer {
+                Ok(found) => {
+                    active.set(None);
+                    expanded.set(!found.results.is_empty());
+                    search.set(Search::Done {
+                        query,
+                        results: found.results,
+                    });
+                }
+                Err(ApiError::Aborted) => {}
+                Err(e) => {
+                    expanded.set(false);
+                    search.set(Search::Failed {
+                        query,
+                        message: e.user_message(),
+                    });
+                }
+            }
+        });
+    };
+
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        text.set(value.clone());
+        selected.set(None);
+        timer.update_value(|t| {
+            if let Some(t) = t.take() {
+                t.clear();
+            }
+        });
+        let query = value.trim().to_string();
+        if query.chars().count() < MIN_CHARS {
+            cancel();
+            expanded.set(false);
+            active.set(None);
+            search.set(Search::Idle);
+            return;
+        }
+        let handle =
+            set_timeout_with_handle(move || run(query), Duration::from_millis(DEBOUNCE_MS));
+        timer.set_value(handle.ok());
+    };
+
+    let choose = move |i: usize| {
+        let Some(org) = results.with(|r| r.get(i).cloned()) else {
+            return;
+        };
+        if unavailable.run(org.clone()).is_some() {
+            return;
+        }
+        text.set(org.name.clone());
+        selected.set(Some(org));
+        expanded.set(false);
+        active.set(None);
+    };
+
+    let move_to = move |i: usize| {
+        active.set(Some(i));
+        super::scroll_into_view(option_id(i));
+    };
+
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let n = count();
+        match ev.key().as_str() {
+            "ArrowDown" if n > 0 => {
+                ev.prevent_default();
+                expanded.set(true);
+                move_to(match active.get() {
+                    Some(i) if i + 1 < n => i + 1,
+                    Some(_) => 0,
+                    None => 0,
+                });
+            }
+            "ArrowUp" if n > 0 => {
+                ev.prevent_default();
+                expanded.set(true);
+                move_to(match active.get() {
+                    Some(0) | None => n - 1,
+                    Some(i) => i - 1,
+                });
+            }
+            // With an option active, Home and End move within the list; otherwise they keep
+            // their text-editing meaning.
+            "Home" if is_open() && active.get().is_some() => {
+                ev.prevent_default();
+                move_to(0);
+            }
+            "End" if is_open() && active.get().is_some() => {
+                ev.prevent_default();
+                move_to(n - 1);
+            }
+            "Enter" if is_open() => {
+                // Enter picks an option; it must not also submit the surrounding form.
+                ev.prevent_default();
+                if let Some(i) = active.get() {
+                    choose(i);
+                }
+            }
+            "Escape" if is_open() => {
+                // Escape closes the popup first; only a second Escape closes the dialog.
+                ev.prevent_default();
+                ev.stop_propagation();
+                expanded.set(false);
+                active.set(None);
+            }
+            _ => {}
+        }
+    };
+
+    let status = move || {
+        if loading.get() {
+            return "Searching…".to_string();
+        }
+        match search.get() {
+            Search::Done { results, .. } if results.is_empty() => {
+                "No organisations match".to_string()
+            }
+            Search::Done { results, .. } if results.len() == 1 => "1 result".to_string(),
+            Search::Done { results, .. } => format!("{} results", results.len()),
+            Search::Failed { .. } | Search::Idle => String::new(),
+        }
+    };
+
+    let listbox_for = listbox_id.clone();
+    view! {
+        <div class="nhsuk-form-group app-combobox" data-testid=format!("{id}-combobox")>
+            <label class="nhsuk-label" for=input_id.clone()>
+                {label}
+            </label>
+            <div class="nhsuk-hint" id=hint_id.clone()>
+                "Type at least 2 characters of the organisation's name or its ODS code, then choose it from the list."
+            </div>
+            <input
+                class="nhsuk-input app-combobox__input"
+                id=input_id
+                type="text"
+                role="combobox"
+                autocomplete="off"
+                spellcheck="false"
+                aria-autocomplete="list"
+                aria-controls=listbox_for
+                aria-describedby=hint_id
+                aria-expanded=move || is_open().to_string()
+                aria-activedescendant=move || {
+                    if is_open() { active.get().map(option_id) } else { None }
+                }
+                prop:value=move || text.get()
+                on:input=on_input
+                on:keydown=on_keydown
+                on:blur=move |_| {
+                    expanded.set(false);
+                    active.set(None);
+                }
+                on:focus=move |_| {
+                    if count() > 0 && selected.with(Option::is_none) {
+                        expanded.set(true);
+                    }
+                }
+                data-testid=format!("{id}-input")
+            />
+            <ul
+                class="app-combobox__listbox"
+                id=listbox_id
+                role="listbox"
+                aria-label="Organisations"
+                hidden=move || !is_open()
+            >
+                {move || {
+                    let query = match search.get() {
+                        Search::Done { query, .. } => query,
+                        _ => String::new(),
+                    };
+                    results
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, org)| {
+                            let reason = unavailable.run(org.clone());
+                            let disabled = reason.is_some();
+                            let name = marked(&org.name, &query, false);
+                            let code = marked(&org.ods_code, &query, true);
+                            let details = format!(
+                                " · {} · {}",
+                                kind_label(&org.kind),
+                                org.postcode,
+                            );
+                            view! {
+                                <li
+                                    id=option_id(i)
+                                    role="option"
+                                    class="app-combobox__option"
+                                    aria-selected=move || (active.get() == Some(i)).to_string()
+                                    aria-disabled=disabled.then_some("true")
+                                    data-testid=format!("org-option-{}", org.ods_code)
+                                    // Keeps focus in the text box while the pointer chooses.
+                                    on:mousedown=|ev| ev.prevent_default()
+                                    on:click=move |_| choose(i)
+                                >
+                                    <span class="app-combobox__name">
+                                        <Marked runs=name />
+                                    </span>
+                                    <span class="app-combobox__details">
+                                        <Marked runs=code />
+                                        {details}
+                                    </span>
+                                    {reason
+                                        .map(|r| {
+                                            view! { <span class="app-combobox__reason">{r}</span> }
+                                        })}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            {move || match search.get() {
+                Search::Done { query, results } if results.is_empty() && !loading.get() => {
+                    Some(
+                        view! {
+                            <p class="app-combobox__empty" data-testid=format!("{id}-no-results")>
+                                {format!("No organisations match “{query}”.")}
+                            </p>
+                        }
+                            .into_any(),
+                    )
+                }
+                Search::Failed { query, message } if !loading.get() => {
+                    Some(
+                        view! {
+                            <div class="app-combobox__error" role="alert" data-testid=format!("{id}-error")>
+                                <p class="nhsuk-error-message">
+                                    "The search failed. "
+                                    {message}
+                                </p>
+                                <button
+                                    type="button"
+                                    class="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+                                    on:click=move |_| run(query.clone())
+                                >
+                                    "Retry"
+                                </button>
+                            </div>
+                        }
+                            .into_any(),
+                    )
+                }
+                _ => None,
+            }}
+            {move || {
+                selected
+                    .get()
+                    .map(|org| {
+                        view! {
+                            <p class="app-combobox__chosen" data-testid=format!("{id}-selected")>
+                                "Chosen: "
+                                <strong>{org.name}</strong>
+                                {format!(" ({})", org.ods_code)}
+                            </p>
+                        }
+                    })
+            }}
+            <div class="nhsuk-u-visually-hidden" role="status" data-testid=format!("{id}-status")>
+                {status}
+            </div>
+        </div>
+    }
+}
+
+/// Text runs with the matched parts in `<mark>`.
+#[component]
+fn Marked(runs: Vec<(String, bool)>) -> impl IntoView {
+    runs.into_iter()
+        .map(|(text, hit)| {
+            if hit {
+                view! { <mark>{text}</mark> }.into_any()
+            } else {
+                text.into_any()
+            }
+        })
+        .collect_view()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marked;
+
+    fn hits(runs: &[(String, bool)]) -> Vec<&str> {
+        runs.iter()
+            .filter(|(_, hit)| *hit)
+            .map(|(t, _)| t.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn every_query_word_marks_the_start_of_a_name_word() {
+        let runs = marked("Riverside Medical Practice", "riv med", false);
+        assert_eq!(hits(&runs), vec!["Riv", "Med"]);
+        let joined: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(joined, "Riverside Medical Practice");
+    }
+
+    #[test]
+    fn an_ods_code_is_marked_by_its_prefix() {
+        assert_eq!(hits(&marked("A81001", "a810", true)), vec!["A810"]);
+        assert!(hits(&marked("A81001", "810", true)).is_empty());
+    }
+
+    #[test]
+    fn text_without_a_match_is_one_plain_run() {
+        assert_eq!(
+            marked("Camelia Surgery", "zz", false),
+            vec![("Camelia Surgery".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn a_match_inside_a_word_is_not_marked() {
+        assert!(hits(&marked("Camelia Surgery", "urg", false)).is_empty());
+    }
+}

@@ -1,0 +1,216 @@
+//! The Share dialog of the guide's step 2: choose a partner organisation with the combobox,
+//! optionally Restrict View, read what the partner would gain, and Share (SPEC S1–S4).
+
+use domain::preview::share_effect;
+use domain::wire::{Organisation, Share, ShareCreate, Target, TargetKind};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::domain_kind;
+use super::org_combobox::OrgCombobox;
+use crate::api::{self, ApiError};
+use crate::components::dialog::Dialog;
+
+/// The guide's explanation of Restrict View, shown beside the checkbox.
+pub const RESTRICT_HINT: &str = "Restricting the view means that if the organisation covers it, \
+    they will only see the requests they have assigned to it, not those from other organisations.";
+
+/// The dialog, open while `target` holds the group or colleague being shared.
+#[component]
+pub fn ShareDialog(
+    kind: TargetKind,
+    target: RwSignal<Option<Target>>,
+    /// The signed-in user's organisation, which cannot be chosen (S3).
+    own_ods: Signal<String>,
+    /// Runs with the new share after the server accepted it.
+    on_shared: Callback<(Target, Share)>,
+) -> impl IntoView {
+    let title = match kind {
+        TargetKind::Group => "Share a group",
+        TargetKind::Colleague => "Share a colleague",
+    };
+    let close = Callback::new(move |_| target.set(None));
+    view! {
+        <Dialog
+            open=Signal::derive(move || target.with(Option::is_some))
+            title=title
+            on_close=close
+            test_id="share-dialog"
+        >
+            {move || {
+                target
+                    .get_untracked()
+                    .map(|t| {
+                        view! { <ShareForm target=t own_ods=own_ods on_cancel=close on_shared=on_shared /> }
+                    })
+            }}
+        </Dialog>
+    }
+}
+
+/// A sentence for a refused share, naming what to do instead.
+fn refusal_message(error: &ApiError, target: &str, partner: &str) -> String {
+    match error.code() {
+        Some("already_shared") => format!(
+            "{target} is already shared with {partner} (SPEC S2). Close this dialog and choose \
+             {partner} in the Shared with list to edit that share instead."
+        ),
+        Some("partner_not_available") => format!(
+            "{target} cannot be shared with {partner}: {}",
+            error.user_message()
+        ),
+        Some("forbidden") => {
+            "Only an administrator of your organisation can share it (SPEC S1).".to_string()
+        }
+        _ => error.user_message(),
+    }
+}
+
+#[component]
+fn ShareForm(
+    target: Target,
+    own_ods: Signal<String>,
+    on_cancel: Callback<()>,
+    on_shared: Callback<(Target, Share)>,
+) -> impl IntoView {
+    let selected = RwSignal::new(None::<Organisation>);
+    let restricted = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let kind = domain_kind(target.kind);
+    let noun = match target.kind {
+        TargetKind::Group => "group",
+        TargetKind::Colleague => "colleague",
+    };
+
+    let shared_with: Vec<String> = target
+        .shares
+        .iter()
+        .map(|s| s.partner.ods_code.clone())
+        .collect();
+    // Why an organisation cannot be chosen: SPEC S2 (once per partner) and S3 (not one's own,
+    // not inactive). The server checks again; this only explains it before anyone tries.
+    let unavailable = Callback::new(move |org: Organisation| {
+        if org.ods_code == own_ods.get_untracked() {
+            Some("Your own organisation: share with a partner instead.".to_string())
+        } else if !org.active {
+            Some("Inactive organisation: it cannot be shared with.".to_string())
+        } else if shared_with.contains(&org.ods_code) {
+            Some(format!(
+                "Already shared with this {noun}: edit the existing share instead."
+            ))
+        } else {
+            None
+        }
+    });
+
+    let target_for_submit = target.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(partner) = selected.get_untracked() else {
+            error.set(Some("Choose an organisation to share with.".to_string()));
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let target = target_for_submit.clone();
+        let body = ShareCreate {
+            target_id: target.id.clone(),
+            partner_ods_code: partner.ods_code.clone(),
+            restricted: restricted.get_untracked(),
+        };
+        spawn_local(async move {
+            let answer = api::create_share(&body).await;
+            busy.set(false);
+            match answer {
+                Ok(share) => on_shared.run((target, share)),
+                Err(e) => error.set(Some(refusal_message(&e, &target.name, &partner.name))),
+            }
+        });
+    };
+
+    let preview = move || {
+        selected.get().map(|org| {
+            view! {
+                <div class="nhsuk-inset-text app-preview" data-testid="share-preview">
+                    <span class="nhsuk-u-visually-hidden">"What this share would do: "</span>
+                    <p>{share_effect(&org.name, kind, restricted.get())}</p>
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <form on:submit=submit novalidate=true>
+            <p class="nhsuk-body">
+                "Share "
+                <strong data-testid="share-target-name">{target.name.clone()}</strong>
+                " with another organisation so that its staff can assign requests to it and cover it."
+            </p>
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <div class="nhsuk-error-summary" role="alert" data-testid="share-error">
+                                <h3 class="nhsuk-error-summary__title">"The share was not created"</h3>
+                                <div class="nhsuk-error-summary__body">
+                                    <p>{message}</p>
+                                </div>
+                            </div>
+                        }
+                    })
+            }}
+            <OrgCombobox
+                id="share-org"
+                label="Organisation name or ODS code"
+                selected=selected
+                unavailable=unavailable
+            />
+            <div class="nhsuk-form-group">
+                <div class="nhsuk-checkboxes">
+                    <div class="nhsuk-checkboxes__item">
+                        <input
+                            class="nhsuk-checkboxes__input"
+                            id="share-restricted"
+                            type="checkbox"
+                            aria-describedby="share-restricted-hint"
+                            prop:checked=move || restricted.get()
+                            on:change=move |ev| restricted.set(event_target_checked(&ev))
+                            data-testid="share-restricted"
+                        />
+                        <label class="nhsuk-label nhsuk-checkboxes__label" for="share-restricted">
+                            "Restrict View"
+                        </label>
+                        <div class="nhsuk-hint nhsuk-checkboxes__hint" id="share-restricted-hint">
+                            {RESTRICT_HINT}
+                        </div>
+                    </div>
+                </div>
+            </div>
+            {preview}
+            <div class="app-dialog__actions">
+                <button
+                    type="submit"
+                    class="nhsuk-button"
+                    disabled=move || selected.with(Option::is_none) || busy.get()
+                    aria-busy=move || busy.get().then_some("true")
+                    data-testid="share-submit"
+                >
+                    "Share"
+                </button>
+                <button
+                    type="button"
+                    class="nhsuk-button nhsuk-button--secondary"
+                    on:click=move |_| on_cancel.run(())
+                    data-testid="share-cancel"
+                >
+                    "Cancel"
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,329 @@
+//! The Groups and Colleagues pages (one component, the kind as a prop): every target with its
+//! Share button and "Shared with" list (guide step 2, SPEC §4). Admins get the controls (S1);
+//! staff read the same lists without them (R1).
+
+use domain::wire::{Share, Target, TargetKind};
+use leptos::prelude::*;
+
+use super::edit_share_dialog::{EditShareDialog, ShareEdit};
+use super::share_dialog::ShareDialog;
+use super::{dom_id, focus_soon, RestrictedMarker, StateTag};
+use crate::api;
+use crate::components::page_heading::PageHeading;
+use crate::state::use_session;
+
+/// What must be true of the reloaded list before focus can go back to a control: a control
+/// whose row changed is re-rendered, so focusing it before the new list arrives would be lost.
+#[derive(Clone, Debug, PartialEq)]
+enum FocusWhen {
+    /// The share exists with this restricted flag; then focus its partner button.
+    ShareIs { share_id: String, restricted: bool },
+    /// The share is gone; then focus the target's Share button.
+    ShareGone { share_id: String, target_id: String },
+}
+
+fn met(list: &[Target], when: &FocusWhen) -> Option<String> {
+    let find = |id: &str| {
+        list.iter()
+            .flat_map(|t| t.shares.iter())
+            .find(|s| s.id == id)
+            .cloned()
+    };
+    match when {
+        FocusWhen::ShareIs {
+            share_id,
+            restricted,
+        } => find(share_id)
+            .filter(|s| s.restricted == *restricted)
+            .map(|s| dom_id("partner", &s.id)),
+        FocusWhen::ShareGone {
+            share_id,
+            target_id,
+        } => find(share_id)
+            .is_none()
+            .then(|| dom_id("share-button", target_id)),
+    }
+}
+
+#[component]
+pub fn TargetList(kind: TargetKind) -> impl IntoView {
+    let session = use_session();
+    let is_admin = move || session.is_admin();
+    let own_ods = Signal::derive(move || {
+        session
+            .session
+            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+            .unwrap_or_default()
+    });
+    let (title, plural, empty) = match kind {
+        TargetKind::Group => ("Groups", "groups", "No groups yet"),
+        TargetKind::Colleague => ("Colleagues", "colleagues", "No colleagues yet"),
+    };
+
+    let targets = LocalResource::new(api::targets);
+    let sharing = RwSignal::new(None::<Target>);
+    let editing = RwSignal::new(None::<(Target, Share)>);
+    let notice = RwSignal::new(None::<String>);
+    let focus_when = RwSignal::new(None::<FocusWhen>);
+
+    // Returns focus to the control the user was on once the reloaded list shows the change.
+    Effect::new(move |_| {
+        let Some(Ok(list)) = targets.get() else {
+            return;
+        };
+        let Some(when) = focus_when.get_untracked() else {
+            return;
+        };
+        if let Some(id) = met(&list, &when) {
+            focus_when.set(None);
+            focus_soon(id);
+        }
+    });
+
+    let on_shared = Callback::new(move |(target, share): (Target, Share)| {
+        sharing.set(None);
+        let restricted = if share.restricted {
+            " with Restrict View"
+        } else {
+            ""
+        };
+        notice.set(Some(format!(
+            "{} is now shared with {}{restricted}. It shows as Pending until an administrator there accepts it.",
+            target.name, share.partner.name
+        )));
+        targets.refetch();
+        focus_soon(dom_id("share-button", &target.id));
+    });
+
+    let on_edited = Callback::new(move |(target, edit): (Target, ShareEdit)| {
+        editing.set(None);
+        match edit {
+            ShareEdit::Saved(share) => {
+                let how = if share.restricted {
+                    "restricted"
+                } else {
+                    "unrestricted"
+                };
+                notice.set(Some(format!(
+                    "The share of {} with {} is now {how}.",
+                    target.name, share.partner.name
+                )));
+                focus_when.set(Some(FocusWhen::ShareIs {
+                    share_id: share.id,
+                    restricted: share.restricted,
+                }));
+            }
+            ShareEdit::Removed { share_id } => {
+                notice.set(Some(format!(
+                    "{} is no longer shared with that organisation.",
+                    target.name
+                )));
+                focus_when.set(Some(FocusWhen::ShareGone {
+                    share_id,
+                    target_id: target.id.clone(),
+                }));
+            }
+        }
+        targets.refetch();
+    });
+
+    let rows = move || {
+        targets.get().map(|answer| {
+            answer.map(|list| {
+                list.into_iter()
+                    .filter(|t| t.kind == kind)
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+
+    view! {
+        <div data-testid=format!("page-{plural}")>
+            <PageHeading title=title />
+            <p class="nhsuk-body">
+                {format!(
+                    "Your organisation's {plural} and the partner organisations they are shared with. A share stays Pending until an administrator at the partner accepts it.",
+                )}
+            </p>
+            {move || {
+                notice
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <div class="nhsuk-inset-text" role="status" data-testid="sharing-notice">
+                                <p>{text}</p>
+                            </div>
+                        }
+                    })
+            }}
+            <Transition fallback=move || {
+                view! {
+                    <p class="nhsuk-body" role="status" data-testid="targets-loading">
+                        {format!("Loading {plural}…")}
+                    </p>
+                }
+            }>
+                {move || {
+                    rows()
+                        .map(|answer| match answer {
+                            Err(e) => {
+                                view! {
+                                    <div class="nhsuk-error-summary" role="alert" data-testid="targets-error">
+                                        <h2 class="nhsuk-error-summary__title">
+                                            {format!("Your {plural} could not be loaded")}
+                                        </h2>
+                                        <div class="nhsuk-error-summary__body">
+                                            <p>{e.user_message()}</p>
+                                            <button
+                                                type="button"
+                                                class="nhsuk-button nhsuk-button--secondary"
+                                                on:click=move |_| targets.refetch()
+                                            >
+                                                "Try again"
+                                            </button>
+                                        </div>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="nhsuk-body" data-testid="targets-empty">
+                                        {empty}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                view! {
+                                    <ul class="app-target-list">
+                                        <For
+                                            each=move || list.clone()
+                                            // Any change to the row (a share added, edited or
+                                            // removed) must re-render it, so the key is all of it.
+                                            key=|t| format!("{t:?}")
+                                            children=move |t| {
+                                                view! {
+                                                    <TargetRow
+                                                        target=t
+                                                        is_admin=is_admin()
+                                                        sharing=sharing
+                                                        editing=editing
+                                                    />
+                                                }
+                                            }
+                                        />
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            <ShareDialog kind=kind target=sharing own_ods=own_ods on_shared=on_shared />
+            <EditShareDialog editing=editing on_done=on_edited />
+        </div>
+    }
+}
+
+#[component]
+fn TargetRow(
+    target: Target,
+    is_admin: bool,
+    sharing: RwSignal<Option<Target>>,
+    editing: RwSignal<Option<(Target, Share)>>,
+) -> impl IntoView {
+    let heading_id = dom_id("target-name", &target.id);
+    let labelled_by = heading_id.clone();
+    let share_button_id = dom_id("share-button", &target.id);
+    let for_share = target.clone();
+    let shares = target.shares.clone();
+    let for_edit = target.clone();
+    view! {
+        <li
+            class="app-target"
+            data-testid=format!("target-{}", target.id)
+            aria-labelledby=labelled_by
+        >
+            <div class="app-target__head">
+                <h2 class="nhsuk-heading-s app-target__name" id=heading_id>
+                    {target.name.clone()}
+                </h2>
+                {is_admin
+                    .then(|| {
+                        let for_share = for_share.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="nhsuk-button nhsuk-button--secondary nhsuk-button--small app-target__share"
+                                id=share_button_id
+                                data-testid="share-button"
+                                on:click=move |_| sharing.set(Some(for_share.clone()))
+                            >
+                                "Share"
+                                <span class="nhsuk-u-visually-hidden">{format!(" {}", target.name)}</span>
+                            </button>
+                        }
+                    })}
+            </div>
+            <p class="nhsuk-body-s app-target__label">"Shared with"</p>
+            {if shares.is_empty() {
+                view! {
+                    <p class="nhsuk-body-s app-target__none" data-testid="shared-with-none">
+                        "Not shared with any organisation."
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <ul class="app-shares" data-testid="shared-with">
+                        {shares
+                            .into_iter()
+                            .map(|share| {
+                                let for_edit = for_edit.clone();
+                                view! { <ShareItem share=share target=for_edit is_admin=is_admin editing=editing /> }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </li>
+    }
+}
+
+#[component]
+fn ShareItem(
+    share: Share,
+    target: Target,
+    is_admin: bool,
+    editing: RwSignal<Option<(Target, Share)>>,
+) -> impl IntoView {
+    let partner = share.partner.clone();
+    let name = if is_admin {
+        let for_edit = (target, share.clone());
+        view! {
+            <button
+                type="button"
+                class="app-link-button"
+                id=dom_id("partner", &share.id)
+                data-testid="partner-button"
+                on:click=move |_| editing.set(Some(for_edit.clone()))
+            >
+                {partner.name.clone()}
+                <span class="nhsuk-u-visually-hidden">": edit or remove this share"</span>
+            </button>
+        }
+        .into_any()
+    } else {
+        view! { <span class="app-shares__name">{partner.name.clone()}</span> }.into_any()
+    };
+    view! {
+        <li class="app-shares__item" data-testid=format!("share-{}", partner.ods_code)>
+            {name}
+            <span class="app-ods">{format!(" ({}) ", partner.ods_code)}</span>
+            <StateTag state=share.state />
+            {share.restricted.then(|| view! { <RestrictedMarker /> })}
+        </li>
+    }
+}
