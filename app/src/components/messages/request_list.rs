@@ -2,6 +2,8 @@
 //! origin, current assignee with its organisation, and last activity, newest first as the
 //! server orders it, in pages of `PAGE_SIZE` so that a folder of thousands paints at once.
 
+use std::sync::Arc;
+
 use domain::wire::{Folder, RequestStatus, RequestSummary, StatusFilter};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -15,10 +17,12 @@ use crate::api::{self, ApiError};
 /// Which list an answer belongs to, so a slow answer is never shown under another heading.
 type ListKey = (Option<String>, StatusFilter);
 
+/// A list answer. The rows sit behind an `Arc` so that the memos below copy a pointer, not
+/// thousands of rows, and compare equal by pointer first.
 #[derive(Clone, PartialEq)]
 struct Loaded {
     key: ListKey,
-    result: Result<Vec<RequestSummary>, ApiError>,
+    result: Result<Arc<Vec<RequestSummary>>, ApiError>,
 }
 
 #[component]
@@ -38,7 +42,10 @@ pub fn RequestList(
                     ctx.names.learn_assignee(&r.assignee);
                 }
             }
-            Loaded { key, result }
+            Loaded {
+                key,
+                result: result.map(Arc::new),
+            }
         }
     });
     // The rows stay on screen while a newer answer loads (like a `<Transition>`); `stale` says
@@ -80,7 +87,7 @@ pub fn RequestList(
         StatusFilter::All => "",
     };
 
-    let total = move || rows.with(Vec::len);
+    let total = move || rows.with(|rows| rows.len());
     let pages = move || total().div_ceil(PAGE_SIZE).max(1);
     let page = move || query.with(|q| q.page).min(pages());
     let shown = move || {
