@@ -8,7 +8,12 @@
 //! - if writing fails, the in-memory world is restored from the last written state, so memory
 //!   and disk never disagree;
 //! - new ids (`ev-N`, `sh-N`, `ag-N`, `r-N`) come from a counter stored in the data file, so
-//!   ids are never reused across restarts.
+//!   ids are never reused across restarts;
+//! - the organisations of the seed's `directory.generate` are the last ones of the world, in
+//!   generation order, and are not written: the data file records how many there were and a
+//!   fingerprint of them, and `directory::generate` re-creates them at start (a fingerprint that
+//!   no longer matches refuses the file). This keeps each acknowledged write small (about
+//!   2.2 MB → tens of KB for the demo's 20 000 organisations; docs/PERFORMANCE.md, Stress).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -44,16 +49,86 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
-/// The data file: the domain snapshot plus the id counter.
+/// The data file: the domain snapshot without the generated organisations, the id counter, and
+/// what re-creates those organisations.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DataFile {
     format: u32,
     next_id: u64,
+    /// Absent in format 1, whose `world` holds every organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    generated: Option<Generated>,
     world: Snapshot,
 }
 
-const DATA_FORMAT: u32 = 1;
+/// Format 2 leaves the generated directory out of `world`; format 1 files (every organisation
+/// written) are still read.
+const DATA_FORMAT: u32 = 2;
+const LEGACY_FORMAT: u32 = 1;
+
+/// The organisations `directory::generate` adds after the explicit ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Generated {
+    count: usize,
+    /// FNV-1a (64-bit, hex) of every generated organisation's fields, so a generator that
+    /// changed between versions refuses the file instead of silently renaming partners.
+    fingerprint: String,
+}
+
+/// FNV-1a over the fields of `orgs`, with a separator byte so field boundaries count.
+fn fingerprint(orgs: &[Organisation]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes.iter().chain(std::iter::once(&0xff)) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for o in orgs {
+        eat(o.ods_code.as_str().as_bytes());
+        eat(o.name.as_bytes());
+        eat(o.kind.as_bytes());
+        eat(o.postcode.as_bytes());
+        eat(&[u8::from(o.active)]);
+    }
+    format!("{hash:016x}")
+}
+
+/// The `n` generated organisations, avoiding the codes of `explicit` (as at seed time).
+fn generated_organisations(
+    n: usize,
+    explicit: &[Organisation],
+) -> Result<Vec<Organisation>, String> {
+    let taken: HashSet<String> = explicit
+        .iter()
+        .map(|o| o.ods_code.as_str().to_uppercase())
+        .collect();
+    directory::generate(n, &taken)
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let at = format!("directory.generate #{i} ({:?})", o.ods_code);
+            Ok(Organisation {
+                ods_code: ods(&at, "ods_code", &o.ods_code)?,
+                name: o.name,
+                kind: o.kind,
+                postcode: o.postcode,
+                active: o.active,
+            })
+        })
+        .collect()
+}
+
+/// A world with the number of generated organisations at its end.
+#[derive(Debug)]
+pub struct Loaded {
+    pub world: World,
+    pub next_id: u64,
+    /// How many of the world's last organisations `directory::generate` made.
+    pub generated: usize,
+}
 
 /// The mutable part, behind one lock.
 #[derive(Debug)]
@@ -62,18 +137,21 @@ pub struct Store {
     pub directory: Arc<Directory>,
     next_id: u64,
     last_now: i64,
+    /// How many of the world's last organisations are generated (not written).
+    generated: usize,
 }
 
 impl Store {
-    fn new(world: World, next_id: u64) -> Self {
+    fn new(loaded: Loaded) -> Self {
         let directory = Arc::new(Directory::new(
-            world.organisations().iter().map(views::organisation),
+            loaded.world.organisations().iter().map(views::organisation),
         ));
         Self {
-            world,
+            world: loaded.world,
             directory,
-            next_id,
+            next_id: loaded.next_id,
             last_now: 0,
+            generated: loaded.generated,
         }
     }
 
@@ -97,11 +175,20 @@ impl Store {
         Timestamp::from_millis(self.last_now)
     }
 
-    fn encode(&self) -> Result<Vec<u8>, ApiError> {
+    /// The data file's bytes: everything but the generated organisations (see the module
+    /// docs). No change adds organisations, so they are still the last `generated` ones.
+    pub fn encode(&self) -> Result<Vec<u8>, ApiError> {
+        let orgs = self.world.organisations();
+        let explicit = orgs.len().saturating_sub(self.generated);
+        let generated = (self.generated > 0).then(|| Generated {
+            count: self.generated,
+            fingerprint: fingerprint(&orgs[explicit..]),
+        });
         serde_json::to_vec(&DataFile {
             format: DATA_FORMAT,
             next_id: self.next_id,
-            world: self.world.snapshot(),
+            generated,
+            world: self.world.snapshot_with_organisations(explicit),
         })
         .map_err(|e| ApiError::internal(format!("cannot encode the state: {e}")))
     }
@@ -120,13 +207,34 @@ pub struct AppState {
     seed: SeedFile,
 }
 
-fn decode_data(bytes: &[u8]) -> Result<(World, u64), String> {
-    let file: DataFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-    if file.format != DATA_FORMAT {
-        return Err(format!("unknown format {}", file.format));
-    }
+/// Reads a data file: re-creates the generated organisations, checks their fingerprint, and
+/// lets the domain check the whole snapshot.
+pub fn decode_data(bytes: &[u8]) -> Result<Loaded, String> {
+    let mut file: DataFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let generated = match (file.format, file.generated) {
+        (DATA_FORMAT, None) | (LEGACY_FORMAT, None) => 0,
+        (DATA_FORMAT, Some(g)) => {
+            if g.count > crate::seed::MAX_GENERATED {
+                return Err(format!("generated.count {} is too large", g.count));
+            }
+            let orgs = generated_organisations(g.count, &file.world.organisations)?;
+            if fingerprint(&orgs) != g.fingerprint {
+                return Err(
+                    "the generated directory differs from the one this file was written with"
+                        .into(),
+                );
+            }
+            file.world.organisations.extend(orgs);
+            g.count
+        }
+        (format, _) => return Err(format!("unknown format {format}")),
+    };
     let world = World::from_snapshot(file.world).map_err(|e| e.to_string())?;
-    Ok((world, file.next_id))
+    Ok(Loaded {
+        world,
+        next_id: file.next_id,
+        generated,
+    })
 }
 
 impl AppState {
@@ -149,19 +257,19 @@ impl AppState {
         };
         let (store, fresh) = match (existing, &config.data) {
             (Some(bytes), Some(path)) => {
-                let (world, next_id) = decode_data(&bytes).map_err(|e| {
+                let loaded = decode_data(&bytes).map_err(|e| {
                     StartError(format!(
                         "data file {} is corrupt or not a state of this server ({e}); \
                          it was left untouched: move it away or pass another --data",
                         path.display()
                     ))
                 })?;
-                (Store::new(world, next_id), false)
+                (Store::new(loaded), false)
             }
             _ => {
-                let (world, next_id) =
+                let loaded =
                     world_from_seed(&seed).map_err(|e| StartError(format!("seed refused: {e}")))?;
-                (Store::new(world, next_id), true)
+                (Store::new(loaded), true)
             }
         };
         let state = Self {
@@ -230,9 +338,9 @@ impl AppState {
                     .ok()
                     .flatten()
                     .and_then(|bytes| decode_data(&bytes).ok());
-                if let Some((world, next_id)) = restored {
+                if let Some(loaded) = restored {
                     let last_now = store.last_now;
-                    *store = Store::new(world, next_id);
+                    *store = Store::new(loaded);
                     store.last_now = last_now;
                 }
                 return Err(e);
@@ -244,11 +352,11 @@ impl AppState {
     /// `POST /api/demo/reset`: back to the seed data (sessions stay valid: the seed's users are
     /// the same).
     pub fn reset(&self) -> Result<(), ApiError> {
-        let (world, _) = world_from_seed(&self.seed).map_err(ApiError::internal)?;
+        let loaded = world_from_seed(&self.seed).map_err(ApiError::internal)?;
         self.change(|store| {
             let next_id = store.next_id;
             let last_now = store.last_now;
-            *store = Store::new(world, next_id);
+            *store = Store::new(Loaded { next_id, ..loaded });
             store.last_now = last_now;
             Ok(())
         })
@@ -286,8 +394,8 @@ fn ods(at: &str, field: &str, text: &str) -> Result<OdsCode, String> {
 }
 
 /// Builds the world of a seed by replaying it through the domain rules, entry by entry. The
-/// error names the first entry at fault. Returns the world and the next id counter.
-pub fn world_from_seed(seed: &SeedFile) -> Result<(World, u64), String> {
+/// error names the first entry at fault. The generated directory comes last.
+pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
     let mut world = World::new();
     let mut next_id: u64 = 0;
     let mut fresh = |prefix: &str| {
@@ -306,24 +414,14 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<(World, u64), String> {
         };
         world.add_organisation(org).map_err(|e| refusal(at, e))?;
     }
-    if let Some(d) = &seed.directory {
-        let taken: HashSet<String> = seed
-            .organisations
-            .iter()
-            .map(|o| o.ods_code.to_uppercase())
-            .collect();
-        for (i, o) in directory::generate(d.generate, &taken)
+    let generated = seed.directory.as_ref().map_or(0, |d| d.generate);
+    if generated > 0 {
+        let explicit = world.organisations().to_vec();
+        for (i, org) in generated_organisations(generated, &explicit)?
             .into_iter()
             .enumerate()
         {
-            let at = format!("directory.generate #{i} ({:?})", o.ods_code);
-            let org = Organisation {
-                ods_code: ods(&at, "ods_code", &o.ods_code)?,
-                name: o.name,
-                kind: o.kind,
-                postcode: o.postcode,
-                active: o.active,
-            };
+            let at = format!("directory.generate #{i} ({:?})", org.ods_code.as_str());
             world.add_organisation(org).map_err(|e| refusal(at, e))?;
         }
     }
@@ -465,5 +563,9 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<(World, u64), String> {
             .seed_covers(&UserId::new(c.user_id.as_str()), &folders)
             .map_err(|e| refusal(at, e))?;
     }
-    Ok((world, next_id))
+    Ok(Loaded {
+        world,
+        next_id,
+        generated,
+    })
 }

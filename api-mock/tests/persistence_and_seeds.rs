@@ -182,3 +182,73 @@ fn a_seed_that_breaks_a_rule_is_refused_naming_the_entry() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn the_generated_directory_is_not_rewritten_on_every_change_yet_comes_back_after_a_restart() {
+    let dir = temp_dir("generated");
+    let data = dir.join("state.json");
+    let api = Api::with_state(Arc::new(AppState::start(&on_disk(data.clone())).unwrap()));
+    let staff = api.sign_in(CAMELIA_STAFF).await;
+    let v = api.version("r-1001", &staff).await;
+    let closed = api
+        .send(
+            "POST",
+            "/api/requests/r-1001/close",
+            &staff,
+            json!({"version": v}),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::OK);
+    let written = std::fs::metadata(&data).unwrap().len();
+    assert!(
+        written < 200_000,
+        "each change writes {written} bytes: the 20 000 generated organisations are left out"
+    );
+    let found = api
+        .get("/api/organisations?q=medical&limit=50", &staff)
+        .await
+        .json();
+    let before = api.snapshot();
+    drop(api);
+
+    let again = Api::with_state(Arc::new(AppState::start(&on_disk(data.clone())).unwrap()));
+    assert_eq!(
+        again.snapshot(),
+        before,
+        "every organisation is back, in order"
+    );
+    assert!(again.state.read().world.organisations().len() > 20_000);
+    let staff = again.sign_in(CAMELIA_STAFF).await;
+    assert_eq!(
+        again
+            .get("/api/organisations?q=medical&limit=50", &staff)
+            .await
+            .json(),
+        found,
+        "search finds the same generated organisations"
+    );
+    drop(again);
+
+    // A file whose generated directory no longer matches is refused, not silently re-based.
+    let text = std::fs::read_to_string(&data).unwrap();
+    let tampered = text.replacen("\"fingerprint\":\"", "\"fingerprint\":\"0", 1);
+    assert_ne!(tampered, text);
+    std::fs::write(&data, &tampered).unwrap();
+    let e = AppState::start(&on_disk(data.clone())).expect_err("refused");
+    assert!(e.0.contains("corrupt"), "{e}");
+    assert_eq!(std::fs::read_to_string(&data).unwrap(), tampered);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_data_file_of_format_1_with_every_organisation_is_still_read() {
+    let dir = temp_dir("legacy");
+    let data = dir.join("state.json");
+    let state = AppState::demo_in_memory().unwrap();
+    let snapshot = state.read().world.snapshot();
+    let legacy = json!({"format": 1, "next_id": 500, "world": snapshot});
+    std::fs::write(&data, serde_json::to_vec(&legacy).unwrap()).unwrap();
+    let again = AppState::start(&on_disk(data.clone())).unwrap();
+    assert_eq!(again.read().world.snapshot(), snapshot);
+    let _ = std::fs::remove_dir_all(dir);
+}
