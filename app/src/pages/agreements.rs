@@ -22,13 +22,13 @@ fn answer_label(answer: Option<Answer>) -> &'static str {
 #[component]
 pub fn AgreementsPage() -> impl IntoView {
     let session = use_session();
-    let is_admin = move || session.is_admin();
-    let own_ods = move || {
-        session
-            .session
-            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
-            .unwrap_or_default()
-    };
+    // Read once: switching persona remounts the page, and reading the session inside the
+    // list's closure would re-run it while the page is being torn down.
+    let is_admin = session.is_admin();
+    let own_ods = session
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+        .unwrap_or_default();
     let agreements = LocalResource::new(api::agreements);
     let notice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
@@ -133,7 +133,7 @@ pub fn AgreementsPage() -> impl IntoView {
                                     .into_any()
                             }
                             Ok(list) => {
-                                let own = own_ods();
+                                let own = own_ods.clone();
                                 view! {
                                     <table class="nhsuk-table app-table" data-testid="agreements-table">
                                         <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
@@ -155,7 +155,7 @@ pub fn AgreementsPage() -> impl IntoView {
                                                 // Answers are part of the key, so a changed row re-renders.
                                                 key=|a| format!("{a:?}")
                                                 children=move |a| {
-                                                    view! { <AgreementRow agreement=a own=own.clone() is_admin=is_admin() busy=busy answer=answer /> }
+                                                    view! { <AgreementRow agreement=a own=own.clone() is_admin=is_admin busy=busy answer=answer /> }
                                                 }
                                             />
                                         </tbody>
@@ -166,7 +166,7 @@ pub fn AgreementsPage() -> impl IntoView {
                         })
                 }}
             </Transition>
-            <Show when=is_admin>
+            <Show when=move || is_admin>
                 <ProposeForm existing=existing on_proposed=Callback::new(move |a: Agreement| {
                     notice.set(Some(format!(
                         "Agreement {} proposed to {}. It becomes active when their administrator accepts it.",

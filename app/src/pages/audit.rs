@@ -111,7 +111,7 @@ pub fn AuditPage() -> impl IntoView {
     let ods = move || {
         session
             .session
-            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+            .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
             .unwrap_or_default()
     };
     let entries = LocalResource::new(api::audit);

@@ -34,7 +34,8 @@ fn by_owner(list: Vec<ExternalShare>) -> Vec<(String, String, Vec<ExternalShare>
 #[component]
 pub fn ExternalPage() -> impl IntoView {
     let session = use_session();
-    let is_admin = move || session.is_admin();
+    // Read once: switching persona remounts the page.
+    let is_admin = session.is_admin();
     let shares = LocalResource::new(api::external);
     let busy = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
@@ -171,7 +172,7 @@ pub fn ExternalPage() -> impl IntoView {
                                                         // key, so a changed row is re-rendered.
                                                         key=|s| format!("{s:?}")
                                                         children=move |s| {
-                                                            view! { <ExternalItem share=s is_admin=is_admin() busy=busy act=act /> }
+                                                            view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
                                                         }
                                                     />
                                                 </ul>

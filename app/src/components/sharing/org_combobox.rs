@@ -134,20 +134,31 @@ pub fn OrgCombobox(
     let count = move || results.with(Vec::len);
     let is_open = move || expanded.get() && count() > 0;
 
-    // Forgets any search in flight: aborts it and makes its answer stale.
+    // Forgets any search in flight: aborts it and makes its answer stale. The `try_` forms
+    // make this safe after the combobox is gone (its dialog closed mid-search).
     let cancel = move || {
-        seq.update_value(|s| *s += 1);
-        controller.update_value(|c| {
+        seq.try_update_value(|s| *s += 1);
+        controller.try_update_value(|c| {
             if let Some(c) = c.take() {
                 c.abort();
             }
         });
         loading.set(false);
     };
+    on_cleanup(move || {
+        timer.try_update_value(|t| {
+            if let Some(t) = t.take() {
+                t.clear();
+            }
+        });
+        cancel();
+    });
 
     let run = move |query: String| {
         cancel();
-        let mine = seq.get_value();
+        let Some(mine) = seq.try_get_value() else {
+            return;
+        };
         let abort = AbortController::new().ok();
         let signal = abort.as_ref().map(AbortController::signal);
         controller.set_value(abort);
@@ -155,8 +166,8 @@ pub fn OrgCombobox(
         spawn_local(async move {
             let answer = api::search_organisations(&query, LIMIT, signal.as_ref()).await;
             // A newer search has started since: its answer, not this one, is what the user
-            // is waiting for, even if this one arrives later.
-            if seq.get_value() != mine {
+            // is waiting for, even if this one arrives later. (None: the combobox is gone.)
+            if seq.try_get_value() != Some(mine) {
                 return;
             }
             loading.set(false);

@@ -16,6 +16,8 @@ use crate::state::use_session;
 /// whose row changed is re-rendered, so focusing it before the new list arrives would be lost.
 #[derive(Clone, Debug, PartialEq)]
 enum FocusWhen {
+    /// The share was created; then focus the target's Share button again.
+    ShareCreated { share_id: String, target_id: String },
     /// The share exists with this restricted flag; then focus its partner button.
     ShareIs { share_id: String, restricted: bool },
     /// The share is gone; then focus the target's Share button.
@@ -30,6 +32,10 @@ fn met(list: &[Target], when: &FocusWhen) -> Option<String> {
             .cloned()
     };
     match when {
+        FocusWhen::ShareCreated {
+            share_id,
+            target_id,
+        } => find(share_id).map(|_| dom_id("share-button", target_id)),
         FocusWhen::ShareIs {
             share_id,
             restricted,
@@ -48,13 +54,14 @@ fn met(list: &[Target], when: &FocusWhen) -> Option<String> {
 #[component]
 pub fn TargetList(kind: TargetKind) -> impl IntoView {
     let session = use_session();
-    let is_admin = move || session.is_admin();
-    let own_ods = Signal::derive(move || {
-        session
-            .session
-            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
-            .unwrap_or_default()
-    });
+    // Read once: switching persona remounts the page, and reading the session inside the
+    // list's closure would re-run it while the page is being torn down.
+    let is_admin = session.is_admin();
+    let own_ods = session
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+        .unwrap_or_default();
+    let own_ods = Signal::stored(own_ods);
     let (title, plural, empty) = match kind {
         TargetKind::Group => ("Groups", "groups", "No groups yet"),
         TargetKind::Colleague => ("Colleagues", "colleagues", "No colleagues yet"),
@@ -91,8 +98,11 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
             "{} is now shared with {}{restricted}. It shows as Pending until an administrator there accepts it.",
             target.name, share.partner.name
         )));
+        focus_when.set(Some(FocusWhen::ShareCreated {
+            share_id: share.id,
+            target_id: target.id,
+        }));
         targets.refetch();
-        focus_soon(dom_id("share-button", &target.id));
     });
 
     let on_edited = Callback::new(move |(target, edit): (Target, ShareEdit)| {
@@ -206,7 +216,7 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                                                 view! {
                                                     <TargetRow
                                                         target=t
-                                                        is_admin=is_admin()
+                                                        is_admin=is_admin
                                                         sharing=sharing
                                                         editing=editing
                                                     />

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { test, expect, expectNoAxeViolations, apiToken } from './support/fixtures';
+import { Shell } from './pages/shell';
+import { AuditPage } from './pages/sharing';
+
+const sarah = 'u-sarah-ahmed'; // Camelia Surgery A81001, admin
+
+test('the audit log lists the newest event first and filters by action (L1, L2)', async ({ page, request, baseURL }) => {
+  // A share made just now is the newest event of the organisation.
+  const token = await apiToken(request, baseURL!, sarah);
+  const made = await request.post(`${baseURL}/api/shares`, {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { target_id: 'g-cam-gps', partner_ods_code: 'FA123', restricted: true },
+  });
+  expect(made.status()).toBe(201);
+
+  const shell = new Shell(page);
+  const audit = new AuditPage(page);
+  await shell.gotoAs(sarah, '/audit');
+  await expect(audit.rows.first()).toHaveAttribute('data-action', 'share_created');
+  await expect(audit.rows.first()).toContainText('Share created');
+  const all = await audit.rows.count();
+  expect(all).toBeGreaterThan(1);
+
+  await audit.filter.selectOption({ label: 'Share created' });
+  await expect(audit.rows).toHaveCount(1);
+  await expect(audit.rows.first()).toContainText('u-sarah-ahmed');
+
+  await audit.filter.selectOption({ label: 'Request received' });
+  const received = await audit.rows.count();
+  expect(received).toBeGreaterThan(0);
+  for (const action of await audit.rows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))) {
+    expect(action).toBe('request_received');
+  }
+
+  await audit.filter.selectOption({ label: 'Agreement refused' });
+  await expect(page.getByTestId('audit-empty')).toHaveText('No events to show.');
+  await audit.filter.selectOption({ label: 'All actions' });
+  await expect(audit.rows).toHaveCount(all);
+  await expectNoAxeViolations(page);
+});
+
+test('Download CSV saves audit-<ODS>.csv with the header row and the events (L2)', async ({ page }) => {
+  const shell = new Shell(page);
+  const audit = new AuditPage(page);
+  await shell.gotoAs(sarah, '/audit');
+  await expect(audit.rows.first()).toBeVisible();
+  const rows = await audit.rows.count();
+  const [download] = await Promise.all([page.waitForEvent('download'), audit.download.click()]);
+  expect(download.suggestedFilename()).toBe('audit-A81001.csv');
+  const path = await download.path();
+  const text = await readFile(path, 'utf8');
+  const lines = text.split('\r\n').filter((l) => l.length > 0);
+  expect(lines[0]).toBe('id,at,user_id,ods_code,action,subject_id,detail');
+  // Details may hold quoted line breaks, so count events by their id column instead.
+  expect(text.match(/\r\n[^,\r\n"]+,\d{4}-\d{2}-\d{2}T/g)?.length).toBe(rows);
+  expect(text).toContain(',request_received,');
+});
