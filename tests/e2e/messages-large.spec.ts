@@ -62,6 +62,7 @@ test('C4 at scale: a folder of 5,000 requests shows pages of 50 with Previous an
   const messages = new MessagesPage(page);
   await shell.gotoAs('u-james-wilson', `${big.url}/messages?folder=mine`);
   await expect(messages.empty).toBeVisible();
+  await expect(messages.folder('g-cam-reception')).toBeVisible();
 
   const times: number[] = [];
   const apiTimes: number[] = [];

@@ -232,18 +232,31 @@ pub fn format_time(rfc3339: &str) -> String {
     // Millisecond counts of real dates fit an f64 exactly.
     #[allow(clippy::cast_precision_loss)]
     let date = js_sys::Date::new(&JsValue::from_f64(at.as_millis() as f64));
-    let options = js_sys::Object::new();
-    for (key, value) in [
-        ("day", "numeric"),
-        ("month", "short"),
-        ("year", "numeric"),
-        ("hour", "2-digit"),
-        ("minute", "2-digit"),
-        ("timeZone", "Europe/London"),
-    ] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    String::from(date.to_locale_string("en-GB", &options))
+    UK_TIME
+        .with(|format| format.format().call1(&JsValue::UNDEFINED, &date))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| rfc3339.to_string())
+}
+
+thread_local! {
+    /// One formatter for every time on the page: building one per call (what
+    /// `Date.toLocaleString` with options does) costs more than the whole row.
+    static UK_TIME: js_sys::Intl::DateTimeFormat = {
+        let options = js_sys::Object::new();
+        for (key, value) in [
+            ("day", "numeric"),
+            ("month", "short"),
+            ("year", "numeric"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("timeZone", "Europe/London"),
+        ] {
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+        }
+        let locales = js_sys::Array::of1(&"en-GB".into());
+        js_sys::Intl::DateTimeFormat::new(&locales, &options)
+    };
 }
 
 /// A date of birth `YYYY-MM-DD` as `12 Apr 1938`.

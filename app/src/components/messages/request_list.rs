@@ -2,9 +2,10 @@
 //! origin, current assignee with its organisation, and last activity, newest first as the
 //! server orders it, in pages of `PAGE_SIZE` so that a folder of thousands paints at once.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use domain::wire::{Folder, RequestStatus, RequestSummary, StatusFilter};
+use domain::wire::{AssigneeKind, Folder, RequestStatus, RequestSummary, StatusFilter};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -38,8 +39,18 @@ pub fn RequestList(
         async move {
             let result = api::requests(key.0.as_deref(), key.1).await;
             if let Ok(rows) = &result {
-                for r in rows {
-                    ctx.names.learn_assignee(&r.assignee);
+                // Thousands of rows name a handful of inboxes: learn each name once.
+                let mut inboxes = HashMap::new();
+                for r in rows
+                    .iter()
+                    .filter(|r| r.assignee.kind == AssigneeKind::Inbox)
+                {
+                    inboxes
+                        .entry(r.assignee.ods_code.as_str())
+                        .or_insert(&r.assignee);
+                }
+                for assignee in inboxes.into_values() {
+                    ctx.names.learn_assignee(assignee);
                 }
             }
             Loaded {
