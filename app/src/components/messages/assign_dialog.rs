@@ -194,6 +194,12 @@ fn AssignForm(
                     data-testid="assign-filter"
                     prop:value=filter
                     on:input=move |ev| filter.set(event_target_value(&ev))
+                    // Enter in a search box means "search", never "assign to what is selected".
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                        }
+                    }
                 />
             </div>
             <div class="app-assign__targets" data-testid="assign-targets">

@@ -320,7 +320,7 @@ fn DetailBody(
         // Text nodes, never markup: a patient's message is shown exactly as typed.
         <p class="app-message" data-testid="request-message">{detail.message.clone()}</p>
         <h3 class="nhsuk-heading-s" id="why-heading">"Why can I see this?"</h3>
-        <p data-testid="why-visible" aria-labelledby="why-heading">{why}</p>
+        <p data-testid="why-visible">{why}</p>
         <h3 class="nhsuk-heading-s">"Journey"</h3>
         <ol class="app-journey" data-testid="journey">
             <For each=move || history.clone() key=|e: &HistoryEvent| e.id.clone() let:event>
