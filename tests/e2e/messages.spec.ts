@@ -164,6 +164,26 @@ test('when the list cannot be loaded the page says so and Try again recovers', a
   await expect(error).toHaveCount(0);
 });
 
+test('while a folder loads the list says so and marks itself busy, then shows the folder', async ({ page }) => {
+  const shell = new Shell(page);
+  const messages = new MessagesPage(page);
+  await shell.gotoAs(james, '/messages');
+  await expect(messages.row('r-1014')).toBeVisible();
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/requests?folder=g-cam-gps*', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await messages.folder('g-cam-gps').click();
+  await expect(messages.list).toHaveAttribute('aria-busy', 'true');
+  await expect(messages.list.getByRole('status')).toHaveText('Loading requests…');
+  release();
+  await expect(messages.row('r-1002')).toBeVisible();
+  await expect(messages.list).toHaveAttribute('aria-busy', 'false');
+  await expect(messages.row('r-1014')).toHaveCount(0);
+});
+
 test('V2, C3, A6: a practice assigns a share-consenting request to the PCN care home team, the PCN sees it in All and passes it to the frailty team, and the practice follows and manages it in Sent Externally', async ({ page }) => {
   const shell = new Shell(page);
   const messages = new MessagesPage(page);
