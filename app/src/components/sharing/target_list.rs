@@ -17,11 +17,11 @@ use crate::state::use_session;
 #[derive(Clone, Debug, PartialEq)]
 enum FocusWhen {
     /// The share was created; then focus the target's Share button again.
-    ShareCreated { share_id: String, target_id: String },
+    Created { share_id: String, target_id: String },
     /// The share exists with this restricted flag; then focus its partner button.
-    ShareIs { share_id: String, restricted: bool },
+    Edited { share_id: String, restricted: bool },
     /// The share is gone; then focus the target's Share button.
-    ShareGone { share_id: String, target_id: String },
+    Removed { share_id: String, target_id: String },
 }
 
 fn met(list: &[Target], when: &FocusWhen) -> Option<String> {
@@ -32,17 +32,17 @@ fn met(list: &[Target], when: &FocusWhen) -> Option<String> {
             .cloned()
     };
     match when {
-        FocusWhen::ShareCreated {
+        FocusWhen::Created {
             share_id,
             target_id,
         } => find(share_id).map(|_| dom_id("share-button", target_id)),
-        FocusWhen::ShareIs {
+        FocusWhen::Edited {
             share_id,
             restricted,
         } => find(share_id)
             .filter(|s| s.restricted == *restricted)
             .map(|s| dom_id("partner", &s.id)),
-        FocusWhen::ShareGone {
+        FocusWhen::Removed {
             share_id,
             target_id,
         } => find(share_id)
@@ -98,7 +98,7 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
             "{} is now shared with {}{restricted}. It shows as Pending until an administrator there accepts it.",
             target.name, share.partner.name
         )));
-        focus_when.set(Some(FocusWhen::ShareCreated {
+        focus_when.set(Some(FocusWhen::Created {
             share_id: share.id,
             target_id: target.id,
         }));
@@ -118,7 +118,7 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                     "The share of {} with {} is now {how}.",
                     target.name, share.partner.name
                 )));
-                focus_when.set(Some(FocusWhen::ShareIs {
+                focus_when.set(Some(FocusWhen::Edited {
                     share_id: share.id,
                     restricted: share.restricted,
                 }));
@@ -128,7 +128,7 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                     "{} is no longer shared with that organisation.",
                     target.name
                 )));
-                focus_when.set(Some(FocusWhen::ShareGone {
+                focus_when.set(Some(FocusWhen::Removed {
                     share_id,
                     target_id: target.id.clone(),
                 }));
