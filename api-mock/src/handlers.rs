@@ -714,7 +714,14 @@ pub async fn demo_requests_create(
     let detail = changing(&state, move |store| {
         me(&store.world, &actor)?;
         let origin = typed_ods(&body.ods_code).ok_or_else(ApiError::not_found)?;
-        let id = RequestId::new(store.new_id("r"));
+        // Seeded requests have ids of their own choosing (the demo's `r-1001`...), so the
+        // counter can reach one of them: skip those rather than refuse the request.
+        let id = loop {
+            let id = RequestId::new(store.new_id("r"));
+            if store.world.request(&id).is_none() {
+                break id;
+            }
+        };
         let event = store.new_event();
         let now = store.now();
         let new = NewRequest {

@@ -681,6 +681,106 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+/// OpenAPI links: where the id of one answer can be used next, so a stateful fuzzer
+/// (schemathesis) reaches the operations on things it created rather than only 404s.
+/// `(from operation, to operation, path parameter, runtime expression)`.
+const LINKS: &[(&str, &str, &str, &str)] = &[
+    ("shares_create", "shares_update", "id", "$response.body#/id"),
+    ("shares_create", "shares_delete", "id", "$response.body#/id"),
+    (
+        "agreements_create",
+        "agreements_accept",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "agreements_create",
+        "agreements_refuse",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "external_list",
+        "external_enable",
+        "share_id",
+        "$response.body#/0/share_id",
+    ),
+    (
+        "external_list",
+        "external_disable",
+        "share_id",
+        "$response.body#/0/share_id",
+    ),
+    (
+        "demo_requests_create",
+        "requests_get",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "demo_requests_create",
+        "requests_assignable",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "demo_requests_create",
+        "requests_assign",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "demo_requests_create",
+        "requests_close",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "requests_list",
+        "requests_get",
+        "id",
+        "$response.body#/0/id",
+    ),
+    (
+        "requests_list",
+        "requests_assignable",
+        "id",
+        "$response.body#/0/id",
+    ),
+    (
+        "requests_list",
+        "requests_assign",
+        "id",
+        "$response.body#/0/id",
+    ),
+    (
+        "requests_list",
+        "requests_close",
+        "id",
+        "$response.body#/0/id",
+    ),
+    (
+        "requests_list",
+        "requests_reopen",
+        "id",
+        "$response.body#/0/id",
+    ),
+];
+
+/// The `links` of the success answer of `op_id`, if any.
+fn links_of(op_id: &str) -> Option<Value> {
+    let mut links = Map::new();
+    for (from, to, param, expression) in LINKS {
+        if *from == op_id {
+            links.insert(
+                format!("{to}_{param}"),
+                json!({ "operationId": to, "parameters": { *param: expression } }),
+            );
+        }
+    }
+    (!links.is_empty()).then_some(Value::Object(links))
+}
+
 /// `(method, path)` of every documented operation, for the router test.
 pub fn documented_routes() -> Vec<(String, String)> {
     operations()
@@ -708,6 +808,10 @@ pub fn document() -> Value {
             }),
             None => json!({ "description": reason(op.ok.0) }),
         };
+        let mut ok = ok;
+        if let (Some(links), Some(map)) = (links_of(op.id), ok.as_object_mut()) {
+            map.insert("links".into(), links);
+        }
         responses.insert(op.ok.0.to_string(), ok);
         let mut errors: Vec<u16> = op.errors.to_vec();
         if !op.public {

@@ -17,7 +17,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -202,6 +202,12 @@ pub struct AppState {
     /// The built client to serve, if any.
     pub static_dir: Option<PathBuf>,
     store: RwLock<Store>,
+    /// Taken by a change before the write lock, so at most one change ever waits on `store`.
+    /// std's `RwLock` makes new readers wait while any writer waits; with changes queued
+    /// back to back on the write lock, reads starved for as long as writes kept coming (found
+    /// by tests/crash.rs: a sign-in waited over a minute). Queued here instead, each change
+    /// lets the readers that arrived during the previous one in first.
+    writers: Mutex<()>,
     /// `None` with `--in-memory`.
     data: Option<PathBuf>,
     seed: SeedFile,
@@ -281,6 +287,7 @@ impl AppState {
             )),
             static_dir: config.static_dir.clone(),
             store: RwLock::new(store),
+            writers: Mutex::new(()),
             data: config.data.clone(),
             seed,
         };
@@ -321,6 +328,11 @@ impl AppState {
         &self,
         change: impl FnOnce(&mut Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
+        // Declared first, so released after the write lock (locals drop in reverse order).
+        let _turn = match self.writers.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
         let mut store = match self.store.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),

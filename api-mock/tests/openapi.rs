@@ -62,3 +62,40 @@ async fn the_document_is_served_and_every_operation_reaches_a_handler() {
         );
     }
 }
+
+#[test]
+fn every_link_names_a_documented_operation_and_one_of_its_path_parameters() {
+    let doc = api_mock::openapi::document();
+    let mut ids = BTreeSet::new();
+    let mut params = BTreeSet::new();
+    for (_, item) in doc["paths"].as_object().unwrap() {
+        for (_, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap().to_owned();
+            for p in op["parameters"].as_array().unwrap() {
+                if p["in"] == "path" {
+                    params.insert((id.clone(), p["name"].as_str().unwrap().to_owned()));
+                }
+            }
+            ids.insert(id);
+        }
+    }
+    let mut links = 0;
+    for (_, item) in doc["paths"].as_object().unwrap() {
+        for (_, op) in item.as_object().unwrap() {
+            for (_, response) in op["responses"].as_object().unwrap() {
+                for (_, link) in response["links"].as_object().into_iter().flatten() {
+                    let to = link["operationId"].as_str().unwrap().to_owned();
+                    assert!(ids.contains(&to), "link to unknown {to}");
+                    for (param, _) in link["parameters"].as_object().unwrap() {
+                        assert!(
+                            params.contains(&(to.clone(), param.clone())),
+                            "{to} {param}"
+                        );
+                    }
+                    links += 1;
+                }
+            }
+        }
+    }
+    assert!(links >= 10, "{links} links");
+}

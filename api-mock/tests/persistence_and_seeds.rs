@@ -252,3 +252,33 @@ fn a_data_file_of_format_1_with_every_organisation_is_still_read() {
     assert_eq!(again.read().world.snapshot(), snapshot);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn a_new_request_never_takes_the_id_of_a_seeded_one() {
+    // Found by tests/crash.rs: after about 500 demo requests the id counter reached the demo's
+    // own `r-1001` and every new request was refused with 400.
+    let dir = temp_dir("seed-ids");
+    let seed = GOOD.replace(r#""id": "r1""#, r#""id": "r-5""#);
+    let api = Api::with_state(Arc::new(AppState::start(&seed_file(&dir, &seed)).unwrap()));
+    let t = api.sign_in("u1").await;
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let a = api
+            .send(
+                "POST",
+                "/api/demo/requests",
+                &t,
+                json!({"ods_code": "A1001", "patient_id": "p1", "subject": "New",
+                       "message": "Hello", "kind": "admin"}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+        ids.push(a.json()["id"].as_str().unwrap().to_owned());
+    }
+    assert!(!ids.contains(&"r-5".to_owned()), "{ids:?}");
+    assert_eq!(
+        api.get("/api/requests/r-5", &t).await.json()["subject"],
+        "Hi"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
