@@ -1,5 +1,6 @@
 // Compares measured figures with tests/budgets.json (issue 7) and fails when one is over its
-// gate. Goals are reported but never fail.
+// gate. Goals are reported but never fail. A budget marked `"enforced": false` (with `why`) is
+// reported as OVER with its reason and does not fail: an open, known gap, never a silent one.
 // Usage: node tests/check-budgets.mjs [DIST_DIR]   (default dist; run scripts/build-client first)
 // Bundle sizes come from `node tests/bundle-size.mjs DIST_DIR --json`; browser figures from
 // target/measurements/browser.json when the browser suite has written them.
@@ -20,8 +21,12 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 function check(label, value, budget, format) {
   const over = value > budget.gate;
   const goal = value <= budget.goal ? 'goal met' : `goal ${format(budget.goal)} not met`;
-  lines.push(`${over ? 'FAIL' : 'ok  '} ${label}: ${format(value)} (gate ${format(budget.gate)}, ${goal})`);
-  if (over) failures.push(label);
+  // A gate the team has knowingly not met yet says so on every run instead of passing quietly.
+  const waived = over && budget.enforced === false;
+  const verdict = waived ? 'OVER' : over ? 'FAIL' : 'ok  ';
+  const note = waived ? ` — NOT ENFORCED: ${budget.why}` : '';
+  lines.push(`${verdict} ${label}: ${format(value)} (gate ${format(budget.gate)}, ${goal})${note}`);
+  if (over && !waived) failures.push(label);
 }
 
 if (!existsSync(join(dist, 'index.html'))) {
