@@ -1,6 +1,7 @@
 //! Pieces shared by several pages.
 
 pub mod dialog;
+pub mod error_summary;
 pub mod header;
 pub mod messages;
 pub mod page_heading;

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::error_summary::ErrorSummary;
 use crate::state::use_health;
 use domain::wire::Health;
 
@@ -13,19 +14,7 @@ pub fn StatusBanner() -> impl IntoView {
         health.get().map(|result| match result {
             Ok(h) => knobs_banner(&h).into_any(),
             Err(e) => view! {
-                <div class="nhsuk-error-summary" role="alert" data-testid="api-unreachable" tabindex="-1">
-                    <h2 class="nhsuk-error-summary__title">"There is a problem"</h2>
-                    <div class="nhsuk-error-summary__body">
-                        <p>{e.user_message()}</p>
-                        <button
-                            type="button"
-                            class="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0"
-                            on:click=move |_| health.refetch()
-                        >
-                            "Try again"
-                        </button>
-                    </div>
-                </div>
+                <ErrorSummary title="There is a problem" message=e.user_message() test_id="api-unreachable" on_retry=Callback::new(move |_| health.refetch()) />
             }
             .into_any(),
         })

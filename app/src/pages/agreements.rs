@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
+use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::dom_id;
 use crate::components::sharing::org_combobox::OrgCombobox;
@@ -85,12 +86,7 @@ pub fn AgreementsPage() -> impl IntoView {
                     .get()
                     .map(|text| {
                         view! {
-                            <div class="nhsuk-error-summary" role="alert" data-testid="agreements-action-error">
-                                <h2 class="nhsuk-error-summary__title">"Nothing was changed"</h2>
-                                <div class="nhsuk-error-summary__body">
-                                    <p>{text}</p>
-                                </div>
-                            </div>
+                            <ErrorSummary title="Nothing was changed" message=text test_id="agreements-action-error" />
                         }
                     })
             }}
@@ -106,21 +102,7 @@ pub fn AgreementsPage() -> impl IntoView {
                         .map(|result| match result {
                             Err(e) => {
                                 view! {
-                                    <div class="nhsuk-error-summary" role="alert" data-testid="agreements-error">
-                                        <h3 class="nhsuk-error-summary__title">
-                                            "Agreements could not be loaded"
-                                        </h3>
-                                        <div class="nhsuk-error-summary__body">
-                                            <p>{e.user_message()}</p>
-                                            <button
-                                                type="button"
-                                                class="nhsuk-button nhsuk-button--secondary"
-                                                on:click=move |_| agreements.refetch()
-                                            >
-                                                "Try again"
-                                            </button>
-                                        </div>
-                                    </div>
+                                    <ErrorSummary title="Agreements could not be loaded" message=e.user_message() test_id="agreements-error" in_dialog=true on_retry=Callback::new(move |_| agreements.refetch()) />
                                 }
                                     .into_any()
                             }
@@ -347,12 +329,7 @@ fn ProposeForm(existing: Signal<Vec<String>>, on_proposed: Callback<Agreement>) 
                     .get()
                     .map(|text| {
                         view! {
-                            <div class="nhsuk-error-summary" role="alert" data-testid="propose-error">
-                                <h3 class="nhsuk-error-summary__title">"The agreement was not proposed"</h3>
-                                <div class="nhsuk-error-summary__body">
-                                    <p>{text}</p>
-                                </div>
-                            </div>
+                            <ErrorSummary title="The agreement was not proposed" message=text test_id="propose-error" in_dialog=true />
                         }
                     })
             }}

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
+use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::state::use_session;
 
@@ -188,12 +189,7 @@ pub fn AuditPage() -> impl IntoView {
                     .get()
                     .map(|text| {
                         view! {
-                            <div class="nhsuk-error-summary" role="alert" data-testid="audit-download-error">
-                                <h2 class="nhsuk-error-summary__title">"The CSV could not be downloaded"</h2>
-                                <div class="nhsuk-error-summary__body">
-                                    <p>{text}</p>
-                                </div>
-                            </div>
+                            <ErrorSummary title="The CSV could not be downloaded" message=text test_id="audit-download-error" />
                         }
                     })
             }}
@@ -206,21 +202,7 @@ pub fn AuditPage() -> impl IntoView {
                         .map(|result| match result {
                             Err(e) => {
                                 view! {
-                                    <div class="nhsuk-error-summary" role="alert" data-testid="audit-error">
-                                        <h2 class="nhsuk-error-summary__title">
-                                            "The audit log could not be loaded"
-                                        </h2>
-                                        <div class="nhsuk-error-summary__body">
-                                            <p>{e.user_message()}</p>
-                                            <button
-                                                type="button"
-                                                class="nhsuk-button nhsuk-button--secondary"
-                                                on:click=move |_| entries.refetch()
-                                            >
-                                                "Try again"
-                                            </button>
-                                        </div>
-                                    </div>
+                                    <ErrorSummary title="The audit log could not be loaded" message=e.user_message() test_id="audit-error" on_retry=Callback::new(move |_| entries.refetch()) />
                                 }
                                     .into_any()
                             }

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
+use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::{dom_id, domain_state, focus_soon, RestrictedMarker, StateTag};
 use crate::state::use_session;
@@ -104,12 +105,7 @@ pub fn ExternalPage() -> impl IntoView {
                     .get()
                     .map(|text| {
                         view! {
-                            <div class="nhsuk-error-summary" role="alert" data-testid="external-action-error">
-                                <h2 class="nhsuk-error-summary__title">"Nothing was changed"</h2>
-                                <div class="nhsuk-error-summary__body">
-                                    <p>{text}</p>
-                                </div>
-                            </div>
+                            <ErrorSummary title="Nothing was changed" message=text test_id="external-action-error" />
                         }
                     })
             }}
@@ -122,21 +118,7 @@ pub fn ExternalPage() -> impl IntoView {
                         .map(|answer| match answer {
                             Err(e) => {
                                 view! {
-                                    <div class="nhsuk-error-summary" role="alert" data-testid="external-error">
-                                        <h2 class="nhsuk-error-summary__title">
-                                            "Shared groups and colleagues could not be loaded"
-                                        </h2>
-                                        <div class="nhsuk-error-summary__body">
-                                            <p>{e.user_message()}</p>
-                                            <button
-                                                type="button"
-                                                class="nhsuk-button nhsuk-button--secondary"
-                                                on:click=move |_| shares.refetch()
-                                            >
-                                                "Try again"
-                                            </button>
-                                        </div>
-                                    </div>
+                                    <ErrorSummary title="Shared groups and colleagues could not be loaded" message=e.user_message() test_id="external-error" on_retry=Callback::new(move |_| shares.refetch()) />
                                 }
                                     .into_any()
                             }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
+use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::state::use_session;
 
@@ -83,12 +84,7 @@ pub fn SignInPage() -> impl IntoView {
                     .get()
                     .map(|message| {
                         view! {
-                            <div class="nhsuk-error-summary" role="alert" tabindex="-1">
-                                <h2 class="nhsuk-error-summary__title">"Sign-in failed"</h2>
-                                <div class="nhsuk-error-summary__body">
-                                    <p>{message}</p>
-                                </div>
-                            </div>
+                            <ErrorSummary title="Sign-in failed" message=message />
                         }
                     })
             }}
@@ -101,21 +97,7 @@ pub fn SignInPage() -> impl IntoView {
                         .map(|result| match result {
                             Err(e) => {
                                 view! {
-                                    <div class="nhsuk-error-summary" role="alert">
-                                        <h2 class="nhsuk-error-summary__title">
-                                            "Personas could not be loaded"
-                                        </h2>
-                                        <div class="nhsuk-error-summary__body">
-                                            <p>{e.user_message()}</p>
-                                            <button
-                                                type="button"
-                                                class="nhsuk-button nhsuk-button--secondary"
-                                                on:click=move |_| personas.refetch()
-                                            >
-                                                "Try again"
-                                            </button>
-                                        </div>
-                                    </div>
+                                    <ErrorSummary title="Personas could not be loaded" message=e.user_message() on_retry=Callback::new(move |_| personas.refetch()) />
                                 }
                                     .into_any()
                             }

@@ -17,6 +17,7 @@ use leptos_router::params::ParamsMap;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
+use crate::components::error_summary::ErrorSummary;
 
 /// How many requests one page of the list shows. 50 rows paint in a few milliseconds even when
 /// the folder holds thousands (issue 6, item 7).
@@ -304,21 +305,13 @@ pub fn assignee_words(assignee: &Assignee, names: OrgNames) -> String {
 
 /// The error summary of a failed load, with a way to try again.
 pub fn load_error(what: &'static str, error: &ApiError, retry: Callback<()>) -> impl IntoView {
-    let message = error.user_message();
     view! {
-        <div class="nhsuk-error-summary app-messages-error" role="alert" data-testid="messages-load-error">
-            <h2 class="nhsuk-error-summary__title">{format!("The {what} could not be loaded")}</h2>
-            <div class="nhsuk-error-summary__body">
-                <p>{message}</p>
-                <button
-                    type="button"
-                    class="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0"
-                    on:click=move |_| retry.run(())
-                >
-                    "Try again"
-                </button>
-            </div>
-        </div>
+        <ErrorSummary
+            title=format!("The {what} could not be loaded")
+            message=error.user_message()
+            test_id="messages-load-error"
+            on_retry=retry
+        />
     }
 }
 

@@ -10,6 +10,7 @@ use super::share_dialog::RESTRICT_HINT;
 use super::{domain_kind, focus_soon, StateTag};
 use crate::api;
 use crate::components::dialog::Dialog;
+use crate::components::error_summary::ErrorSummary;
 
 /// What the owner did to a share, for the list to reload and say.
 #[derive(Clone, Debug, PartialEq)]
@@ -129,12 +130,7 @@ fn EditForm(
                 .get()
                 .map(|message| {
                     view! {
-                        <div class="nhsuk-error-summary" role="alert" data-testid="edit-error">
-                            <h3 class="nhsuk-error-summary__title">"The share was not changed"</h3>
-                            <div class="nhsuk-error-summary__body">
-                                <p>{message}</p>
-                            </div>
-                        </div>
+                        <ErrorSummary title="The share was not changed" message=message test_id="edit-error" in_dialog=true />
                     }
                 })
         }}

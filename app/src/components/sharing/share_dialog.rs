@@ -10,6 +10,7 @@ use super::domain_kind;
 use super::org_combobox::OrgCombobox;
 use crate::api::{self, ApiError};
 use crate::components::dialog::Dialog;
+use crate::components::error_summary::ErrorSummary;
 
 /// The guide's explanation of Restrict View, shown beside the checkbox.
 pub const RESTRICT_HINT: &str = "Restricting the view means that if the organisation covers it, \
@@ -155,12 +156,7 @@ fn ShareForm(
                     .get()
                     .map(|message| {
                         view! {
-                            <div class="nhsuk-error-summary" role="alert" data-testid="share-error">
-                                <h3 class="nhsuk-error-summary__title">"The share was not created"</h3>
-                                <div class="nhsuk-error-summary__body">
-                                    <p>{message}</p>
-                                </div>
-                            </div>
+                            <ErrorSummary title="The share was not created" message=message test_id="share-error" in_dialog=true />
                         }
                     })
             }}

@@ -9,6 +9,7 @@ use super::edit_share_dialog::{EditShareDialog, ShareEdit};
 use super::share_dialog::ShareDialog;
 use super::{dom_id, focus_soon, RestrictedMarker, StateTag};
 use crate::api;
+use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::state::use_session;
 
@@ -178,21 +179,7 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                         .map(|answer| match answer {
                             Err(e) => {
                                 view! {
-                                    <div class="nhsuk-error-summary" role="alert" data-testid="targets-error">
-                                        <h2 class="nhsuk-error-summary__title">
-                                            {format!("Your {plural} could not be loaded")}
-                                        </h2>
-                                        <div class="nhsuk-error-summary__body">
-                                            <p>{e.user_message()}</p>
-                                            <button
-                                                type="button"
-                                                class="nhsuk-button nhsuk-button--secondary"
-                                                on:click=move |_| targets.refetch()
-                                            >
-                                                "Try again"
-                                            </button>
-                                        </div>
-                                    </div>
+                                    <ErrorSummary title=format!("Your {plural} could not be loaded") message=e.user_message() test_id="targets-error" on_retry=Callback::new(move |_| targets.refetch()) />
                                 }
                                     .into_any()
                             }
