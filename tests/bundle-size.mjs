@@ -36,7 +36,7 @@ if (asJson) {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`.padStart(10);
   console.log(`${'file'.padEnd(48)}${'raw'.padStart(10)}${'gzip'.padStart(10)}${'brotli'.padStart(10)}`);
   for (const row of [...rows, total]) {
-    const label = row.name.replace(/-[0-9a-f]{16}(?=[._])/, '');
+    const label = row.name.replace(/-[0-9a-f]{8,16}(?=[._])/, '');
     console.log(`${label.padEnd(48)}${kb(row.raw)}${kb(row.gzip)}${kb(row.brotli)}`);
   }
 }
