@@ -23,6 +23,12 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
+  // Measurements run after every other spec, one at a time, so the rest of the suite does not
+  // share the machine with them.
+  projects: [
+    { name: 'e2e', testIgnore: '**/perf.spec.ts' },
+    { name: 'perf', testMatch: '**/perf.spec.ts', dependencies: ['e2e'], fullyParallel: false },
+  ],
   use: {
     browserName: 'chromium',
     launchOptions: {

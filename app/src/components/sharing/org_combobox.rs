@@ -1,23 +1,20 @@
 //! The organisation search box of the Share dialog and the Agreements page: a WAI-ARIA 1.2
 //! combobox with a listbox popup that searches `GET /api/organisations` as the user types.
 //!
-//! Typing is debounced so a burst of keystrokes sends one search; a newer search aborts the
-//! one in flight (AbortController) and, since an abort can lose the race with an answer already
-//! on its way, every answer also carries a sequence number and only the latest is shown. So a
-//! slow answer to an older query never replaces a newer one (SPEC §4).
-
-use std::time::Duration;
+//! At most one search is in flight at any time. A keystroke searches at once when none is (so
+//! results follow a keystroke by one round trip, with no debounce delay); keystrokes that arrive
+//! while one is in flight only remember the newest text, which is searched as soon as the
+//! answer comes back, and that answer, now stale, is dropped. A sequence number also drops the
+//! answer of a search made stale by clearing the box. So a slow answer to an older query never
+//! replaces a newer one, and a burst of typing costs at most one search per round trip (SPEC §4).
 
 use domain::wire::Organisation;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web_sys::AbortController;
 
 use super::kind_label;
 use crate::api::{self, ApiError};
 
-/// How long typing must pause before a search is sent (SPEC §4: at most 150 ms).
-const DEBOUNCE_MS: u64 = 120;
 /// How many organisations one search lists.
 const LIMIT: u32 = 10;
 /// The server ignores shorter queries (API.md), so the client does not send them.
@@ -98,6 +95,79 @@ fn prefix_len(word: &str, prefix: &str) -> Option<usize> {
     (head.chars().count() == n && head.to_lowercase() == prefix.to_lowercase()).then_some(end)
 }
 
+/// The search scheduling of one combobox: every handle is a signal or stored value, so the
+/// whole thing is `Copy` and can be moved into event handlers and into its own answers.
+#[derive(Clone, Copy)]
+struct Searcher {
+    /// Bumped when what is on the way becomes irrelevant (box cleared, combobox gone).
+    seq: StoredValue<u64>,
+    in_flight: StoredValue<bool>,
+    /// The newest text typed while a search was in flight.
+    pending: StoredValue<Option<String>>,
+    search: RwSignal<Search>,
+    loading: RwSignal<bool>,
+    expanded: RwSignal<bool>,
+    active: RwSignal<Option<usize>>,
+}
+
+impl Searcher {
+    /// Searches `query` now, or as soon as the search in flight has answered.
+    fn request(self, query: String) {
+        if self.in_flight.try_get_value().unwrap_or(false) {
+            self.pending.try_set_value(Some(query));
+            return;
+        }
+        self.send(query);
+    }
+
+    fn send(self, query: String) {
+        let Some(mine) = self.seq.try_get_value() else {
+            return;
+        };
+        self.in_flight.set_value(true);
+        self.loading.set(true);
+        spawn_local(async move {
+            let answer = api::search_organisations(&query, LIMIT, None).await;
+            // `try_` forms: the combobox may be gone (its dialog closed mid-search).
+            self.in_flight.try_set_value(false);
+            if let Some(Some(newer)) = self.pending.try_update_value(Option::take) {
+                // Typing went on meanwhile: this answer is stale, the newest text is not.
+                self.send(newer);
+                return;
+            }
+            if self.seq.try_get_value() != Some(mine) {
+                return;
+            }
+            self.loading.set(false);
+            match answer {
+                Ok(found) => {
+                    self.active.set(None);
+                    self.expanded.set(!found.results.is_empty());
+                    self.search.set(Search::Done {
+                        query,
+                        results: found.results,
+                    });
+                }
+                Err(ApiError::Aborted) => {}
+                Err(e) => {
+                    self.expanded.set(false);
+                    self.search.set(Search::Failed {
+                        query,
+                        message: e.user_message(),
+                    });
+                }
+            }
+        });
+    }
+
+    /// Forgets the search on its way and any text waiting for it.
+    fn cancel(self) {
+        self.seq.try_update_value(|s| *s += 1);
+        self.pending.try_set_value(None);
+        self.loading.try_set(false);
+    }
+}
+
 /// A combobox choosing one organisation of the directory. `unavailable` says why an
 /// organisation cannot be chosen here (own, inactive, already shared…); such options are shown
 /// with the reason but are `aria-disabled` and cannot be selected.
@@ -122,10 +192,15 @@ pub fn OrgCombobox(
     let loading = RwSignal::new(false);
     let expanded = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
-    // Browser handles are not Send, so they live in local storage.
-    let timer = StoredValue::new_local(None::<TimeoutHandle>);
-    let controller = StoredValue::new_local(None::<AbortController>);
-    let seq = StoredValue::new(0_u64);
+    let searcher = Searcher {
+        seq: StoredValue::new(0),
+        in_flight: StoredValue::new(false),
+        pending: StoredValue::new(None),
+        search,
+        loading,
+        expanded,
+        active,
+    };
 
     let results = Memo::new(move |_| match search.get() {
         Search::Done { results, .. } => results,
@@ -134,84 +209,22 @@ pub fn OrgCombobox(
     let count = move || results.with(Vec::len);
     let is_open = move || expanded.get() && count() > 0;
 
-    // Forgets any search in flight: aborts it and makes its answer stale. The `try_` forms
-    // make this safe after the combobox is gone (its dialog closed mid-search).
-    let cancel = move || {
-        seq.try_update_value(|s| *s += 1);
-        controller.try_update_value(|c| {
-            if let Some(c) = c.take() {
-                c.abort();
-            }
-        });
-        loading.set(false);
-    };
-    on_cleanup(move || {
-        timer.try_update_value(|t| {
-            if let Some(t) = t.take() {
-                t.clear();
-            }
-        });
-        cancel();
-    });
-
-    let run = move |query: String| {
-        cancel();
-        let Some(mine) = seq.try_get_value() else {
-            return;
-        };
-        let abort = AbortController::new().ok();
-        let signal = abort.as_ref().map(AbortController::signal);
-        controller.set_value(abort);
-        loading.set(true);
-        spawn_local(async move {
-            let answer = api::search_organisations(&query, LIMIT, signal.as_ref()).await;
-            // A newer search has started since: its answer, not this one, is what the user
-            // is waiting for, even if this one arrives later. (None: the combobox is gone.)
-            if seq.try_get_value() != Some(mine) {
-                return;
-            }
-            loading.set(false);
-            match answer {
-                Ok(found) => {
-                    active.set(None);
-                    expanded.set(!found.results.is_empty());
-                    search.set(Search::Done {
-                        query,
-                        results: found.results,
-                    });
-                }
-                Err(ApiError::Aborted) => {}
-                Err(e) => {
-                    expanded.set(false);
-                    search.set(Search::Failed {
-                        query,
-                        message: e.user_message(),
-                    });
-                }
-            }
-        });
-    };
+    on_cleanup(move || searcher.cancel());
+    let run = move |query: String| searcher.request(query);
 
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         text.set(value.clone());
         selected.set(None);
-        timer.update_value(|t| {
-            if let Some(t) = t.take() {
-                t.clear();
-            }
-        });
         let query = value.trim().to_string();
         if query.chars().count() < MIN_CHARS {
-            cancel();
+            searcher.cancel();
             expanded.set(false);
             active.set(None);
             search.set(Search::Idle);
             return;
         }
-        let handle =
-            set_timeout_with_handle(move || run(query), Duration::from_millis(DEBOUNCE_MS));
-        timer.set_value(handle.ok());
+        run(query);
     };
 
     let choose = move |i: usize| {
