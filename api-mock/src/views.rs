@@ -3,7 +3,7 @@
 
 use domain::wire;
 use domain::{
-    Agreement, Answer, Assignable, Assignee, AuditAction, AuditEvent, Consent, Folder, FolderKind,
+    Agreement, Answer, Assignable, Assignee, AuditEvent, Consent, Folder, FolderKind,
     HistoryAction, HistoryEvent, OdsCode, Organisation, Override, Request, RequestKind,
     RequestStatus, Role, Share, ShareState, Sharing, TargetInfo, TargetKind, User, VisibleBecause,
     World,
@@ -344,21 +344,7 @@ pub fn audit_entry(e: &AuditEvent) -> wire::AuditEntry {
         at: e.at.to_rfc3339(),
         user_id: e.user.as_ref().map(|u| u.as_str().to_owned()),
         ods_code: e.ods_code.as_str().to_owned(),
-        action: match e.action {
-            AuditAction::ShareCreated => wire::AuditAction::ShareCreated,
-            AuditAction::ShareRestrictionChanged => wire::AuditAction::ShareRestrictionChanged,
-            AuditAction::ShareRemoved => wire::AuditAction::ShareRemoved,
-            AuditAction::ShareEnabled => wire::AuditAction::ShareEnabled,
-            AuditAction::ShareDisabled => wire::AuditAction::ShareDisabled,
-            AuditAction::RequestReceived => wire::AuditAction::RequestReceived,
-            AuditAction::RequestAssigned => wire::AuditAction::RequestAssigned,
-            AuditAction::RequestClosed => wire::AuditAction::RequestClosed,
-            AuditAction::RequestReopened => wire::AuditAction::RequestReopened,
-            AuditAction::CoversChanged => wire::AuditAction::CoversChanged,
-            AuditAction::AgreementProposed => wire::AuditAction::AgreementProposed,
-            AuditAction::AgreementAccepted => wire::AuditAction::AgreementAccepted,
-            AuditAction::AgreementRefused => wire::AuditAction::AgreementRefused,
-        },
+        action: e.action,
         subject_id: e.subject_id.clone(),
         detail: e.detail.clone(),
     }

@@ -464,24 +464,8 @@ pub struct VersionCommand {
 // Audit (SPEC L1–L2)
 // ---------------------------------------------------------------------------------------------
 
-/// What an audit event records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    ShareCreated,
-    ShareRestrictionChanged,
-    ShareRemoved,
-    ShareEnabled,
-    ShareDisabled,
-    RequestReceived,
-    RequestAssigned,
-    RequestClosed,
-    RequestReopened,
-    CoversChanged,
-    AgreementProposed,
-    AgreementAccepted,
-    AgreementRefused,
-}
+/// What an audit event records: the domain's own enum, whose serde names are API.md's.
+pub use crate::audit::AuditAction;
 
 /// An item of `GET /api/audit`, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

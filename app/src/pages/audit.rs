@@ -11,75 +11,36 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::state::use_session;
 
-/// Every action of API.md with its value and a label, in the order of the filter.
-const ACTIONS: [(AuditAction, &str, &str); 13] = [
-    (AuditAction::ShareCreated, "share_created", "Share created"),
+/// Every action of API.md with a label, in the order of the filter.
+const ACTIONS: [(AuditAction, &str); 13] = [
+    (AuditAction::ShareCreated, "Share created"),
     (
         AuditAction::ShareRestrictionChanged,
-        "share_restriction_changed",
         "Share restriction changed",
     ),
-    (AuditAction::ShareRemoved, "share_removed", "Share removed"),
-    (AuditAction::ShareEnabled, "share_enabled", "Share enabled"),
-    (
-        AuditAction::ShareDisabled,
-        "share_disabled",
-        "Share disabled",
-    ),
-    (
-        AuditAction::RequestReceived,
-        "request_received",
-        "Request received",
-    ),
-    (
-        AuditAction::RequestAssigned,
-        "request_assigned",
-        "Request assigned",
-    ),
-    (
-        AuditAction::RequestClosed,
-        "request_closed",
-        "Request closed",
-    ),
-    (
-        AuditAction::RequestReopened,
-        "request_reopened",
-        "Request reopened",
-    ),
-    (
-        AuditAction::CoversChanged,
-        "covers_changed",
-        "Covers changed",
-    ),
-    (
-        AuditAction::AgreementProposed,
-        "agreement_proposed",
-        "Agreement proposed",
-    ),
-    (
-        AuditAction::AgreementAccepted,
-        "agreement_accepted",
-        "Agreement accepted",
-    ),
-    (
-        AuditAction::AgreementRefused,
-        "agreement_refused",
-        "Agreement refused",
-    ),
+    (AuditAction::ShareRemoved, "Share removed"),
+    (AuditAction::ShareEnabled, "Share enabled"),
+    (AuditAction::ShareDisabled, "Share disabled"),
+    (AuditAction::RequestReceived, "Request received"),
+    (AuditAction::RequestAssigned, "Request assigned"),
+    (AuditAction::RequestClosed, "Request closed"),
+    (AuditAction::RequestReopened, "Request reopened"),
+    (AuditAction::CoversChanged, "Covers changed"),
+    (AuditAction::AgreementProposed, "Agreement proposed"),
+    (AuditAction::AgreementAccepted, "Agreement accepted"),
+    (AuditAction::AgreementRefused, "Agreement refused"),
 ];
 
 fn label(action: AuditAction) -> &'static str {
     ACTIONS
         .iter()
-        .find(|(a, _, _)| *a == action)
-        .map_or("Other", |(_, _, l)| *l)
+        .find(|(a, _)| *a == action)
+        .map_or("Other", |(_, l)| *l)
 }
 
+/// The API.md name, used as the filter's option value.
 fn value(action: AuditAction) -> &'static str {
-    ACTIONS
-        .iter()
-        .find(|(a, _, _)| *a == action)
-        .map_or("", |(_, v, _)| *v)
+    action.as_str()
 }
 
 /// "2026-03-01T09:30:00Z" as "2026-03-01 09:30 UTC", without a date library (wasm size).
@@ -169,7 +130,7 @@ pub fn AuditPage() -> impl IntoView {
                         </option>
                         {ACTIONS
                             .iter()
-                            .map(|(_, v, l)| view! { <option value=*v>{*l}</option> })
+                            .map(|(a, l)| view! { <option value=a.as_str()>{*l}</option> })
                             .collect_view()}
                     </select>
                 </div>
