@@ -17,11 +17,12 @@ pub fn ErrorSummary(
     /// Shown as "Try again" when given.
     #[prop(optional)]
     on_retry: Option<Callback<()>>,
-    /// Inside a dialog, whose own title is the `<h2>`, the summary's heading is an `<h3>`.
+    /// Under an `<h2>` of its own (a dialog's title, a page section), the summary's heading is an
+    /// `<h3>`, so the outline stays in order.
     #[prop(optional)]
-    in_dialog: bool,
+    subheading: bool,
 ) -> impl IntoView {
-    let heading = if in_dialog {
+    let heading = if subheading {
         view! { <h3 class="nhsuk-error-summary__title">{title}</h3> }.into_any()
     } else {
         view! { <h2 class="nhsuk-error-summary__title">{title}</h2> }.into_any()

@@ -7,3 +7,4 @@ pub mod messages;
 pub mod page_heading;
 pub mod sharing;
 pub mod status_banner;
+pub mod status_notice;

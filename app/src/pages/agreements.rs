@@ -10,6 +10,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::dom_id;
 use crate::components::sharing::org_combobox::OrgCombobox;
+use crate::components::status_notice::StatusNotice;
 use crate::state::use_session;
 
 fn answer_label(answer: Option<Answer>) -> &'static str {
@@ -70,17 +71,7 @@ pub fn AgreementsPage() -> impl IntoView {
             <p class="nhsuk-body">
                 "Data sharing agreements between your organisation and partners. An agreement is active only while both sides have accepted it; an active agreement lets staff assign a request across it without giving a reason when the patient has asked not to share."
             </p>
-            {move || {
-                notice
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <div class="nhsuk-inset-text" role="status" data-testid="agreements-notice">
-                                <p>{text}</p>
-                            </div>
-                        }
-                    })
-            }}
+            <StatusNotice text=notice test_id="agreements-notice" />
             {move || {
                 error
                     .get()
@@ -102,7 +93,7 @@ pub fn AgreementsPage() -> impl IntoView {
                         .map(|result| match result {
                             Err(e) => {
                                 view! {
-                                    <ErrorSummary title="Agreements could not be loaded" message=e.user_message() test_id="agreements-error" in_dialog=true on_retry=Callback::new(move |_| agreements.refetch()) />
+                                    <ErrorSummary title="Agreements could not be loaded" message=e.user_message() test_id="agreements-error" subheading=true on_retry=Callback::new(move |_| agreements.refetch()) />
                                 }
                                     .into_any()
                             }
@@ -329,7 +320,7 @@ fn ProposeForm(existing: Signal<Vec<String>>, on_proposed: Callback<Agreement>) 
                     .get()
                     .map(|text| {
                         view! {
-                            <ErrorSummary title="The agreement was not proposed" message=text test_id="propose-error" in_dialog=true />
+                            <ErrorSummary title="The agreement was not proposed" message=text test_id="propose-error" subheading=true />
                         }
                     })
             }}

@@ -12,6 +12,7 @@ use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::{dom_id, domain_state, focus_soon, RestrictedMarker, StateTag};
+use crate::components::status_notice::StatusNotice;
 use crate::state::use_session;
 
 /// Shares grouped by owner organisation, owners by name.
@@ -89,17 +90,7 @@ pub fn ExternalPage() -> impl IntoView {
             <p class="nhsuk-body">
                 "Groups and colleagues that other organisations have shared with yours. Your staff can assign requests to them and cover them only once an administrator here enables them."
             </p>
-            {move || {
-                notice
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <div class="nhsuk-inset-text" role="status" data-testid="external-notice">
-                                <p>{text}</p>
-                            </div>
-                        }
-                    })
-            }}
+            <StatusNotice text=notice test_id="external-notice" />
             {move || {
                 error
                     .get()

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
+use crate::components::status_notice::StatusNotice;
 use crate::state::use_session;
 
 /// Personas grouped by organisation, organisations by name, admins first, then by name.
@@ -67,18 +68,7 @@ pub fn SignInPage() -> impl IntoView {
             <p class="nhsuk-body">
                 "This is a demonstration. Sign in as any member of staff below to see Collaboration as they would; you can switch persona at any time from the header."
             </p>
-            {move || {
-                session
-                    .notice
-                    .get()
-                    .map(|notice| {
-                        view! {
-                            <div class="nhsuk-inset-text" role="status" data-testid="sign-in-notice">
-                                <p>{notice}</p>
-                            </div>
-                        }
-                    })
-            }}
+            <StatusNotice text=session.notice test_id="sign-in-notice" />
             {move || {
                 error
                     .get()

@@ -130,7 +130,7 @@ fn EditForm(
                 .get()
                 .map(|message| {
                     view! {
-                        <ErrorSummary title="The share was not changed" message=message test_id="edit-error" in_dialog=true />
+                        <ErrorSummary title="The share was not changed" message=message test_id="edit-error" subheading=true />
                     }
                 })
         }}

@@ -156,7 +156,7 @@ fn ShareForm(
                     .get()
                     .map(|message| {
                         view! {
-                            <ErrorSummary title="The share was not created" message=message test_id="share-error" in_dialog=true />
+                            <ErrorSummary title="The share was not created" message=message test_id="share-error" subheading=true />
                         }
                     })
             }}

@@ -11,6 +11,7 @@ use super::{dom_id, focus_soon, RestrictedMarker, StateTag};
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
+use crate::components::status_notice::StatusNotice;
 use crate::state::use_session;
 
 /// What must be true of the reloaded list before focus can go back to a control: a control
@@ -156,17 +157,7 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                     "Your organisation's {plural} and the partner organisations they are shared with. A share stays Pending until an administrator at the partner accepts it.",
                 )}
             </p>
-            {move || {
-                notice
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <div class="nhsuk-inset-text" role="status" data-testid="sharing-notice">
-                                <p>{text}</p>
-                            </div>
-                        }
-                    })
-            }}
+            <StatusNotice text=notice test_id="sharing-notice" />
             <Transition fallback=move || {
                 view! {
                     <p class="nhsuk-body" role="status" data-testid="targets-loading">
