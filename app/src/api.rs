@@ -9,10 +9,11 @@ use domain::wire::{
     Folder, Health, Me, OrganisationResults, Persona, RequestDetail, RequestSummary, Session,
     SessionCreate, Share, ShareCreate, ShareUpdate, StatusFilter, Target, VersionCommand,
 };
-use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use web_sys::AbortSignal;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
 
 /// Why a call to the API did not give the expected answer, in words a user can act on.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,8 +29,6 @@ pub enum ApiError {
     },
     /// The server answered 2xx with a body this client does not understand.
     Malformed,
-    /// The call was cancelled by a newer one (typeahead); never shown to the user.
-    Aborted,
 }
 
 impl ApiError {
@@ -52,7 +51,6 @@ impl ApiError {
             ApiError::Malformed => "The service sent an answer this page does not understand. \
                                     Reload the page to get the latest version."
                 .to_string(),
-            ApiError::Aborted => "Cancelled.".to_string(),
         }
     }
 
@@ -88,32 +86,41 @@ pub fn on_unauthorized(handler: impl Fn() + 'static) {
     ON_UNAUTHORIZED.with(|h| *h.borrow_mut() = Some(Box::new(handler)));
 }
 
-async fn call<B: Serialize + ?Sized>(
-    method: Method,
-    path: &str,
-    body: Option<&B>,
-    signal: Option<&AbortSignal>,
-) -> Result<Response, ApiError> {
-    let mut builder = RequestBuilder::new(path)
-        .method(method)
-        .abort_signal(signal);
+/// The one place that talks to `fetch`: sends the call with the bearer token and answers the
+/// body of a 2xx as text. Deliberately not generic (and free of any HTTP crate): every endpoint
+/// shares this one compiled future, and only the small synchronous `parse` is per type, which
+/// keeps the client's wasm small (issue 7, docs/PERFORMANCE.md).
+async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
     let token = TOKEN.with(|t| t.borrow().clone());
+    let init = RequestInit::new();
+    init.set_method(method);
+    let headers = Headers::new().map_err(|_| ApiError::Malformed)?;
     if let Some(token) = &token {
-        builder = builder.header("Authorization", &format!("Bearer {token}"));
+        let _ = headers.set("Authorization", &format!("Bearer {token}"));
     }
-    let request = match body {
-        Some(body) => builder.json(body).map_err(|_| ApiError::Malformed)?,
-        None => builder.build().map_err(|_| ApiError::Malformed)?,
-    };
-    let response = match request.send().await {
-        Ok(response) => response,
-        Err(_) if signal.is_some_and(|s| s.aborted()) => return Err(ApiError::Aborted),
+    if let Some(body) = &body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or(ApiError::Unreachable)?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| ApiError::Unreachable)?
+        .unchecked_into();
+    // A body cut off mid-way is a broken connection, not a bad answer.
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map_err(|_| ApiError::Unreachable)?
+            .as_string()
+            .unwrap_or_default(),
         Err(_) => return Err(ApiError::Unreachable),
     };
     if response.ok() {
-        return Ok(response);
+        return Ok(text);
     }
-    let error = error_from(response).await;
+    let error = error_from(response.status(), &text);
     if error.status() == Some(401) && token.is_some() {
         ON_UNAUTHORIZED.with(|h| {
             if let Some(handler) = h.borrow().as_ref() {
@@ -124,9 +131,8 @@ async fn call<B: Serialize + ?Sized>(
     Err(error)
 }
 
-async fn error_from(response: Response) -> ApiError {
-    let status = response.status();
-    match response.json::<ErrorBody>().await {
+fn error_from(status: u16, text: &str) -> ApiError {
+    match serde_json::from_str::<ErrorBody>(text) {
         Ok(body) => ApiError::Status {
             status,
             code: body.error.code,
@@ -144,20 +150,26 @@ async fn error_from(response: Response) -> ApiError {
     }
 }
 
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    response.json::<T>().await.map_err(|_| ApiError::Malformed)
+/// Reads a 2xx body as `T`.
+fn parse<T: DeserializeOwned>(text: Result<String, ApiError>) -> Result<T, ApiError> {
+    serde_json::from_str(&text?).map_err(|_| ApiError::Malformed)
+}
+
+/// The JSON text of a request body.
+fn body<B: Serialize>(body: &B) -> Option<String> {
+    serde_json::to_string(body).ok()
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    json(call::<()>(Method::GET, path, None, None).await?).await
+    parse(call("GET", path, None).await)
 }
 
-async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
-    method: Method,
+async fn send<B: Serialize, T: DeserializeOwned>(
+    method: &str,
     path: &str,
-    body: &B,
+    payload: &B,
 ) -> Result<T, ApiError> {
-    json(call(method, path, Some(body), None).await?).await
+    parse(call(method, path, body(payload)).await)
 }
 
 /// Percent-encodes a path segment or query value (ids and search text are user data).
@@ -180,7 +192,7 @@ pub async fn personas() -> Result<Vec<Persona>, ApiError> {
 /// `POST /api/session`: signs in as a persona.
 pub async fn sign_in(user_id: &str) -> Result<Session, ApiError> {
     send(
-        Method::POST,
+        "POST",
         "/api/session",
         &SessionCreate {
             user_id: user_id.to_string(),
@@ -194,14 +206,16 @@ pub async fn me() -> Result<Me, ApiError> {
     get("/api/me").await
 }
 
-/// `GET /api/organisations?q=&limit=`, cancellable by a newer search.
+/// `GET /api/organisations?q=&limit=`.
 pub async fn search_organisations(
     query: &str,
     limit: u32,
-    signal: Option<&AbortSignal>,
 ) -> Result<OrganisationResults, ApiError> {
-    let path = format!("/api/organisations?q={}&limit={limit}", encode(query));
-    json(call::<()>(Method::GET, &path, None, signal).await?).await
+    get(&format!(
+        "/api/organisations?q={}&limit={limit}",
+        encode(query)
+    ))
+    .await
 }
 
 // --- Sharing (SPEC S1–S7) ------------------------------------------------------------------
@@ -213,13 +227,13 @@ pub async fn targets() -> Result<Vec<Target>, ApiError> {
 
 /// `POST /api/shares`.
 pub async fn create_share(body: &ShareCreate) -> Result<Share, ApiError> {
-    send(Method::POST, "/api/shares", body).await
+    send("POST", "/api/shares", body).await
 }
 
 /// `PATCH /api/shares/{id}`: only the restricted flag may change (S5).
 pub async fn update_share(id: &str, restricted: bool) -> Result<Share, ApiError> {
     send(
-        Method::PATCH,
+        "PATCH",
         &format!("/api/shares/{}", encode(id)),
         &ShareUpdate { restricted },
     )
@@ -228,13 +242,7 @@ pub async fn update_share(id: &str, restricted: bool) -> Result<Share, ApiError>
 
 /// `DELETE /api/shares/{id}`.
 pub async fn remove_share(id: &str) -> Result<(), ApiError> {
-    call::<()>(
-        Method::DELETE,
-        &format!("/api/shares/{}", encode(id)),
-        None,
-        None,
-    )
-    .await?;
+    call("DELETE", &format!("/api/shares/{}", encode(id)), None).await?;
     Ok(())
 }
 
@@ -247,7 +255,7 @@ pub async fn external() -> Result<Vec<ExternalShare>, ApiError> {
 pub async fn set_external_enabled(share_id: &str, enable: bool) -> Result<ExternalShare, ApiError> {
     let verb = if enable { "enable" } else { "disable" };
     let path = format!("/api/external/{}/{verb}", encode(share_id));
-    json(call::<()>(Method::POST, &path, None, None).await?).await
+    parse(call("POST", &path, None).await)
 }
 
 // --- Agreements (SPEC D1–D3) ---------------------------------------------------------------
@@ -259,14 +267,14 @@ pub async fn agreements() -> Result<Vec<Agreement>, ApiError> {
 
 /// `POST /api/agreements`.
 pub async fn propose_agreement(body: &AgreementCreate) -> Result<Agreement, ApiError> {
-    send(Method::POST, "/api/agreements", body).await
+    send("POST", "/api/agreements", body).await
 }
 
 /// `POST /api/agreements/{id}/accept` or `/refuse`.
 pub async fn answer_agreement(id: &str, accept: bool) -> Result<Agreement, ApiError> {
     let verb = if accept { "accept" } else { "refuse" };
     let path = format!("/api/agreements/{}/{verb}", encode(id));
-    json(call::<()>(Method::POST, &path, None, None).await?).await
+    parse(call("POST", &path, None).await)
 }
 
 // --- Messages (SPEC V, A, C) ---------------------------------------------------------------
@@ -278,7 +286,7 @@ pub async fn folders() -> Result<Vec<Folder>, ApiError> {
 
 /// `PUT /api/covers`: replaces the user's covers (C1, C2) and answers the folders.
 pub async fn set_covers(folder_ids: Vec<String>) -> Result<Vec<Folder>, ApiError> {
-    send(Method::PUT, "/api/covers", &CoversUpdate { folder_ids }).await
+    send("PUT", "/api/covers", &CoversUpdate { folder_ids }).await
 }
 
 /// `GET /api/requests?folder=&status=`; no folder gives the Messages page (C4).
@@ -311,7 +319,7 @@ pub async fn assignable(id: &str) -> Result<Vec<Assignable>, ApiError> {
 /// `POST /api/requests/{id}/assign`.
 pub async fn assign(id: &str, body: &AssignCommand) -> Result<RequestDetail, ApiError> {
     send(
-        Method::POST,
+        "POST",
         &format!("/api/requests/{}/assign", encode(id)),
         body,
     )
@@ -326,15 +334,14 @@ pub async fn set_request_open(
 ) -> Result<RequestDetail, ApiError> {
     let verb = if open { "reopen" } else { "close" };
     let path = format!("/api/requests/{}/{verb}", encode(id));
-    send(Method::POST, &path, &VersionCommand { version }).await
+    send("POST", &path, &VersionCommand { version }).await
 }
 
 // --- Audit (SPEC L1–L2) --------------------------------------------------------------------
 
 /// `GET /api/audit?format=csv` as text, for the download.
 pub async fn audit_csv() -> Result<String, ApiError> {
-    let response = call::<()>(Method::GET, "/api/audit?format=csv", None, None).await?;
-    response.text().await.map_err(|_| ApiError::Malformed)
+    call("GET", "/api/audit?format=csv", None).await
 }
 
 /// `GET /api/audit`.

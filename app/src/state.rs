@@ -3,6 +3,8 @@
 use domain::wire::{Health, Role, Session};
 use leptos::prelude::*;
 
+use crate::load::Loader;
+
 use crate::api::{self, ApiError};
 
 const SESSION_KEY: &str = "engage.collaboration.session";
@@ -10,12 +12,12 @@ const SESSION_KEY: &str = "engage.collaboration.session";
 /// The service's health, loaded once at start and re-checked on demand ("Try again").
 #[derive(Clone, Copy)]
 pub struct HealthContext {
-    pub health: LocalResource<Result<Health, ApiError>>,
+    pub health: Loader<Result<Health, ApiError>>,
 }
 
 /// Starts the health check and provides it to the tree.
 pub fn provide_health_context() {
-    let health = LocalResource::new(api::health);
+    let health = Loader::new(api::health);
     provide_context(HealthContext { health });
 }
 

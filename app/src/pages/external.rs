@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use domain::preview::external_effect;
 use domain::wire::{ExternalShare, ShareState, TargetKind};
 use leptos::prelude::*;
+
+use crate::load::{loading, Loader};
 use leptos::task::spawn_local;
 
 use crate::api;
@@ -38,7 +40,7 @@ pub fn ExternalPage() -> impl IntoView {
     let session = use_session();
     // Read once: switching persona remounts the page.
     let is_admin = session.is_admin();
-    let shares = LocalResource::new(api::external);
+    let shares = Loader::new(api::external);
     let busy = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
@@ -85,81 +87,75 @@ pub fn ExternalPage() -> impl IntoView {
     };
 
     view! {
-        <div data-testid="page-external">
-            <PageHeading title="External" />
-            <p class="nhsuk-body">
-                "Groups and colleagues that other organisations have shared with yours. Your staff can assign requests to them and cover them only once an administrator here enables them."
-            </p>
-            <StatusNotice text=notice test_id="external-notice" />
-            {move || {
-                error
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <ErrorSummary title="Nothing was changed" message=text test_id="external-action-error" />
-                        }
-                    })
-            }}
-            <Transition fallback=|| {
-                view! { <p class="nhsuk-body" role="status">"Loading shared groups and colleagues…"</p> }
-            }>
+            <div data-testid="page-external">
+                <PageHeading title="External" />
+                <p class="nhsuk-body">
+                    "Groups and colleagues that other organisations have shared with yours. Your staff can assign requests to them and cover them only once an administrator here enables them."
+                </p>
+                <StatusNotice text=notice test_id="external-notice" />
                 {move || {
-                    shares
+                    error
                         .get()
-                        .map(|answer| match answer {
-                            Err(e) => {
-                                view! {
-                                    <ErrorSummary title="Shared groups and colleagues could not be loaded" message=e.user_message() test_id="external-error" on_retry=Callback::new(move |_| shares.refetch()) />
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) if list.is_empty() => {
-                                view! {
-                                    <p class="nhsuk-body" data-testid="external-empty">
-                                        "No organisation has shared a group or colleague with yours yet."
-                                    </p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) => {
-                                by_owner(list)
-                                    .into_iter()
-                                    .map(|(owner, code, items)| {
-                                        let heading_id = dom_id("owner", &code);
-                                        let labelled_by = heading_id.clone();
-                                        view! {
-                                            <section
-                                                class="app-owner"
-                                                aria-labelledby=labelled_by
-                                                data-testid=format!("owner-{code}")
-                                            >
-                                                <h2 class="nhsuk-heading-m" id=heading_id>
-                                                    {owner}
-                                                    " "
-                                                    <span class="app-ods">{format!("({code})")}</span>
-                                                </h2>
-                                                <ul class="app-target-list">
-                                                    <For
-                                                        each=move || items.clone()
-                                                        // State and restriction are part of the
-                                                        // key, so a changed row is re-rendered.
-                                                        key=|s| format!("{s:?}")
-                                                        children=move |s| {
-                                                            view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
-                                                        }
-                                                    />
-                                                </ul>
-                                            </section>
-                                        }
-                                    })
-                                    .collect_view()
-                                    .into_any()
+                        .map(|text| {
+                            view! {
+                                <ErrorSummary title="Nothing was changed" message=text test_id="external-action-error" />
                             }
                         })
                 }}
-            </Transition>
-        </div>
-    }
+                {move || {
+    shares.get().map_or_else(|| loading("Loading shared groups and colleagues…"), |answer| match answer {
+                                Err(e) => {
+                                    view! {
+                                        <ErrorSummary title="Shared groups and colleagues could not be loaded" message=e.user_message() test_id="external-error" on_retry=Callback::new(move |_| shares.refetch()) />
+                                    }
+                                        .into_any()
+                                }
+                                Ok(list) if list.is_empty() => {
+                                    view! {
+                                        <p class="nhsuk-body" data-testid="external-empty">
+                                            "No organisation has shared a group or colleague with yours yet."
+                                        </p>
+                                    }
+                                        .into_any()
+                                }
+                                Ok(list) => {
+                                    by_owner(list)
+                                        .into_iter()
+                                        .map(|(owner, code, items)| {
+                                            let heading_id = dom_id("owner", &code);
+                                            let labelled_by = heading_id.clone();
+                                            view! {
+                                                <section
+                                                    class="app-owner"
+                                                    aria-labelledby=labelled_by
+                                                    data-testid=format!("owner-{code}")
+                                                >
+                                                    <h2 class="nhsuk-heading-m" id=heading_id>
+                                                        {owner}
+                                                        " "
+                                                        <span class="app-ods">{format!("({code})")}</span>
+                                                    </h2>
+                                                    <ul class="app-target-list">
+                                                        <For
+                                                            each=move || items.clone()
+                                                            // State and restriction are part of the
+                                                            // key, so a changed row is re-rendered.
+                                                            key=|s| format!("{s:?}")
+                                                            children=move |s| {
+                                                                view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
+                                                            }
+                                                        />
+                                                    </ul>
+                                                </section>
+                                            }
+                                        })
+                                        .collect_view()
+                                        .into_any()
+                                }
+                            })
+                    }}
+            </div>
+        }
 }
 
 #[component]

@@ -4,7 +4,8 @@
 
 use domain::wire::Folder;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+
+use crate::load::Loader;
 
 use crate::api::{self, ApiError};
 use crate::components::messages::folder_list::FolderList;
@@ -12,13 +13,14 @@ use crate::components::messages::request_detail::RequestDetailView;
 use crate::components::messages::request_list::RequestList;
 use crate::components::messages::{MessagesContext, MessagesQuery, OrgNames};
 use crate::components::page_heading::PageHeading;
+use crate::router::use_location;
 use crate::state::use_session;
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let session = use_session();
-    let params = use_query_map();
-    let query = Memo::new(move |_| params.with(MessagesQuery::from_params));
+    let location = use_location();
+    let query = Memo::new(move |_| location.search.with(|s| MessagesQuery::from_search(s)));
     let my_ods_code = Signal::derive(move || {
         session
             .session
@@ -34,7 +36,7 @@ pub fn MessagesPage() -> impl IntoView {
 
     // The folders feed both the folder list and the list's heading; one answer serves both.
     // Switching persona re-reads them: the session is part of what they depend on.
-    let folders: LocalResource<Result<Vec<Folder>, ApiError>> = LocalResource::new(move || {
+    let folders: Loader<Result<Vec<Folder>, ApiError>> = Loader::new(move || {
         ctx.changed.track();
         my_ods_code.track();
         async move {

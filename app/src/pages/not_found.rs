@@ -1,7 +1,6 @@
 //! Shown for any address that is not a page of the client.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::page_heading::PageHeading;
 
@@ -15,7 +14,7 @@ pub fn NotFoundPage() -> impl IntoView {
                 "If you pasted the web address, check you copied the entire address."
             </p>
             <p class="nhsuk-body">
-                <A href="/messages">"Go to Messages"</A>
+                <a href="/messages">"Go to Messages"</a>
             </p>
         </div>
     }

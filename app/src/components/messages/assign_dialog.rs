@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use domain::wire::{AssignCommand, Assignable, Consent, RequestDetail, Sharing, TargetKind};
 use leptos::prelude::*;
 
+use crate::load::Loader;
+
 use super::{is_conflict, use_messages, CONFLICT_MESSAGE};
 use crate::api::{self, ApiError};
 use crate::components::dialog::Dialog;
@@ -43,7 +45,7 @@ fn AssignForm(
 ) -> impl IntoView {
     let ctx = use_messages();
     let request_id = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.id.clone())));
-    let targets = LocalResource::new(move || {
+    let targets = Loader::new(move || {
         ctx.changed.track();
         let id = request_id.get();
         async move {

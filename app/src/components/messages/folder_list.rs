@@ -4,6 +4,8 @@
 use domain::wire::{Folder, FolderKind};
 use leptos::prelude::*;
 
+use crate::load::Loader;
+
 use super::{load_error, use_messages, MessagesQuery};
 use crate::api::{self, ApiError};
 
@@ -11,7 +13,7 @@ use crate::api::{self, ApiError};
 #[component]
 pub fn FolderList(
     query: Memo<MessagesQuery>,
-    folders: LocalResource<Result<Vec<Folder>, ApiError>>,
+    folders: Loader<Result<Vec<Folder>, ApiError>>,
 ) -> impl IntoView {
     let ctx = use_messages();
     let rows = Memo::new(move |_| {
@@ -52,8 +54,7 @@ pub fn FolderList(
     view! {
         <nav class="app-folders" aria-label="Folders" data-testid="folder-list">
             <h2 class="nhsuk-heading-s">"Folders"</h2>
-            // Folder links are plain anchors: the router's `<A>` marks the current page by path
-            // alone, which is the same for every folder; here the query decides.
+            // The query, not the path, decides which folder link is the current page.
             <a
                 class="app-folders__home"
                 href=home_href

@@ -7,7 +7,8 @@ use domain::wire::{
 };
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::components::A;
+
+use crate::load::Loader;
 
 use super::assign_dialog::AssignDialog;
 use super::{
@@ -33,7 +34,7 @@ enum FocusAfter {
 pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
     let ctx = use_messages();
     let id = Memo::new(move |_| query.with(|q| q.request.clone().unwrap_or_default()));
-    let resource = LocalResource::new(move || {
+    let resource = Loader::new(move || {
         ctx.changed.track();
         let id = id.get();
         async move {
@@ -155,9 +156,9 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
     view! {
         <section class="app-request-detail" aria-labelledby="request-detail-heading" data-testid="request-detail">
             <p class="app-back">
-                <A href=back attr:class="nhsuk-back-link__link" attr:data-testid="back-to-list">
+                <a href=back class="nhsuk-back-link__link" data-testid="back-to-list">
                     "Back to the list"
-                </A>
+                </a>
             </p>
             {move || {
                 error.get().map(|e| {

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use domain::wire::{AssigneeKind, Folder, RequestStatus, RequestSummary, StatusFilter};
 use leptos::prelude::*;
-use leptos_router::components::A;
+
+use crate::load::Loader;
 
 use super::{
     assignee_words, format_time, kind_words, load_error, nhs_number, use_messages, MessagesQuery,
@@ -29,11 +30,11 @@ struct Loaded {
 #[component]
 pub fn RequestList(
     query: Memo<MessagesQuery>,
-    folders: LocalResource<Result<Vec<Folder>, ApiError>>,
+    folders: Loader<Result<Vec<Folder>, ApiError>>,
 ) -> impl IntoView {
     let ctx = use_messages();
     let key = Memo::new(move |_| query.with(|q| (q.folder.clone(), q.status)));
-    let list = LocalResource::new(move || {
+    let list = Loader::new(move || {
         ctx.changed.track();
         let key = key.get();
         async move {
@@ -205,9 +206,9 @@ fn RequestRow(row: RequestSummary, query: Memo<MessagesQuery>) -> impl IntoView 
                 </span>
             </td>
             <td class="nhsuk-table__cell">
-                <A href=href attr:class="app-requests__subject" attr:data-testid=format!("request-link-{}", row.id)>
+                <a href=href class="app-requests__subject" data-testid=format!("request-link-{}", row.id)>
                     {row.subject.clone()}
-                </A>
+                </a>
                 <span class="app-requests__tags">
                     <strong class="nhsuk-tag nhsuk-tag--white">{kind_words(row.kind)}</strong>
                     {closed.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--grey">"Closed"</strong> })}
@@ -228,8 +229,7 @@ fn StatusFilterLinks(query: Memo<MessagesQuery>) -> impl IntoView {
     let link = move |status: StatusFilter, label: &'static str, test_id: &'static str| {
         let href = move || query.with(|q| q.with_status(status).href());
         let current = move || (query.with(|q| q.status) == status).then_some("page");
-        // Plain anchors for the same reason as the folder links: the query decides which is
-        // current, not the path.
+        // As with the folder links, the query decides which is current.
         view! {
             <li>
                 <a href=href aria-current=current data-testid=test_id>
@@ -259,20 +259,20 @@ fn Pager(query: Memo<MessagesQuery>, page: Signal<usize>, pages: Signal<usize>) 
                 <ul class="nhsuk-list nhsuk-pagination__list">
                     <Show when=move || { page.get() > 1 }>
                         <li class="nhsuk-pagination-item--previous">
-                            <A href=previous attr:class="nhsuk-pagination__link nhsuk-pagination__link--prev" attr:data-testid="page-previous">
+                            <a href=previous class="nhsuk-pagination__link nhsuk-pagination__link--prev" data-testid="page-previous">
                                 <span class="nhsuk-pagination__title">"Previous"</span>
                                 <span class="nhsuk-u-visually-hidden">":"</span>
                                 <span class="nhsuk-pagination__page">{move || format!("Page {}", page.get() - 1)}</span>
-                            </A>
+                            </a>
                         </li>
                     </Show>
                     <Show when=move || { page.get() < pages.get() }>
                         <li class="nhsuk-pagination-item--next">
-                            <A href=next attr:class="nhsuk-pagination__link nhsuk-pagination__link--next" attr:data-testid="page-next">
+                            <a href=next class="nhsuk-pagination__link nhsuk-pagination__link--next" data-testid="page-next">
                                 <span class="nhsuk-pagination__title">"Next"</span>
                                 <span class="nhsuk-u-visually-hidden">":"</span>
                                 <span class="nhsuk-pagination__page">{move || format!("Page {}", page.get() + 1)}</span>
-                            </A>
+                            </a>
                         </li>
                     </Show>
                 </ul>

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::kind_label;
-use crate::api::{self, ApiError};
+use crate::api;
 
 /// How many organisations one search lists.
 const LIMIT: u32 = 10;
@@ -127,7 +127,7 @@ impl Searcher {
         self.in_flight.set_value(true);
         self.loading.set(true);
         spawn_local(async move {
-            let answer = api::search_organisations(&query, LIMIT, None).await;
+            let answer = api::search_organisations(&query, LIMIT).await;
             // `try_` forms: the combobox may be gone (its dialog closed mid-search).
             self.in_flight.try_set_value(false);
             if let Some(Some(newer)) = self.pending.try_update_value(Option::take) {
@@ -148,7 +148,6 @@ impl Searcher {
                         results: found.results,
                     });
                 }
-                Err(ApiError::Aborted) => {}
                 Err(e) => {
                     self.expanded.set(false);
                     self.search.set(Search::Failed {
