@@ -1,16 +1,16 @@
 //! The only module that knows the API's URLs. Every call goes through `call`, which adds the
 //! bearer token, turns failures into `ApiError`, and reports a 401 so the session can end.
-//! The JSON shapes are `domain::wire`, shared with the server.
+//! The JSON shapes are `domain::wire`, shared with the server, read and written with
+//! `domain::json` (not serde: see that module for why).
 
 use std::cell::RefCell;
 
+use domain::json::{self, FromJson, ToJson};
 use domain::wire::{
     Agreement, AgreementCreate, AssignCommand, Assignable, CoversUpdate, ErrorBody, ExternalShare,
     Folder, Health, Me, OrganisationResults, Persona, RequestDetail, RequestSummary, Session,
     SessionCreate, Share, ShareCreate, ShareUpdate, StatusFilter, Target, VersionCommand,
 };
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
@@ -132,7 +132,7 @@ async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, 
 }
 
 fn error_from(status: u16, text: &str) -> ApiError {
-    match serde_json::from_str::<ErrorBody>(text) {
+    match json::from_str::<ErrorBody>(text).ok_or(()) {
         Ok(body) => ApiError::Status {
             status,
             code: body.error.code,
@@ -151,20 +151,20 @@ fn error_from(status: u16, text: &str) -> ApiError {
 }
 
 /// Reads a 2xx body as `T`.
-fn parse<T: DeserializeOwned>(text: Result<String, ApiError>) -> Result<T, ApiError> {
-    serde_json::from_str(&text?).map_err(|_| ApiError::Malformed)
+fn parse<T: FromJson>(text: Result<String, ApiError>) -> Result<T, ApiError> {
+    json::from_str(&text?).ok_or(ApiError::Malformed)
 }
 
 /// The JSON text of a request body.
-fn body<B: Serialize>(body: &B) -> Option<String> {
-    serde_json::to_string(body).ok()
+fn body<B: ToJson>(body: &B) -> Option<String> {
+    Some(body.to_json())
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+async fn get<T: FromJson>(path: &str) -> Result<T, ApiError> {
     parse(call("GET", path, None).await)
 }
 
-async fn send<B: Serialize, T: DeserializeOwned>(
+async fn send<B: ToJson, T: FromJson>(
     method: &str,
     path: &str,
     payload: &B,

@@ -1,5 +1,6 @@
 //! Contexts shared across the page tree: the service's health and the signed-in session.
 
+use domain::json::{self, ToJson};
 use domain::wire::{Health, Role, Session};
 use leptos::prelude::*;
 
@@ -39,10 +40,8 @@ impl SessionContext {
     /// Signs in: remembers the session for this tab and sends its token from now on.
     pub fn start(&self, session: Session) {
         api::set_token(Some(session.token.clone()));
-        if let Ok(text) = serde_json::to_string(&session) {
-            if let Some(storage) = storage() {
-                let _ = storage.set_item(SESSION_KEY, &text);
-            }
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(SESSION_KEY, &session.to_json());
         }
         self.notice.set(None);
         self.session.set(Some(session));
@@ -74,7 +73,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn provide_session_context() -> SessionContext {
     let restored = storage()
         .and_then(|s| s.get_item(SESSION_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str::<Session>(&text).ok());
+        .and_then(|text| json::from_str::<Session>(&text));
     api::set_token(restored.as_ref().map(|s| s.token.clone()));
     let ctx = SessionContext {
         session: RwSignal::new(restored),

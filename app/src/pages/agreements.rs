@@ -120,14 +120,12 @@ pub fn AgreementsPage() -> impl IntoView {
                                                 </tr>
                                             </thead>
                                             <tbody class="nhsuk-table__body">
-                                                <For
-                                                    each=move || list.clone()
-                                                    // Answers are part of the key, so a changed row re-renders.
-                                                    key=|a| format!("{a:?}")
-                                                    children=move |a| {
+                                                {list
+                                                    .into_iter()
+                                                    .map(|a| {
                                                         view! { <AgreementRow agreement=a own=own.clone() is_admin=is_admin busy=busy answer=answer /> }
-                                                    }
-                                                />
+                                                    })
+                                                    .collect_view()}
                                             </tbody>
                                         </table>
                                     }

@@ -191,11 +191,9 @@ pub fn AuditPage() -> impl IntoView {
                                                 </tr>
                                             </thead>
                                             <tbody class="nhsuk-table__body">
-                                                <For
-                                                    each=move || rows.clone()
-                                                    // Events are immutable (L1): the id names all of it.
-                                                    key=|e| e.id.clone()
-                                                    children=|e| {
+                                                {rows
+                                                    .into_iter()
+                                                    .map(|e| {
                                                         view! {
                                                             <tr class="nhsuk-table__row" data-testid="audit-row" data-action=value(e.action)>
                                                                 <td class="nhsuk-table__cell">
@@ -211,8 +209,8 @@ pub fn AuditPage() -> impl IntoView {
                                                                 <td class="nhsuk-table__cell">{e.detail.clone()}</td>
                                                             </tr>
                                                         }
-                                                    }
-                                                />
+                                                    })
+                                                    .collect_view()}
                                             </tbody>
                                         </table>
                                     }

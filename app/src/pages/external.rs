@@ -136,15 +136,12 @@ pub fn ExternalPage() -> impl IntoView {
                                                         <span class="app-ods">{format!("({code})")}</span>
                                                     </h2>
                                                     <ul class="app-target-list">
-                                                        <For
-                                                            each=move || items.clone()
-                                                            // State and restriction are part of the
-                                                            // key, so a changed row is re-rendered.
-                                                            key=|s| format!("{s:?}")
-                                                            children=move |s| {
+                                                        {items
+                                                            .into_iter()
+                                                            .map(|s| {
                                                                 view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
-                                                            }
-                                                        />
+                                                            })
+                                                            .collect_view()}
                                                     </ul>
                                                 </section>
                                             }

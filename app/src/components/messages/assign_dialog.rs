@@ -118,15 +118,16 @@ fn AssignForm(
     // Sections: the user's own organisation first, then partners by name (SPEC §4).
     let sections = move || {
         let mine = ctx.my_ods_code.get();
-        let needle = filter.get().trim().to_lowercase();
+        // ASCII case folding: the names are English, and Unicode case tables cost ~25 KB.
+        let needle = filter.get().trim().to_ascii_lowercase();
         let mut own = Vec::new();
         let mut partners: BTreeMap<(String, String), Vec<Assignable>> = BTreeMap::new();
         all.with(|all| {
             for a in all {
                 let matches = needle.is_empty()
-                    || a.target.name.to_lowercase().contains(&needle)
-                    || a.owner.name.to_lowercase().contains(&needle)
-                    || a.owner.ods_code.to_lowercase() == needle;
+                    || a.target.name.to_ascii_lowercase().contains(&needle)
+                    || a.owner.name.to_ascii_lowercase().contains(&needle)
+                    || a.owner.ods_code.eq_ignore_ascii_case(&needle);
                 if !matches {
                     continue;
                 }

@@ -71,13 +71,14 @@ pub fn FolderList(
             }}
             <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading folders…"</p> }>
                 <ul class="app-folders__list" aria-busy=move || busy.get().to_string()>
-                    <For
-                        each=move || rows.get()
-                        key=|f: &Folder| (f.id.clone(), f.open_count, f.covered, f.name.clone())
-                        let:folder
-                    >
-                        <FolderRow folder=folder query=query set_cover=set_cover busy=busy.into() />
-                    </For>
+                    {move || {
+                        rows.get()
+                            .into_iter()
+                            .map(|folder| {
+                                view! { <FolderRow folder=folder query=query set_cover=set_cover busy=busy.into() /> }
+                            })
+                            .collect_view()
+                    }}
                 </ul>
             </Show>
             {move || {

@@ -324,9 +324,10 @@ fn DetailBody(
         <p data-testid="why-visible">{why}</p>
         <h3 class="nhsuk-heading-s">"Journey"</h3>
         <ol class="app-journey" data-testid="journey">
-            <For each=move || history.clone() key=|e: &HistoryEvent| e.id.clone() let:event>
-                <JourneyStep event=event names=names />
-            </For>
+            {history
+                .into_iter()
+                .map(|event| view! { <JourneyStep event=event names=names /> })
+                .collect_view()}
         </ol>
     }
 }

@@ -171,13 +171,12 @@ pub fn RequestList(
                         </tr>
                     </thead>
                     <tbody class="nhsuk-table__body">
-                        <For
-                            each=shown
-                            key=|r: &RequestSummary| (r.id.clone(), r.version)
-                            let:row
-                        >
-                            <RequestRow row=row query=query />
-                        </For>
+                        {move || {
+                            shown()
+                                .into_iter()
+                                .map(|row| view! { <RequestRow row=row query=query /> })
+                                .collect_view()
+                        }}
                     </tbody>
                 </table>
                 <Pager query=query page=Signal::derive(page) pages=Signal::derive(pages) />

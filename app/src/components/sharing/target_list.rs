@@ -179,12 +179,9 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                                 Ok(list) => {
                                     view! {
                                         <ul class="app-target-list">
-                                            <For
-                                                each=move || list.clone()
-                                                // Any change to the row (a share added, edited or
-                                                // removed) must re-render it, so the key is all of it.
-                                                key=|t| format!("{t:?}")
-                                                children=move |t| {
+                                            {list
+                                                .into_iter()
+                                                .map(|t| {
                                                     view! {
                                                         <TargetRow
                                                             target=t
@@ -193,8 +190,8 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                                                             editing=editing
                                                         />
                                                     }
-                                                }
-                                            />
+                                                })
+                                                .collect_view()}
                                         </ul>
                                     }
                                         .into_any()
