@@ -10,9 +10,12 @@ pub mod pages;
 pub mod router;
 pub mod state;
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use components::header::Header;
+use components::show::when;
 use components::status_banner::StatusBanner;
 use pages::{
     agreements::AgreementsPage, audit::AuditPage, colleagues::ColleaguesPage,
@@ -36,8 +39,9 @@ pub fn App() -> impl IntoView {
                 <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
                     // Every page needs a persona; the address is kept, so after signing in
                     // the user lands where the link pointed.
-                    <Show when=move || session.session.with(Option::is_some) fallback=SignInPage>
-                        {move || match page.get() {
+                    {when(
+                        Memo::new(move |_| session.session.with(Option::is_some)),
+                        Arc::new(move || view! { {move || match page.get() {
                             Page::Messages => view! { <MessagesPage /> }.into_any(),
                             Page::Groups => view! { <GroupsPage /> }.into_any(),
                             Page::Colleagues => view! { <ColleaguesPage /> }.into_any(),
@@ -45,8 +49,9 @@ pub fn App() -> impl IntoView {
                             Page::Agreements => view! { <AgreementsPage /> }.into_any(),
                             Page::Audit => view! { <AuditPage /> }.into_any(),
                             Page::NotFound => view! { <NotFoundPage /> }.into_any(),
-                        }}
-                    </Show>
+                        }} }.into_any()),
+                        Some(Arc::new(|| view! { <SignInPage /> }.into_any())),
+                    )}
                 </main>
             </div>
     }

@@ -83,6 +83,15 @@ fn track_and_run(start: Rc<dyn Fn()>) {
     Effect::new(move |_| start());
 }
 
+/// Runs a change sent to the API (a lighter `Action`), with `pending` true while it runs.
+pub fn run_pending(pending: RwSignal<bool>, change: impl Future<Output = ()> + 'static) {
+    pending.set(true);
+    spawn_local(async move {
+        change.await;
+        pending.try_set(false);
+    });
+}
+
 /// What a region shows until its first answer arrives.
 pub fn loading(text: &str) -> AnyView {
     let text = text.to_string();

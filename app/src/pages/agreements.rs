@@ -133,7 +133,7 @@ pub fn AgreementsPage() -> impl IntoView {
                                 }
                             })
                     }}
-                <Show when=move || is_admin>
+                {is_admin.then(|| view! {
                     <ProposeForm existing=existing on_proposed=Callback::new(move |a: Agreement| {
                         notice.set(Some(format!(
                             "Agreement {} proposed to {}. It becomes active when their administrator accepts it.",
@@ -141,7 +141,7 @@ pub fn AgreementsPage() -> impl IntoView {
                         )));
                         agreements.refetch();
                     }) />
-                </Show>
+                })}
             </div>
         }
 }

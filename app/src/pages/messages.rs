@@ -3,6 +3,8 @@
 //! reloads and the browser's Back button all work.
 
 use domain::wire::Folder;
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::load::Loader;
@@ -13,6 +15,7 @@ use crate::components::messages::request_detail::RequestDetailView;
 use crate::components::messages::request_list::RequestList;
 use crate::components::messages::{MessagesContext, MessagesQuery, OrgNames};
 use crate::components::page_heading::PageHeading;
+use crate::components::show::when;
 use crate::router::use_location;
 use crate::state::use_session;
 
@@ -57,12 +60,11 @@ pub fn MessagesPage() -> impl IntoView {
             <div class="app-messages__layout">
                 <FolderList query=query folders=folders />
                 <div class="app-messages__main">
-                    <Show
-                        when=showing_request
-                        fallback=move || view! { <RequestList query=query folders=folders /> }
-                    >
-                        <RequestDetailView query=query />
-                    </Show>
+                    {when(
+                        Memo::new(move |_| showing_request()),
+                        Arc::new(move || view! { <RequestDetailView query=query /> }.into_any()),
+                        Some(Arc::new(move || view! { <RequestList query=query folders=folders /> }.into_any())),
+                    )}
                 </div>
             </div>
         </div>

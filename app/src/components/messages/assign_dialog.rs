@@ -6,13 +6,16 @@
 use std::collections::BTreeMap;
 
 use domain::wire::{AssignCommand, Assignable, Consent, RequestDetail, Sharing, TargetKind};
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
-use crate::load::Loader;
+use crate::load::{run_pending, Loader};
 
 use super::{is_conflict, use_messages, CONFLICT_MESSAGE};
 use crate::api::{self, ApiError};
 use crate::components::dialog::Dialog;
+use crate::components::show::when;
 
 /// SPEC A3: a reason has 10 to 1000 Unicode code points after trimming.
 const REASON_MIN: usize = 10;
@@ -86,11 +89,12 @@ fn AssignForm(
     let reason_ok = move || (REASON_MIN..=REASON_MAX).contains(&reason_count.get());
     let valid = move || chosen.with(Option::is_some) && (!needs_reason() || reason_ok());
 
-    let submit = Action::new_local(move |_: &()| {
+    let pending = RwSignal::new(false);
+    let submit = move || {
         let target = chosen.get_untracked();
         let version = detail.with_untracked(|d| d.as_ref().map(|d| (d.id.clone(), d.version)));
         let override_reason = needs_reason().then(|| reason.get_untracked().trim().to_string());
-        async move {
+        run_pending(pending, async move {
             let (Some(target), Some((id, version))) = (target, version) else {
                 return;
             };
@@ -111,9 +115,8 @@ fn AssignForm(
                 }
                 Err(e) => error.set(Some(assign_error_words(&e))),
             }
-        }
-    });
-    let pending = submit.pending();
+        });
+    };
 
     // Sections: the user's own organisation first, then partners by name (SPEC §4).
     let sections = move || {
@@ -158,7 +161,7 @@ fn AssignForm(
             on:submit=move |ev| {
                 ev.prevent_default();
                 if valid() && !pending.get_untracked() {
-                    submit.dispatch(());
+                    submit();
                 }
             }
         >
@@ -206,7 +209,9 @@ fn AssignForm(
                 />
             </div>
             <div class="app-assign__targets" data-testid="assign-targets">
-                <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
+                {when(
+                    Memo::new(move |_| loaded()),
+                    Arc::new(move || view! {
                     {move || {
                         let sections = sections();
                         if sections.is_empty() {
@@ -235,7 +240,9 @@ fn AssignForm(
                             .collect_view()
                             .into_any()
                     }}
-                </Show>
+                    }.into_any()),
+                    Some(Arc::new(|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }.into_any())),
+                )}
             </div>
             {move || chosen.get().map(|c| view! { <ConsentStep chosen=c detail=detail reason=reason reason_count=reason_count /> })}
             <div class="app-assign__buttons">

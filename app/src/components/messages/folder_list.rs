@@ -2,12 +2,15 @@
 //! user may cover (C1: not All, not My requests).
 
 use domain::wire::{Folder, FolderKind};
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
-use crate::load::Loader;
+use crate::load::{run_pending, Loader};
 
 use super::{load_error, use_messages, MessagesQuery};
 use crate::api::{self, ApiError};
+use crate::components::show::when;
 
 /// The folder list, with the Messages page itself (no folder) first.
 #[component]
@@ -26,17 +29,18 @@ pub fn FolderList(
 
     // Covering replaces the whole set (PUT /api/covers), computed from what the list shows.
     let cover_error = RwSignal::new(None::<String>);
-    let set_cover = Action::new_local(move |(id, covered): &(String, bool)| {
+    let busy = RwSignal::new(false);
+    let set_cover = Callback::new(move |(id, covered): (String, bool)| {
         let mut ids: Vec<String> = rows.with_untracked(|rows| {
             rows.iter()
-                .filter(|f| f.covered && f.id != *id)
+                .filter(|f| f.covered && f.id != id)
                 .map(|f| f.id.clone())
                 .collect()
         });
-        if *covered {
-            ids.push(id.clone());
+        if covered {
+            ids.push(id);
         }
-        async move {
+        run_pending(busy, async move {
             match api::set_covers(ids).await {
                 Ok(_) => {
                     cover_error.set(None);
@@ -44,9 +48,8 @@ pub fn FolderList(
                 }
                 Err(e) => cover_error.set(Some(e.user_message())),
             }
-        }
+        });
     });
-    let busy = set_cover.pending();
 
     let home_href = move || query.with(|q| q.with_folder(None).href());
     let home_current = move || query.with(|q| q.folder.is_none()).then_some("page");
@@ -69,7 +72,9 @@ pub fn FolderList(
                     .get()
                     .map(|e| load_error("folders", &e, Callback::new(move |_| folders.refetch())))
             }}
-            <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading folders…"</p> }>
+            {when(
+                Memo::new(move |_| loaded()),
+                Arc::new(move || view! {
                 <ul class="app-folders__list" aria-busy=move || busy.get().to_string()>
                     {move || {
                         rows.get()
@@ -80,7 +85,9 @@ pub fn FolderList(
                             .collect_view()
                     }}
                 </ul>
-            </Show>
+                }.into_any()),
+                Some(Arc::new(|| view! { <p class="app-loading" role="status">"Loading folders…"</p> }.into_any())),
+            )}
             {move || {
                 cover_error
                     .get()
@@ -100,7 +107,7 @@ pub fn FolderList(
 fn FolderRow(
     folder: Folder,
     query: Memo<MessagesQuery>,
-    set_cover: Action<(String, bool), ()>,
+    set_cover: Callback<(String, bool)>,
     busy: Signal<bool>,
 ) -> impl IntoView {
     let coverable = !matches!(folder.kind, FolderKind::All | FolderKind::Mine);
@@ -145,7 +152,7 @@ fn FolderRow(
                 data-testid=format!("cover-{}", folder.id)
                 on:click=move |_| {
                     if !busy.get_untracked() {
-                        set_cover.dispatch((id.clone(), !covered));
+                        set_cover.run((id.clone(), !covered));
                     }
                 }
             >

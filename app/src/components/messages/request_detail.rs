@@ -8,7 +8,7 @@ use domain::wire::{
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::load::Loader;
+use crate::load::{run_pending, Loader};
 
 use super::assign_dialog::AssignDialog;
 use super::{
@@ -102,11 +102,11 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
         }
     });
 
-    let set_open = Action::new_local(move |open: &bool| {
-        let open = *open;
+    let busy = RwSignal::new(false);
+    let set_open = move |open: bool| {
         let version = detail.with_untracked(|d| d.as_ref().map(|d| d.version));
         let id = id.get_untracked();
-        async move {
+        run_pending(busy, async move {
             let Some(version) = version else {
                 return;
             };
@@ -131,9 +131,8 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
                 }
                 Err(e) => action_error.set(Some(e.user_message())),
             }
-        }
-    });
-    let busy = set_open.pending();
+        });
+    };
 
     let on_assigned = Callback::new(move |message: String| {
         assign_open.set(false);
@@ -192,7 +191,7 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
                                 action_error=action_error
                                 on_assign=Callback::new(move |_| assign_open.set(true))
                                 on_set_open=Callback::new(move |open: bool| {
-                                    set_open.dispatch(open);
+                                    set_open(open);
                                 })
                                 busy=busy.into()
                             />

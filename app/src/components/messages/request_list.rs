@@ -15,6 +15,7 @@ use super::{
     PAGE_SIZE,
 };
 use crate::api::{self, ApiError};
+use crate::components::show::when;
 
 /// Which list an answer belongs to, so a slow answer is never shown under another heading.
 type ListKey = (Option<String>, StatusFilter);
@@ -155,7 +156,9 @@ pub fn RequestList(
                         }
                     })
             }}
-            <Show when=move || { total() > 0 }>
+            {when(
+                Memo::new(move |_| total() > 0),
+                Arc::new(move || view! {
                 <p class="app-request-list__range" data-testid="request-list-range">{range}</p>
                 <table class="nhsuk-table app-requests" class:app-requests--stale=stale>
                     <caption class="nhsuk-u-visually-hidden">
@@ -180,7 +183,9 @@ pub fn RequestList(
                     </tbody>
                 </table>
                 <Pager query=query page=Signal::derive(page) pages=Signal::derive(pages) />
-            </Show>
+                }.into_any()),
+                None,
+            )}
         </section>
     }
 }
@@ -253,10 +258,12 @@ fn Pager(query: Memo<MessagesQuery>, page: Signal<usize>, pages: Signal<usize>) 
     let previous = move || query.with(|q| q.with_page(page.get().saturating_sub(1).max(1)).href());
     let next = move || query.with(|q| q.with_page(page.get() + 1).href());
     view! {
-        <Show when=move || { pages.get() > 1 }>
+        {move || {
+            (pages.get() > 1).then(|| view! {
             <nav class="nhsuk-pagination app-pager" role="navigation" aria-label="Pages of requests">
                 <ul class="nhsuk-list nhsuk-pagination__list">
-                    <Show when=move || { page.get() > 1 }>
+                    {move || {
+                        (page.get() > 1).then(|| view! {
                         <li class="nhsuk-pagination-item--previous">
                             <a href=previous class="nhsuk-pagination__link nhsuk-pagination__link--prev" data-testid="page-previous">
                                 <span class="nhsuk-pagination__title">"Previous"</span>
@@ -264,8 +271,10 @@ fn Pager(query: Memo<MessagesQuery>, page: Signal<usize>, pages: Signal<usize>) 
                                 <span class="nhsuk-pagination__page">{move || format!("Page {}", page.get() - 1)}</span>
                             </a>
                         </li>
-                    </Show>
-                    <Show when=move || { page.get() < pages.get() }>
+                        })
+                    }}
+                    {move || {
+                        (page.get() < pages.get()).then(|| view! {
                         <li class="nhsuk-pagination-item--next">
                             <a href=next class="nhsuk-pagination__link nhsuk-pagination__link--next" data-testid="page-next">
                                 <span class="nhsuk-pagination__title">"Next"</span>
@@ -273,13 +282,15 @@ fn Pager(query: Memo<MessagesQuery>, page: Signal<usize>, pages: Signal<usize>) 
                                 <span class="nhsuk-pagination__page">{move || format!("Page {}", page.get() + 1)}</span>
                             </a>
                         </li>
-                    </Show>
+                        })
+                    }}
                 </ul>
                 <p class="app-pager__where" data-testid="page-where">
                     {move || format!("Page {} of {}", page.get(), pages.get())}
                 </p>
             </nav>
-        </Show>
+            })
+        }}
     }
 }
 
