@@ -146,15 +146,15 @@ impl<'a> Reader<'a> {
         Json::read(self).map(drop)
     }
 
-    fn digits(&mut self) -> (f64, i32) {
-        let mut value = 0.0;
+    /// Reads digits onto `value` (`value * 10 + digit` each); returns how many.
+    fn digits(&mut self, value: &mut f64) -> i32 {
         let mut count = 0;
         while let Some(d @ b'0'..=b'9') = self.peek() {
-            value = value * 10.0 + f64::from(d - b'0');
+            *value = *value * 10.0 + f64::from(d - b'0');
             count += 1;
             self.pos += 1;
         }
-        (value, count)
+        count
     }
 
     pub fn number(&mut self) -> Option<f64> {
@@ -164,7 +164,8 @@ impl<'a> Reader<'a> {
             self.pos += 1;
         }
         let start = self.pos;
-        let (mut value, count) = self.digits();
+        let mut value = 0.0;
+        let count = self.digits(&mut value);
         // No leading zeros (RFC 8259): "0" alone, or a digit 1-9 first.
         if count == 0 || (count > 1 && self.bytes[start] == b'0') {
             return None;
@@ -172,12 +173,11 @@ impl<'a> Reader<'a> {
         let mut scale = 0i32;
         if self.peek() == Some(b'.') {
             self.pos += 1;
-            let (fraction, places) = self.digits();
-            if places == 0 {
+            // The fraction's digits go onto the same whole number, each one power of ten down.
+            scale = -self.digits(&mut value);
+            if scale == 0 {
                 return None;
             }
-            value = value * 10f64.powi(places) + fraction;
-            scale -= places;
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
             self.pos += 1;
@@ -189,21 +189,38 @@ impl<'a> Reader<'a> {
             if sign != 0 {
                 self.pos += 1;
             }
-            let (exponent, places) = self.digits();
-            if places == 0 {
+            let mut exponent = 0.0;
+            if self.digits(&mut exponent) == 0 {
                 return None;
             }
             let exponent = exponent.min(1000.0) as i32;
             scale += if sign < 0 { -exponent } else { exponent };
         }
         // Dividing by a power of ten is exact for the common short fractions (0.25, 0.1 as
-        // close as f64 allows); multiplying by a negative power would not be.
+        // close as f64 allows); multiplying by a negative power would not be. Past 10^300 the
+        // power itself would overflow to infinity (and 1.5e-310 read as 0), so divide in steps.
+        while scale < -300 {
+            value /= 1e300;
+            scale += 300;
+        }
         if scale < 0 {
             value /= 10f64.powi(-scale);
-        } else {
+        } else if value != 0.0 {
+            // (0e400 is 0, not 0 times infinity.)
+            let whole = value;
             value *= 10f64.powi(scale);
+            // The power is a few ulps off: what overflows by no more than that is f64::MAX
+            // (which serde_json writes as 1.7976931348623157e308).
+            if value.is_infinite()
+                && whole * 10f64.powi(scale - 8) <= f64::MAX / 1e8 * (1.0 + 16.0 * f64::EPSILON)
+            {
+                value = f64::MAX;
+            }
         }
-        Some(if negative { -value } else { value })
+        // Too large for an f64 (1e400): serde_json refuses it too.
+        value
+            .is_finite()
+            .then_some(if negative { -value } else { value })
     }
 
     fn hex4(&mut self) -> Option<u32> {
@@ -421,7 +438,7 @@ impl FromJson for f64 {
 /// Whole numbers from 0 to 2^53 (exact in an `f64`).
 fn whole(reader: &mut Reader) -> Option<u64> {
     let n = reader.number()?;
-    (n >= 0.0 && n <= 9_007_199_254_740_992.0 && n == (n as u64) as f64).then_some(n as u64)
+    ((0.0..=9_007_199_254_740_992.0).contains(&n) && n == (n as u64) as f64).then_some(n as u64)
 }
 
 impl FromJson for u64 {

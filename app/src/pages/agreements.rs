@@ -68,82 +68,82 @@ pub fn AgreementsPage() -> impl IntoView {
     };
 
     view! {
-            <div data-testid="page-agreements">
-                <PageHeading title="Agreements" />
-                <p class="nhsuk-body">
-                    "Data sharing agreements between your organisation and partners. An agreement is active only while both sides have accepted it; an active agreement lets staff assign a request across it without giving a reason when the patient has asked not to share."
-                </p>
-                <StatusNotice text=notice test_id="agreements-notice" />
-                {move || {
-                    error
-                        .get()
-                        .map(|text| {
-                            view! {
-                                <ErrorSummary title="Nothing was changed" message=text test_id="agreements-action-error" />
-                            }
-                        })
-                }}
-                <h2 class="nhsuk-heading-m" id="agreements-register" tabindex="-1">
-                    "Register"
-                </h2>
-                {move || {
-    agreements.get().map_or_else(|| loading("Loading agreements…"), |result| match result {
-                                Err(e) => {
-                                    view! {
-                                        <ErrorSummary title="Agreements could not be loaded" message=e.user_message() test_id="agreements-error" subheading=true on_retry=Callback::new(move |_| agreements.refetch()) />
-                                    }
-                                        .into_any()
-                                }
-                                Ok(list) if list.is_empty() => {
-                                    view! {
-                                        <p class="nhsuk-body" data-testid="agreements-empty">
-                                            "No agreements yet."
-                                        </p>
-                                    }
-                                        .into_any()
-                                }
-                                Ok(list) => {
-                                    let own = own_ods.clone();
-                                    view! {
-                                        <table class="nhsuk-table app-table" data-testid="agreements-table">
-                                            <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
-                                            <thead class="nhsuk-table__head">
-                                                <tr class="nhsuk-table__row">
-                                                    <th scope="col" class="nhsuk-table__header">"Partner"</th>
-                                                    <th scope="col" class="nhsuk-table__header">"Reference"</th>
-                                                    <th scope="col" class="nhsuk-table__header">"Our answer"</th>
-                                                    <th scope="col" class="nhsuk-table__header">"Their answer"</th>
-                                                    <th scope="col" class="nhsuk-table__header">"Status"</th>
-                                                    <th scope="col" class="nhsuk-table__header">
-                                                        <span class="nhsuk-u-visually-hidden">"Actions"</span>
-                                                    </th>
-                                                </tr>
-                                            </thead>
-                                            <tbody class="nhsuk-table__body">
-                                                {list
-                                                    .into_iter()
-                                                    .map(|a| {
-                                                        view! { <AgreementRow agreement=a own=own.clone() is_admin=is_admin busy=busy answer=answer /> }
-                                                    })
-                                                    .collect_view()}
-                                            </tbody>
-                                        </table>
-                                    }
-                                        .into_any()
-                                }
-                            })
-                    }}
-                {is_admin.then(|| view! {
-                    <ProposeForm existing=existing on_proposed=Callback::new(move |a: Agreement| {
-                        notice.set(Some(format!(
-                            "Agreement {} proposed to {}. It becomes active when their administrator accepts it.",
-                            a.reference, a.partner.name
-                        )));
-                        agreements.refetch();
-                    }) />
-                })}
-            </div>
-        }
+        <div data-testid="page-agreements">
+            <PageHeading title="Agreements" />
+            <p class="nhsuk-body">
+                "Data sharing agreements between your organisation and partners. An agreement is active only while both sides have accepted it; an active agreement lets staff assign a request across it without giving a reason when the patient has asked not to share."
+            </p>
+            <StatusNotice text=notice test_id="agreements-notice" />
+            {move || {
+                error
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <ErrorSummary title="Nothing was changed" message=text test_id="agreements-action-error" />
+                        }
+                    })
+            }}
+            <h2 class="nhsuk-heading-m" id="agreements-register" tabindex="-1">
+                "Register"
+            </h2>
+            {move || {
+                agreements.get().map_or_else(|| loading("Loading agreements…"), |result| match result {
+                    Err(e) => {
+                        view! {
+                            <ErrorSummary title="Agreements could not be loaded" message=e.user_message() test_id="agreements-error" subheading=true on_retry=Callback::new(move |_| agreements.refetch()) />
+                        }
+                            .into_any()
+                    }
+                    Ok(list) if list.is_empty() => {
+                        view! {
+                            <p class="nhsuk-body" data-testid="agreements-empty">
+                                "No agreements yet."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        let own = own_ods.clone();
+                        view! {
+                            <table class="nhsuk-table app-table" data-testid="agreements-table">
+                                <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
+                                <thead class="nhsuk-table__head">
+                                    <tr class="nhsuk-table__row">
+                                        <th scope="col" class="nhsuk-table__header">"Partner"</th>
+                                        <th scope="col" class="nhsuk-table__header">"Reference"</th>
+                                        <th scope="col" class="nhsuk-table__header">"Our answer"</th>
+                                        <th scope="col" class="nhsuk-table__header">"Their answer"</th>
+                                        <th scope="col" class="nhsuk-table__header">"Status"</th>
+                                        <th scope="col" class="nhsuk-table__header">
+                                            <span class="nhsuk-u-visually-hidden">"Actions"</span>
+                                        </th>
+                                    </tr>
+                                </thead>
+                                <tbody class="nhsuk-table__body">
+                                    {list
+                                        .into_iter()
+                                        .map(|a| {
+                                            view! { <AgreementRow agreement=a own=own.clone() is_admin=is_admin busy=busy answer=answer /> }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                            .into_any()
+                    }
+                })
+            }}
+            {is_admin.then(|| view! {
+                <ProposeForm existing=existing on_proposed=Callback::new(move |a: Agreement| {
+                    notice.set(Some(format!(
+                        "Agreement {} proposed to {}. It becomes active when their administrator accepts it.",
+                        a.reference, a.partner.name
+                    )));
+                    agreements.refetch();
+                }) />
+            })}
+        </div>
+    }
 }
 
 /// After an answer the row's buttons change, so focus goes to the register heading.

@@ -111,113 +111,113 @@ pub fn AuditPage() -> impl IntoView {
     };
 
     view! {
-            <div data-testid="page-audit">
-                <PageHeading title="Audit" />
-                <p class="nhsuk-body">
-                    "Every change your organisation's users made, and every change to the shares and agreements your organisation is a party to, newest first."
-                </p>
-                <div class="app-audit-tools">
-                    <div class="nhsuk-form-group">
-                        <label class="nhsuk-label" for="audit-filter">
-                            "Show"
-                        </label>
-                        <select
-                            class="nhsuk-select"
-                            id="audit-filter"
-                            data-testid="audit-filter"
-                            on:change=move |ev| filter.set(event_target_value(&ev))
-                        >
-                            <option value="" selected=true>
-                                "All actions"
-                            </option>
-                            {ACTIONS
-                                .iter()
-                                .map(|(a, l)| view! { <option value=a.as_str()>{*l}</option> })
-                                .collect_view()}
-                        </select>
-                    </div>
-                    <button
-                        type="button"
-                        class="nhsuk-button nhsuk-button--secondary"
-                        on:click=on_download
-                        disabled=move || downloading.get()
-                        aria-busy=move || downloading.get().then_some("true")
-                        data-testid="audit-download"
+        <div data-testid="page-audit">
+            <PageHeading title="Audit" />
+            <p class="nhsuk-body">
+                "Every change your organisation's users made, and every change to the shares and agreements your organisation is a party to, newest first."
+            </p>
+            <div class="app-audit-tools">
+                <div class="nhsuk-form-group">
+                    <label class="nhsuk-label" for="audit-filter">
+                        "Show"
+                    </label>
+                    <select
+                        class="nhsuk-select"
+                        id="audit-filter"
+                        data-testid="audit-filter"
+                        on:change=move |ev| filter.set(event_target_value(&ev))
                     >
-                        "Download CSV"
-                    </button>
+                        <option value="" selected=true>
+                            "All actions"
+                        </option>
+                        {ACTIONS
+                            .iter()
+                            .map(|(a, l)| view! { <option value=a.as_str()>{*l}</option> })
+                            .collect_view()}
+                    </select>
                 </div>
-                {move || {
-                    download_error
-                        .get()
-                        .map(|text| {
-                            view! {
-                                <ErrorSummary title="The CSV could not be downloaded" message=text test_id="audit-download-error" />
-                            }
-                        })
-                }}
-                {move || {
-    entries.get().map_or_else(|| loading("Loading the audit log…"), |result| match result {
-                                Err(e) => {
-                                    view! {
-                                        <ErrorSummary title="The audit log could not be loaded" message=e.user_message() test_id="audit-error" on_retry=Callback::new(move |_| entries.refetch()) />
-                                    }
-                                        .into_any()
-                                }
-                                Ok(list) => {
-                                    let rows = shown(&list);
-                                    if rows.is_empty() {
-                                        return view! {
-                                            <p class="nhsuk-body" role="status" data-testid="audit-empty">
-                                                "No events to show."
-                                            </p>
-                                        }
-                                            .into_any();
-                                    }
-                                    let count = rows.len();
-                                    view! {
-                                        <p class="nhsuk-body-s" role="status" data-testid="audit-count">
-                                            {if count == 1 { "1 event".to_string() } else { format!("{count} events") }}
-                                        </p>
-                                        <table class="nhsuk-table app-table" data-testid="audit-table">
-                                            <caption class="nhsuk-u-visually-hidden">"Audit log, newest first"</caption>
-                                            <thead class="nhsuk-table__head">
-                                                <tr class="nhsuk-table__row">
-                                                    <th scope="col" class="nhsuk-table__header">"Time"</th>
-                                                    <th scope="col" class="nhsuk-table__header">"Action"</th>
-                                                    <th scope="col" class="nhsuk-table__header">"User"</th>
-                                                    <th scope="col" class="nhsuk-table__header">"Organisation"</th>
-                                                    <th scope="col" class="nhsuk-table__header">"Detail"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody class="nhsuk-table__body">
-                                                {rows
-                                                    .into_iter()
-                                                    .map(|e| {
-                                                        view! {
-                                                            <tr class="nhsuk-table__row" data-testid="audit-row" data-action=value(e.action)>
-                                                                <td class="nhsuk-table__cell">
-                                                                    <time datetime=e.at.clone()>{short_time(&e.at)}</time>
-                                                                </td>
-                                                                <td class="nhsuk-table__cell" data-testid="audit-action">
-                                                                    {label(e.action)}
-                                                                </td>
-                                                                <td class="nhsuk-table__cell">
-                                                                    {e.user_id.clone().unwrap_or_else(|| "None (patient)".to_string())}
-                                                                </td>
-                                                                <td class="nhsuk-table__cell">{e.ods_code.clone()}</td>
-                                                                <td class="nhsuk-table__cell">{e.detail.clone()}</td>
-                                                            </tr>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </tbody>
-                                        </table>
-                                    }
-                                        .into_any()
-                                }
-                            })
-                    }}
+                <button
+                    type="button"
+                    class="nhsuk-button nhsuk-button--secondary"
+                    on:click=on_download
+                    disabled=move || downloading.get()
+                    aria-busy=move || downloading.get().then_some("true")
+                    data-testid="audit-download"
+                >
+                    "Download CSV"
+                </button>
             </div>
-        }
+            {move || {
+                download_error
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <ErrorSummary title="The CSV could not be downloaded" message=text test_id="audit-download-error" />
+                        }
+                    })
+            }}
+            {move || {
+                entries.get().map_or_else(|| loading("Loading the audit log…"), |result| match result {
+                    Err(e) => {
+                        view! {
+                            <ErrorSummary title="The audit log could not be loaded" message=e.user_message() test_id="audit-error" on_retry=Callback::new(move |_| entries.refetch()) />
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        let rows = shown(&list);
+                        if rows.is_empty() {
+                            return view! {
+                                <p class="nhsuk-body" role="status" data-testid="audit-empty">
+                                    "No events to show."
+                                </p>
+                            }
+                                .into_any();
+                        }
+                        let count = rows.len();
+                        view! {
+                            <p class="nhsuk-body-s" role="status" data-testid="audit-count">
+                                {if count == 1 { "1 event".to_string() } else { format!("{count} events") }}
+                            </p>
+                            <table class="nhsuk-table app-table" data-testid="audit-table">
+                                <caption class="nhsuk-u-visually-hidden">"Audit log, newest first"</caption>
+                                <thead class="nhsuk-table__head">
+                                    <tr class="nhsuk-table__row">
+                                        <th scope="col" class="nhsuk-table__header">"Time"</th>
+                                        <th scope="col" class="nhsuk-table__header">"Action"</th>
+                                        <th scope="col" class="nhsuk-table__header">"User"</th>
+                                        <th scope="col" class="nhsuk-table__header">"Organisation"</th>
+                                        <th scope="col" class="nhsuk-table__header">"Detail"</th>
+                                    </tr>
+                                </thead>
+                                <tbody class="nhsuk-table__body">
+                                    {rows
+                                        .into_iter()
+                                        .map(|e| {
+                                            view! {
+                                                <tr class="nhsuk-table__row" data-testid="audit-row" data-action=value(e.action)>
+                                                    <td class="nhsuk-table__cell">
+                                                        <time datetime=e.at.clone()>{short_time(&e.at)}</time>
+                                                    </td>
+                                                    <td class="nhsuk-table__cell" data-testid="audit-action">
+                                                        {label(e.action)}
+                                                    </td>
+                                                    <td class="nhsuk-table__cell">
+                                                        {e.user_id.clone().unwrap_or_else(|| "None (patient)".to_string())}
+                                                    </td>
+                                                    <td class="nhsuk-table__cell">{e.ods_code.clone()}</td>
+                                                    <td class="nhsuk-table__cell">{e.detail.clone()}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                            .into_any()
+                    }
+                })
+            }}
+        </div>
+    }
 }

@@ -87,72 +87,72 @@ pub fn ExternalPage() -> impl IntoView {
     };
 
     view! {
-            <div data-testid="page-external">
-                <PageHeading title="External" />
-                <p class="nhsuk-body">
-                    "Groups and colleagues that other organisations have shared with yours. Your staff can assign requests to them and cover them only once an administrator here enables them."
-                </p>
-                <StatusNotice text=notice test_id="external-notice" />
-                {move || {
-                    error
-                        .get()
-                        .map(|text| {
-                            view! {
-                                <ErrorSummary title="Nothing was changed" message=text test_id="external-action-error" />
-                            }
-                        })
-                }}
-                {move || {
-    shares.get().map_or_else(|| loading("Loading shared groups and colleagues…"), |answer| match answer {
-                                Err(e) => {
-                                    view! {
-                                        <ErrorSummary title="Shared groups and colleagues could not be loaded" message=e.user_message() test_id="external-error" on_retry=Callback::new(move |_| shares.refetch()) />
-                                    }
-                                        .into_any()
-                                }
-                                Ok(list) if list.is_empty() => {
-                                    view! {
-                                        <p class="nhsuk-body" data-testid="external-empty">
-                                            "No organisation has shared a group or colleague with yours yet."
-                                        </p>
-                                    }
-                                        .into_any()
-                                }
-                                Ok(list) => {
-                                    by_owner(list)
-                                        .into_iter()
-                                        .map(|(owner, code, items)| {
-                                            let heading_id = dom_id("owner", &code);
-                                            let labelled_by = heading_id.clone();
-                                            view! {
-                                                <section
-                                                    class="app-owner"
-                                                    aria-labelledby=labelled_by
-                                                    data-testid=format!("owner-{code}")
-                                                >
-                                                    <h2 class="nhsuk-heading-m" id=heading_id>
-                                                        {owner}
-                                                        " "
-                                                        <span class="app-ods">{format!("({code})")}</span>
-                                                    </h2>
-                                                    <ul class="app-target-list">
-                                                        {items
-                                                            .into_iter()
-                                                            .map(|s| {
-                                                                view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
-                                                            })
-                                                            .collect_view()}
-                                                    </ul>
-                                                </section>
-                                            }
-                                        })
-                                        .collect_view()
-                                        .into_any()
+        <div data-testid="page-external">
+            <PageHeading title="External" />
+            <p class="nhsuk-body">
+                "Groups and colleagues that other organisations have shared with yours. Your staff can assign requests to them and cover them only once an administrator here enables them."
+            </p>
+            <StatusNotice text=notice test_id="external-notice" />
+            {move || {
+                error
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <ErrorSummary title="Nothing was changed" message=text test_id="external-action-error" />
+                        }
+                    })
+            }}
+            {move || {
+                shares.get().map_or_else(|| loading("Loading shared groups and colleagues…"), |answer| match answer {
+                    Err(e) => {
+                        view! {
+                            <ErrorSummary title="Shared groups and colleagues could not be loaded" message=e.user_message() test_id="external-error" on_retry=Callback::new(move |_| shares.refetch()) />
+                        }
+                            .into_any()
+                    }
+                    Ok(list) if list.is_empty() => {
+                        view! {
+                            <p class="nhsuk-body" data-testid="external-empty">
+                                "No organisation has shared a group or colleague with yours yet."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        by_owner(list)
+                            .into_iter()
+                            .map(|(owner, code, items)| {
+                                let heading_id = dom_id("owner", &code);
+                                let labelled_by = heading_id.clone();
+                                view! {
+                                    <section
+                                        class="app-owner"
+                                        aria-labelledby=labelled_by
+                                        data-testid=format!("owner-{code}")
+                                    >
+                                        <h2 class="nhsuk-heading-m" id=heading_id>
+                                            {owner}
+                                            " "
+                                            <span class="app-ods">{format!("({code})")}</span>
+                                        </h2>
+                                        <ul class="app-target-list">
+                                            {items
+                                                .into_iter()
+                                                .map(|s| {
+                                                    view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    </section>
                                 }
                             })
-                    }}
-            </div>
-        }
+                            .collect_view()
+                            .into_any()
+                    }
+                })
+            }}
+        </div>
+    }
 }
 
 #[component]

@@ -152,56 +152,56 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
     };
 
     view! {
-            <div data-testid=format!("page-{plural}")>
-                <PageHeading title=title />
-                <p class="nhsuk-body">
-                    {format!(
-                        "Your organisation's {plural} and the partner organisations they are shared with. A share stays Pending until an administrator at the partner accepts it.",
-                    )}
-                </p>
-                <StatusNotice text=notice test_id="sharing-notice" />
-                {move || {
-    rows().map_or_else(|| loading(&format!("Loading {plural}…")), |answer| match answer {
-                                Err(e) => {
-                                    view! {
-                                        <ErrorSummary title=format!("Your {plural} could not be loaded") message=e.user_message() test_id="targets-error" on_retry=Callback::new(move |_| targets.refetch()) />
-                                    }
-                                        .into_any()
-                                }
-                                Ok(list) if list.is_empty() => {
-                                    view! {
-                                        <p class="nhsuk-body" data-testid="targets-empty">
-                                            {empty}
-                                        </p>
-                                    }
-                                        .into_any()
-                                }
-                                Ok(list) => {
-                                    view! {
-                                        <ul class="app-target-list">
-                                            {list
-                                                .into_iter()
-                                                .map(|t| {
-                                                    view! {
-                                                        <TargetRow
-                                                            target=t
-                                                            is_admin=is_admin
-                                                            sharing=sharing
-                                                            editing=editing
-                                                        />
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </ul>
-                                    }
-                                        .into_any()
-                                }
-                            })
-                    }}
-                <ShareDialog kind=kind target=sharing own_ods=own_ods on_shared=on_shared />
-                <EditShareDialog editing=editing on_done=on_edited />
-            </div>
-        }
+        <div data-testid=format!("page-{plural}")>
+            <PageHeading title=title />
+            <p class="nhsuk-body">
+                {format!(
+                    "Your organisation's {plural} and the partner organisations they are shared with. A share stays Pending until an administrator at the partner accepts it.",
+                )}
+            </p>
+            <StatusNotice text=notice test_id="sharing-notice" />
+            {move || {
+                rows().map_or_else(|| loading(&format!("Loading {plural}…")), |answer| match answer {
+                    Err(e) => {
+                        view! {
+                            <ErrorSummary title=format!("Your {plural} could not be loaded") message=e.user_message() test_id="targets-error" on_retry=Callback::new(move |_| targets.refetch()) />
+                        }
+                            .into_any()
+                    }
+                    Ok(list) if list.is_empty() => {
+                        view! {
+                            <p class="nhsuk-body" data-testid="targets-empty">
+                                {empty}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        view! {
+                            <ul class="app-target-list">
+                                {list
+                                    .into_iter()
+                                    .map(|t| {
+                                        view! {
+                                            <TargetRow
+                                                target=t
+                                                is_admin=is_admin
+                                                sharing=sharing
+                                                editing=editing
+                                            />
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
+                })
+            }}
+            <ShareDialog kind=kind target=sharing own_ods=own_ods on_shared=on_shared />
+            <EditShareDialog editing=editing on_done=on_edited />
+        </div>
+    }
 }
 
 #[component]
