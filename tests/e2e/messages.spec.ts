@@ -450,3 +450,23 @@ test('A1–A3 by keyboard only: open the dialog, filter, choose, give a reason a
   await expect(dialog.root).toBeHidden();
   await expect(page.getByTestId('assign-button')).toBeFocused();
 });
+
+test('on a phone the request list fits the screen: each request stacks, with its column names shown beside the values', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  const shell = new Shell(page);
+  const messages = new MessagesPage(page);
+  await shell.gotoAs(james, '/messages');
+  const row = messages.row('r-1004');
+  await expect(row).toBeVisible();
+  // Nothing is wider than the screen: no sideways scrolling to read a request.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const rowBox = await row.boundingBox();
+  expect(rowBox!.x + rowBox!.width).toBeLessThanOrEqual(375);
+  // The column headers are hidden visually on a narrow screen, so each cell names its column.
+  for (const name of ['Patient', 'Request', 'From', 'Assigned to', 'Last activity']) {
+    await expect(row.locator('.nhsuk-table-responsive__heading', { hasText: name })).toBeVisible();
+  }
+  await expect(row).toContainText('Swollen ankles');
+  await expectNoAxeViolations(page);
+});

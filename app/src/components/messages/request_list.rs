@@ -160,17 +160,17 @@ pub fn RequestList(
                 Memo::new(move |_| total() > 0),
                 Arc::new(move || view! {
                 <p class="app-request-list__range" data-testid="request-list-range">{range}</p>
-                <table class="nhsuk-table app-requests" class:app-requests--stale=stale>
+                <table class="nhsuk-table nhsuk-table--responsive app-requests" class:app-requests--stale=stale>
                     <caption class="nhsuk-u-visually-hidden">
                         {move || format!("{}: newest activity first", heading())}
                     </caption>
                     <thead class="nhsuk-table__head">
-                        <tr>
-                            <th scope="col">"Patient"</th>
-                            <th scope="col">"Request"</th>
-                            <th scope="col">"From"</th>
-                            <th scope="col">"Assigned to"</th>
-                            <th scope="col">"Last activity"</th>
+                        <tr class="nhsuk-table__row">
+                            <th scope="col" class="nhsuk-table__header">"Patient"</th>
+                            <th scope="col" class="nhsuk-table__header">"Request"</th>
+                            <th scope="col" class="nhsuk-table__header">"From"</th>
+                            <th scope="col" class="nhsuk-table__header">"Assigned to"</th>
+                            <th scope="col" class="nhsuk-table__header">"Last activity"</th>
                         </tr>
                     </thead>
                     <tbody class="nhsuk-table__body">
@@ -202,25 +202,40 @@ fn RequestRow(row: RequestSummary, query: Memo<MessagesQuery>) -> impl IntoView 
     let closed = row.status == RequestStatus::Closed;
     view! {
         <tr class="nhsuk-table__row" data-testid=format!("request-row-{}", row.id)>
+            // On a narrow screen each row stacks, and each cell shows its column's name (the NHS
+            // responsive table); screen readers use the real column headers instead.
             <td class="nhsuk-table__cell">
-                <span class="app-requests__patient">{row.patient.name.clone()}</span>
-                <span class="app-requests__nhs">
-                    <span class="nhsuk-u-visually-hidden">"NHS number "</span>
-                    {nhs_number(&row.patient.nhs_number)}
+                <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Patient "</span>
+                <span>
+                    <span class="app-requests__patient">{row.patient.name.clone()}</span>
+                    <span class="app-requests__nhs">
+                        <span class="nhsuk-u-visually-hidden">"NHS number "</span>
+                        {nhs_number(&row.patient.nhs_number)}
+                    </span>
                 </span>
             </td>
             <td class="nhsuk-table__cell">
-                <a href=href class="app-requests__subject" data-testid=format!("request-link-{}", row.id)>
-                    {row.subject.clone()}
-                </a>
-                <span class="app-requests__tags">
-                    <strong class="nhsuk-tag nhsuk-tag--white">{kind_words(row.kind)}</strong>
-                    {closed.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--grey">"Closed"</strong> })}
+                <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Request "</span>
+                <span>
+                    <a href=href class="app-requests__subject" data-testid=format!("request-link-{}", row.id)>
+                        {row.subject.clone()}
+                    </a>
+                    <span class="app-requests__tags">
+                        <strong class="nhsuk-tag nhsuk-tag--white">{kind_words(row.kind)}</strong>
+                        {closed.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--grey">"Closed"</strong> })}
+                    </span>
                 </span>
             </td>
-            <td class="nhsuk-table__cell">{move || names.name(&origin)}</td>
-            <td class="nhsuk-table__cell">{move || assignee_words(&assignee, names)}</td>
             <td class="nhsuk-table__cell">
+                <span class="nhsuk-table-responsive__heading" aria-hidden="true">"From "</span>
+                <span>{move || names.name(&origin)}</span>
+            </td>
+            <td class="nhsuk-table__cell">
+                <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Assigned to "</span>
+                <span>{move || assignee_words(&assignee, names)}</span>
+            </td>
+            <td class="nhsuk-table__cell">
+                <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Last activity "</span>
                 <time datetime=row.updated_at.clone()>{format_time(&row.updated_at)}</time>
             </td>
         </tr>
