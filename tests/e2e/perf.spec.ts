@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { test, expect } from './support/fixtures';
 import { Shell } from './pages/shell';
 import { TargetsPage } from './pages/sharing';
+import { MessagesPage, timeFolderPaint } from './pages/messages';
+import { startServer } from './support/server';
+import { writeLargeFolderSeed } from './seeds/large-folder';
 
 // Measurements, not assertions of time: the figures go to target/measurements/browser.json,
 // which tests/check-budgets.mjs compares with tests/budgets.json (issue 7), and into
@@ -134,4 +137,39 @@ test('the organisation typeahead paints results soon after each keystroke at 20k
   };
   console.log(`typeahead: ${JSON.stringify(result)}`);
   record('typeahead', result);
+});
+
+test('selecting a folder of 5,001 requests paints its first row soon (measured)', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  // Its own server, seeded with 5,000 extra requests in Camelia Surgery's Reception.
+  const seed = writeLargeFolderSeed(testInfo.outputPath('large-folder-seed.json'), 5000);
+  const big = await startServer(['--seed', seed]);
+  try {
+    const shell = new Shell(page);
+    const messages = new MessagesPage(page);
+    await shell.gotoAs('u-james-wilson', `${big.url}/messages?folder=mine`);
+    await expect(messages.empty).toBeVisible();
+    await expect(messages.folder('g-cam-reception')).toBeVisible();
+    const painted: number[] = [];
+    const answered: number[] = [];
+    for (let run = 0; run < 7; run++) {
+      const { total, api } = await timeFolderPaint(messages, 'g-cam-reception');
+      painted.push(total);
+      answered.push(api);
+      await expect(messages.rows()).toHaveCount(50);
+      // Back to an empty folder, so that every run paints the big one from nothing.
+      await messages.openFolder('mine');
+      await expect(messages.empty).toBeVisible();
+    }
+    const result = {
+      runs: painted.length,
+      first_row_painted_ms: painted.map(Math.round),
+      first_row_painted_ms_median: Math.round(median(painted)),
+      answer_arrived_ms_median: Math.round(median(answered)),
+    };
+    console.log(`messages folder of 5,001: ${JSON.stringify(result)}`);
+    record('messages_folder', result);
+  } finally {
+    await big.stop();
+  }
 });

@@ -147,3 +147,43 @@ export class AssignDialog {
     await expect(this.root).toBeHidden();
   }
 }
+/**
+ * Clicks a folder link and resolves with the milliseconds until the list shows that folder's
+ * first row and the browser has painted it (the timeout after the next animation frame runs
+ * once the frame is painted).
+ */
+export async function timeFolderPaint(
+  messages: MessagesPage,
+  folderId: string,
+): Promise<{ total: number; api: number }> {
+  return messages.page.evaluate(
+    (id) =>
+      new Promise<{ total: number; api: number }>((done) => {
+        const link = document.querySelector<HTMLElement>(`[data-testid="folder-${id}"]`);
+        if (!link) throw new Error(`no folder ${id}`);
+        const selector = `[data-testid="request-list"][data-folder="${id}"][aria-busy="false"] tbody tr`;
+        const t0 = performance.now();
+        link.click();
+        const poll = () => {
+          if (document.querySelector(selector)) {
+            requestAnimationFrame(() =>
+              setTimeout(() => {
+                const total = performance.now() - t0;
+                // When the list's answer had fully arrived, from the same click.
+                const answer = performance
+                  .getEntriesByType('resource')
+                  .filter((e) => e.name.includes(`folder=${id}`) && e.startTime >= t0)
+                  .pop() as PerformanceResourceTiming | undefined;
+                done({ total, api: answer ? answer.responseEnd - t0 : NaN });
+              }, 0),
+            );
+          } else {
+            requestAnimationFrame(poll);
+          }
+        };
+        requestAnimationFrame(poll);
+      }),
+    folderId,
+  );
+}
+
