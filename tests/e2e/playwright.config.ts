@@ -27,7 +27,14 @@ export default defineConfig({
   // share the machine with them.
   projects: [
     { name: 'e2e', testIgnore: '**/perf.spec.ts' },
-    { name: 'perf', testMatch: '**/perf.spec.ts', dependencies: ['e2e'], fullyParallel: false },
+    // No trace recording while measuring: its DOM snapshots would be timed too.
+    {
+      name: 'perf',
+      testMatch: '**/perf.spec.ts',
+      dependencies: ['e2e'],
+      fullyParallel: false,
+      use: { trace: 'off' },
+    },
   ],
   use: {
     browserName: 'chromium',
