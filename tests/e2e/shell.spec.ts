@@ -26,6 +26,37 @@ test('each navigation link routes to its page and marks it current', async ({ pa
   }
 });
 
+test('links change the page in place, without reloading it; Back and Forward work, and a modified click is left to the browser', async ({ page }) => {
+  const shell = new Shell(page);
+  await shell.gotoAs(admin, '/messages');
+  // Anything kept in the window survives only if no link reloads the document.
+  await page.evaluate(() => Object.assign(window, { stillTheSameDocument: true }));
+  const sameDocument = () => page.evaluate(() => (window as unknown as { stillTheSameDocument?: boolean }).stillTheSameDocument === true);
+
+  await shell.navLink('Groups').click();
+  await expect(shell.heading).toHaveText('Groups');
+  await page.getByRole('link', { name: 'NHS Engage Collaboration homepage' }).click();
+  await expect(shell.heading).toHaveText('Messages');
+  expect(await sameDocument()).toBe(true);
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/groups$/);
+  await expect(shell.heading).toHaveText('Groups');
+  await page.goForward();
+  await expect(page).toHaveURL(/\/messages$/);
+  await expect(shell.heading).toHaveText('Messages');
+  expect(await sameDocument()).toBe(true);
+
+  // Ctrl+click opens the page in a new tab, as in any web page; this tab stays where it was.
+  const [tab] = await Promise.all([
+    page.context().waitForEvent('page'),
+    shell.navLink('Audit').click({ modifiers: ['Control'] }),
+  ]);
+  await expect(page).toHaveURL(/\/messages$/);
+  await expect(shell.heading).toHaveText('Messages');
+  await tab.close();
+});
+
 test('a deep link loads the app, not a server 404', async ({ page }) => {
   const shell = new Shell(page);
   const response = await page.goto('/groups');
