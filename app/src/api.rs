@@ -134,16 +134,16 @@ async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, 
 }
 
 fn error_from(status: u16, text: &str) -> ApiError {
-    match json::from_str::<ErrorBody>(text).ok_or(()) {
-        Ok(body) => ApiError::Status {
+    match json::from_str::<ErrorBody>(text) {
+        Some(body) => ApiError::Status {
             status,
             code: body.error.code,
             message: body.error.message,
             field: body.error.field,
         },
         // A proxy in front of a stopped backend answers without our error shape.
-        Err(_) if matches!(status, 502 | 504) => ApiError::Unreachable,
-        Err(_) => ApiError::Status {
+        None if matches!(status, 502 | 504) => ApiError::Unreachable,
+        None => ApiError::Status {
             status,
             code: String::new(),
             message: String::new(),

@@ -31,29 +31,30 @@ pub fn App() -> impl IntoView {
     let location = router::provide_router();
     // One page per path; a change of query string alone keeps the page mounted.
     let page = Memo::new(move |_| location.path.with(|p| Page::from_path(p)));
+    let routed = move || match page.get() {
+        Page::Messages => view! { <MessagesPage /> }.into_any(),
+        Page::Groups => view! { <GroupsPage /> }.into_any(),
+        Page::Colleagues => view! { <ColleaguesPage /> }.into_any(),
+        Page::External => view! { <ExternalPage /> }.into_any(),
+        Page::Agreements => view! { <AgreementsPage /> }.into_any(),
+        Page::Audit => view! { <AuditPage /> }.into_any(),
+        Page::NotFound => view! { <NotFoundPage /> }.into_any(),
+    };
     view! {
-            <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
-            <Header />
-            <div class="nhsuk-width-container">
-                <StatusBanner />
-                <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
-                    // Every page needs a persona; the address is kept, so after signing in
-                    // the user lands where the link pointed.
-                    {when(
-                        Memo::new(move |_| session.session.with(Option::is_some)),
-                        Arc::new(move || view! { {move || match page.get() {
-                            Page::Messages => view! { <MessagesPage /> }.into_any(),
-                            Page::Groups => view! { <GroupsPage /> }.into_any(),
-                            Page::Colleagues => view! { <ColleaguesPage /> }.into_any(),
-                            Page::External => view! { <ExternalPage /> }.into_any(),
-                            Page::Agreements => view! { <AgreementsPage /> }.into_any(),
-                            Page::Audit => view! { <AuditPage /> }.into_any(),
-                            Page::NotFound => view! { <NotFoundPage /> }.into_any(),
-                        }} }.into_any()),
-                        Some(Arc::new(|| view! { <SignInPage /> }.into_any())),
-                    )}
-                </main>
-            </div>
+        <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
+        <Header />
+        <div class="nhsuk-width-container">
+            <StatusBanner />
+            <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
+                // Every page needs a persona; the address is kept, so after signing in
+                // the user lands where the link pointed.
+                {when(
+                    Memo::new(move |_| session.session.with(Option::is_some)),
+                    Arc::new(move || routed.into_any()),
+                    Some(Arc::new(|| view! { <SignInPage /> }.into_any())),
+                )}
+            </main>
+        </div>
     }
 }
 

@@ -13,8 +13,6 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::ApiError;
-
 /// The latest answer of a loading function, reloaded when a signal it read changes or when
 /// `refetch` is called. Answers that arrive after a newer request was sent are dropped.
 pub struct Loader<T: Send + Sync + 'static> {
@@ -97,6 +95,3 @@ pub fn loading(text: &str) -> AnyView {
     let text = text.to_string();
     view! { <p class="nhsuk-body" role="status">{text}</p> }.into_any()
 }
-
-/// Errors of the API, for loaders of `Result`s.
-pub type Answer<T> = Result<T, ApiError>;

@@ -57,6 +57,18 @@ impl SessionContext {
         self.session.set(None);
     }
 
+    /// The signed-in user's organisation (tracked), empty when signed out.
+    pub fn ods_code(&self) -> String {
+        self.session
+            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+            .unwrap_or_default()
+    }
+
+    /// The same, read once without tracking: for pages that remount on a persona switch.
+    pub fn ods_code_untracked(&self) -> String {
+        untrack(|| self.ods_code())
+    }
+
     /// Whether the signed-in user is an admin (SPEC R1); the server decides, this only hides
     /// controls staff cannot use.
     pub fn is_admin(&self) -> bool {

@@ -29,10 +29,7 @@ pub fn AgreementsPage() -> impl IntoView {
     // Read once: switching persona remounts the page, and reading the session inside the
     // list's closure would re-run it while the page is being torn down.
     let is_admin = session.is_admin();
-    let own_ods = session
-        .session
-        .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
-        .unwrap_or_default();
+    let own_ods = session.ods_code_untracked();
     let agreements = Loader::new(api::agreements);
     let notice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
@@ -250,10 +247,7 @@ fn ProposeForm(existing: Signal<Vec<String>>, on_proposed: Callback<Agreement>) 
     let form_key = RwSignal::new(0_u32);
 
     let unavailable = Callback::new(move |org: Organisation| {
-        let own = session
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()));
-        if own.as_deref() == Some(org.ods_code.as_str()) {
+        if session.ods_code_untracked() == org.ods_code {
             Some("Your own organisation: an agreement is between two organisations.".to_string())
         } else if !org.active {
             Some("Inactive organisation: it cannot be proposed an agreement.".to_string())

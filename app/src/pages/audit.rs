@@ -72,12 +72,7 @@ fn download(text: &str, filename: &str) -> Result<(), JsValue> {
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let session = use_session();
-    let ods = move || {
-        session
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
-            .unwrap_or_default()
-    };
+    let ods = move || session.ods_code_untracked();
     let entries = Loader::new(api::audit);
     let filter = RwSignal::new(String::new());
     let downloading = RwSignal::new(false);

@@ -24,12 +24,7 @@ pub fn MessagesPage() -> impl IntoView {
     let session = use_session();
     let location = use_location();
     let query = Memo::new(move |_| location.search.with(|s| MessagesQuery::from_search(s)));
-    let my_ods_code = Signal::derive(move || {
-        session
-            .session
-            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
-            .unwrap_or_default()
-    });
+    let my_ods_code = Signal::derive(move || session.ods_code());
     let ctx = MessagesContext {
         changed: RwSignal::new(0),
         names: OrgNames::new(),

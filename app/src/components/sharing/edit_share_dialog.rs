@@ -1,15 +1,14 @@
 //! Editing a share from the owner's side (SPEC S5): only Restrict View can change; Remove asks
 //! for confirmation first, and says that nothing moves (S7).
 
-use domain::preview::{removal_effect, restriction_change_effect};
-use domain::wire::{Share, Target};
 use std::sync::Arc;
 
+use domain::preview::{removal_effect, restriction_change_effect};
+use domain::wire::{Share, Target};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::share_dialog::RESTRICT_HINT;
-use super::{domain_kind, focus_soon, StateTag};
+use super::{domain_kind, focus_soon, RestrictViewCheckbox, StateTag};
 use crate::api;
 use crate::components::dialog::Dialog;
 use crate::components::error_summary::ErrorSummary;
@@ -177,27 +176,7 @@ fn EditForm(
                         <p class="nhsuk-body-s">
                             "Only Restrict View can be changed. To share with another organisation, use Share again."
                         </p>
-                        <div class="nhsuk-form-group">
-                            <div class="nhsuk-checkboxes">
-                                <div class="nhsuk-checkboxes__item">
-                                    <input
-                                        class="nhsuk-checkboxes__input"
-                                        id="edit-restricted"
-                                        type="checkbox"
-                                        aria-describedby="edit-restricted-hint"
-                                        prop:checked=move || restricted.get()
-                                        on:change=move |ev| restricted.set(event_target_checked(&ev))
-                                        data-testid="edit-restricted"
-                                    />
-                                    <label class="nhsuk-label nhsuk-checkboxes__label" for="edit-restricted">
-                                        "Restrict View"
-                                    </label>
-                                    <div class="nhsuk-hint nhsuk-checkboxes__hint" id="edit-restricted-hint">
-                                        {RESTRICT_HINT}
-                                    </div>
-                                </div>
-                            </div>
-                        </div>
+                        <RestrictViewCheckbox id="edit-restricted" checked=restricted />
                         {effect.clone()}
                         <div class="app-dialog__actions">
                             <button

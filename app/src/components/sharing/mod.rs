@@ -87,6 +87,40 @@ pub fn kind_label(kind: &str) -> String {
     }
 }
 
+/// The guide's explanation of Restrict View, shown beside the checkbox.
+const RESTRICT_HINT: &str = "Restricting the view means that if the organisation covers it, \
+    they will only see the requests they have assigned to it, not those from other organisations.";
+
+/// The Restrict View checkbox with the guide's hint, as the Share and Edit share dialogs show it
+/// (`id` names the input; its hint is `{id}-hint` and its test id is `id`).
+#[component]
+pub fn RestrictViewCheckbox(id: &'static str, checked: RwSignal<bool>) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="nhsuk-form-group">
+            <div class="nhsuk-checkboxes">
+                <div class="nhsuk-checkboxes__item">
+                    <input
+                        class="nhsuk-checkboxes__input"
+                        id=id
+                        type="checkbox"
+                        aria-describedby=hint_id.clone()
+                        prop:checked=move || checked.get()
+                        on:change=move |ev| checked.set(event_target_checked(&ev))
+                        data-testid=id
+                    />
+                    <label class="nhsuk-label nhsuk-checkboxes__label" for=id>
+                        "Restrict View"
+                    </label>
+                    <div class="nhsuk-hint nhsuk-checkboxes__hint" id=hint_id>
+                        {RESTRICT_HINT}
+                    </div>
+                </div>
+            </div>
+        </div>
+    }
+}
+
 /// Moves keyboard focus to the element with this id once the browser has painted, so that a
 /// control re-rendered by a reload (its row's key changed) still gets focus back.
 pub fn focus_soon(id: String) {

@@ -6,15 +6,11 @@ use domain::wire::{Organisation, Share, ShareCreate, Target, TargetKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::domain_kind;
 use super::org_combobox::OrgCombobox;
+use super::{domain_kind, RestrictViewCheckbox};
 use crate::api::{self, ApiError};
 use crate::components::dialog::Dialog;
 use crate::components::error_summary::ErrorSummary;
-
-/// The guide's explanation of Restrict View, shown beside the checkbox.
-pub const RESTRICT_HINT: &str = "Restricting the view means that if the organisation covers it, \
-    they will only see the requests they have assigned to it, not those from other organisations.";
 
 /// The dialog, open while `target` holds the group or colleague being shared.
 #[component]
@@ -166,27 +162,7 @@ fn ShareForm(
                 selected=selected
                 unavailable=unavailable
             />
-            <div class="nhsuk-form-group">
-                <div class="nhsuk-checkboxes">
-                    <div class="nhsuk-checkboxes__item">
-                        <input
-                            class="nhsuk-checkboxes__input"
-                            id="share-restricted"
-                            type="checkbox"
-                            aria-describedby="share-restricted-hint"
-                            prop:checked=move || restricted.get()
-                            on:change=move |ev| restricted.set(event_target_checked(&ev))
-                            data-testid="share-restricted"
-                        />
-                        <label class="nhsuk-label nhsuk-checkboxes__label" for="share-restricted">
-                            "Restrict View"
-                        </label>
-                        <div class="nhsuk-hint nhsuk-checkboxes__hint" id="share-restricted-hint">
-                            {RESTRICT_HINT}
-                        </div>
-                    </div>
-                </div>
-            </div>
+            <RestrictViewCheckbox id="share-restricted" checked=restricted />
             {preview}
             <div class="app-dialog__actions">
                 <button

@@ -61,11 +61,7 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
     // Read once: switching persona remounts the page, and reading the session inside the
     // list's closure would re-run it while the page is being torn down.
     let is_admin = session.is_admin();
-    let own_ods = session
-        .session
-        .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
-        .unwrap_or_default();
-    let own_ods = Signal::stored(own_ods);
+    let own_ods = Signal::stored(session.ods_code_untracked());
     let (title, plural, empty) = match kind {
         TargetKind::Group => ("Groups", "groups", "No groups yet"),
         TargetKind::Colleague => ("Colleagues", "colleagues", "No colleagues yet"),
