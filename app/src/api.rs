@@ -157,11 +157,6 @@ fn parse<T: FromJson>(text: Result<String, ApiError>) -> Result<T, ApiError> {
     json::from_str(&text?).ok_or(ApiError::Malformed)
 }
 
-/// The JSON text of a request body.
-fn body<B: ToJson>(body: &B) -> Option<String> {
-    Some(body.to_json())
-}
-
 async fn get<T: FromJson>(path: &str) -> Result<T, ApiError> {
     parse(call("GET", path, None).await)
 }
@@ -171,7 +166,7 @@ async fn send<B: ToJson, T: FromJson>(
     path: &str,
     payload: &B,
 ) -> Result<T, ApiError> {
-    parse(call(method, path, body(payload)).await)
+    parse(call(method, path, Some(payload.to_json())).await)
 }
 
 /// Percent-encodes a path segment or query value (ids and search text are user data).

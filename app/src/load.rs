@@ -29,8 +29,8 @@ impl<T: Send + Sync + 'static> Clone for Loader<T> {
 impl<T: Send + Sync + 'static> Copy for Loader<T> {}
 
 impl<T: Send + Sync + 'static> Loader<T> {
-    /// Starts loading (in the next microtask). Signals read by `fetch` itself (not inside its future) are
-    /// dependencies: when one changes, the loader asks again.
+    /// Starts loading (in the next microtask). Signals read by `fetch` itself (not inside its
+    /// future) are dependencies: when one changes, the loader asks again.
     pub fn new<Fut>(fetch: impl Fn() -> Fut + 'static) -> Self
     where
         Fut: Future<Output = T> + 'static,
@@ -59,19 +59,17 @@ impl<T: Send + Sync + 'static> Loader<T> {
     pub fn refetch(&self) {
         self.again.notify();
     }
+
+    /// Reads the latest answer without cloning it (tracked).
+    pub fn with<R>(&self, f: impl FnOnce(&Option<T>) -> R) -> R {
+        self.value.with(f)
+    }
 }
 
 impl<T: Clone + Send + Sync + 'static> Loader<T> {
     /// The latest answer (tracked), `None` before the first.
     pub fn get(&self) -> Option<T> {
         self.value.get()
-    }
-}
-
-impl<T: Send + Sync + 'static> Loader<T> {
-    /// Reads the latest answer without cloning it (tracked).
-    pub fn with<R>(&self, f: impl FnOnce(&Option<T>) -> R) -> R {
-        self.value.with(f)
     }
 }
 
