@@ -1,22 +1,27 @@
-// Compares measured figures with tests/budgets.json (issue 7) and fails when one is over its
-// gate. Goals are reported but never fail. A budget marked `"enforced": false` (with `why`) is
+// Compares measured figures with tests/budgets.json (issues 7 and 11) and fails when one is over
+// its gate. Goals are reported but never fail. A budget marked `"enforced": false` (with `why`) is
 // reported as OVER with its reason and does not fail: an open, known gap, never a silent one.
-// Usage: node tests/check-budgets.mjs [DIST_DIR]   (default dist; run scripts/build-client first)
-// Bundle sizes come from `node tests/bundle-size.mjs DIST_DIR --json`; browser figures from
-// target/measurements/browser.json when the browser suite has written them.
-import { execFileSync } from 'node:child_process';
+// Usage: node tests/check-budgets.mjs [--require-measured]
+// --require-measured (the test command, right after the browser suite): a browser figure that
+// is absent fails, so a measurement that stopped being written cannot pass unseen.
+// Browser figures come from target/measurements/browser.json (the Playwright `perf` project);
+// Lighthouse figures, reported against their goals only, from target/measurements/lighthouse.json
+// (scripts/lighthouse) when present.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const dist = resolve(process.argv[2] ?? join(root, 'dist'));
+const requireMeasured = process.argv.includes('--require-measured');
 const budgets = JSON.parse(readFileSync(join(here, 'budgets.json'), 'utf8'));
 
 const failures = [];
 const lines = [];
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const formats = {
+  bytes: (bytes) => `${(bytes / 1024).toFixed(1)} KB`,
+  ms: (ms) => `${ms} ms`,
+};
 
 function check(label, value, budget, format) {
   const over = value > budget.gate;
@@ -29,28 +34,33 @@ function check(label, value, budget, format) {
   if (over && !waived) failures.push(label);
 }
 
-if (!existsSync(join(dist, 'index.html'))) {
-  console.error(`check-budgets: no built client in ${dist}; run scripts/build-client first`);
-  process.exit(1);
-}
-const sizes = JSON.parse(
-  execFileSync(process.execPath, [join(here, 'bundle-size.mjs'), dist, '--json'], { encoding: 'utf8' }),
-);
-if (!sizes.files.some((f) => f.name.endsWith('.wasm'))) {
-  console.error(`check-budgets: no .wasm in ${dist}: not a built client`);
-  process.exit(1);
-}
-check('client total, brotli', sizes.total.brotli, budgets.bundle.client_total_brotli, kb);
-
 const measured = join(root, 'target', 'measurements', 'browser.json');
 const browser = existsSync(measured) ? JSON.parse(readFileSync(measured, 'utf8')) : {};
 for (const [name, budget] of Object.entries(budgets.browser)) {
   const value = budget.path.split('.').reduce((node, key) => node?.[key], browser);
+  const format = formats[budget.unit];
+  if (!format) throw new Error(`budgets.json: ${name} has unknown unit ${budget.unit}`);
   if (typeof value === 'number') {
-    check(name, value, budget, (ms) => `${ms} ms`);
+    check(name, value, budget, format);
   } else {
-    lines.push(`skip ${name}: not measured (${budget.path} absent from ${measured})`);
+    lines.push(`${requireMeasured ? 'FAIL' : 'skip'} ${name}: not measured (${budget.path} absent from ${measured})`);
+    if (requireMeasured) failures.push(`${name} (not measured)`);
   }
+}
+
+// Lighthouse: goals only (scripts/lighthouse is not part of the test command).
+const lighthouseFile = join(root, 'target', 'measurements', 'lighthouse.json');
+if (existsSync(lighthouseFile)) {
+  const { runs = [], measured_at: when } = JSON.parse(readFileSync(lighthouseFile, 'utf8'));
+  const goals = budgets.lighthouse;
+  lines.push(`lighthouse figures of ${when} (scripts/lighthouse; goals, never failing):`);
+  for (const run of runs) {
+    const met = run.performance >= goals.performance.goal && run.interactive_ms <= goals.interactive_ms.goal;
+    lines.push(`${met ? 'goal' : 'miss'} lighthouse ${run.label}: performance ${run.performance} (goal ${goals.performance.goal}), ` +
+      `TTI ${run.interactive_ms} ms (goal ${goals.interactive_ms.goal} ms), TBT ${run.total_blocking_time_ms} ms`);
+  }
+} else {
+  lines.push(`skip lighthouse: not measured (run scripts/lighthouse to write ${lighthouseFile})`);
 }
 
 console.log(lines.join('\n'));

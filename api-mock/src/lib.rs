@@ -10,7 +10,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::response::IntoResponse;
 use axum::routing::{get, patch, post, put};
 use axum::Router;
-use tower_http::services::{ServeDir, ServeFile};
 
 pub mod auth;
 pub mod config;
@@ -24,6 +23,7 @@ pub mod persist;
 pub mod rng;
 pub mod seed;
 pub mod state;
+pub mod static_files;
 pub mod views;
 
 pub use state::{AppState, StartError};
@@ -31,8 +31,9 @@ pub use state::{AppState, StartError};
 use error::ApiError;
 use handlers::*;
 
-/// The whole HTTP surface: `/api/...` plus the built client with deep links falling back to
-/// its `index.html`, so `/groups` loads the app rather than a 404.
+/// The whole HTTP surface: `/api/...` plus the built client (`static_files`: precompressed,
+/// cached by content hash) with deep links falling back to its `index.html`, so `/groups`
+/// loads the app rather than a 404.
 ///
 /// `tests/openapi.rs` reads the `.route(` lines below and checks them against
 /// `openapi::document()`: keep one route per line.
@@ -79,10 +80,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             knobs::apply,
         ));
     match &state.static_dir {
-        Some(dir) => {
-            let index = ServeFile::new(dir.join("index.html"));
-            router.fallback_service(ServeDir::new(dir).fallback(index))
-        }
+        Some(dir) => router.fallback_service(static_files::service(dir)),
         None => router,
     }
 }
