@@ -552,6 +552,49 @@ fn check(w: &World, m: &Model) -> Result<(), TestCaseError> {
                 .map(|f| f.open_count);
             prop_assert_eq!(count, Some(open), "open count of {} of {}", folder, code);
         }
+
+        // C1: what the user may cover; C3: own and external group folders, listed and counted.
+        let mut coverable = BTreeSet::from([
+            FolderId::SentExternally,
+            FolderId::Target(group(o)),
+            FolderId::Target(TargetId::from(&admin(o))),
+        ]);
+        let mut groups = vec![(
+            o,
+            m.requests.iter().filter(|r| r.target == Some(o)).collect(),
+        )];
+        for (&(t, p), (_, s)) in &m.shares {
+            if p == o && s.state == ShareState::Enabled {
+                coverable.insert(FolderId::Target(group(t)));
+                groups.push((
+                    t,
+                    m.requests
+                        .iter()
+                        .filter(|r| r.target == Some(t) && m.sees(r, o).is_some())
+                        .collect::<Vec<_>>(),
+                ));
+            }
+        }
+        let offered: BTreeSet<FolderId> = w.coverable(&user).map_err(fail)?.into_iter().collect();
+        prop_assert_eq!(&offered, &coverable, "coverable by {}", user);
+        let folders = w.folders(&user).map_err(fail)?;
+        for (t, expected) in groups {
+            let folder = FolderId::Target(group(t));
+            let listed: BTreeSet<&RequestId> = w
+                .folder_requests(&user, &folder, StatusFilter::All)
+                .map_err(fail)?
+                .iter()
+                .map(|r| &r.id)
+                .collect();
+            let want: BTreeSet<&RequestId> = expected.iter().map(|r| &r.id).collect();
+            prop_assert_eq!(&listed, &want, "{} of {}", folder, code);
+            let open = expected.iter().filter(|r| r.open).count();
+            let count = folders
+                .iter()
+                .find(|f| f.id == folder)
+                .map(|f| f.open_count);
+            prop_assert_eq!(count, Some(open), "open count of {} of {}", folder, code);
+        }
     }
     Ok(())
 }
