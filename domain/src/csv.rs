@@ -7,8 +7,8 @@ pub const AUDIT_CSV_HEADER: &str = "id,at,user_id,ods_code,action,subject_id,det
 
 /// Accepts `&[AuditEvent]` or the `Vec<&AuditEvent>` of `World::audit_for`.
 /// RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, a quote, CR or
-/// LF, quotes doubled. A cell starting with `=`, `+`, `-` or `@` gets a leading `'` so that no
-/// spreadsheet runs it as a formula (L2).
+/// LF, quotes doubled. A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets
+/// a leading `'` so that no spreadsheet runs it as a formula (L2).
 pub fn audit_csv<'a>(events: impl IntoIterator<Item = &'a AuditEvent>) -> String {
     let mut out = String::new();
     out.push_str(AUDIT_CSV_HEADER);
@@ -36,8 +36,11 @@ pub fn audit_csv<'a>(events: impl IntoIterator<Item = &'a AuditEvent>) -> String
     out
 }
 
+/// The first characters a spreadsheet may read as the start of a formula (L2).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 fn push_cell(out: &mut String, cell: &str) {
-    let guarded = cell.starts_with(['=', '+', '-', '@']);
+    let guarded = cell.starts_with(FORMULA_STARTS);
     let quoted = cell.contains([',', '"', '\r', '\n']);
     if quoted {
         out.push('"');
@@ -99,11 +102,69 @@ mod tests {
             ("+1", "'+1"),
             ("-1", "'-1"),
             ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "\"'\r=1+1\""),
             ("plain = text", "plain = text"),
+            ("a\t=1", "a\t=1"),
         ] {
             let csv = audit_csv(&[event(detail)?]);
-            assert!(csv.ends_with(&format!(",{cell}\r\n")), "{detail}: {csv}");
+            assert!(
+                csv.ends_with(&format!(",{cell}\r\n")),
+                "{detail:?}: {csv:?}"
+            );
         }
         Ok(())
+    }
+
+    /// What SPEC L2 lists, written out again here so that the test does not trust the code's
+    /// own list.
+    const L2_GUARDED: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+    /// Reads an exported CSV back with the `csv` crate (an RFC 4180 reader).
+    fn read_back(csv: &str) -> Vec<Vec<String>> {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.as_bytes());
+        reader
+            .records()
+            .map(|r| {
+                r.expect("the export is valid CSV")
+                    .iter()
+                    .map(String::from)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Any text, a good share of it starting with a character L2 guards or CSV quotes.
+    fn cell_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            ("[=+\\-@\t\r\n\",' ]", any::<String>()).prop_map(|(a, b)| a + &b),
+            "[=+\\-@\t\r\n\",' a]{0,6}",
+        ]
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn l2_no_exported_cell_starts_a_formula_and_every_cell_reads_back(
+            detail in cell_text(),
+            subject in cell_text(),
+        ) {
+            let mut e = event(&detail).expect("valid event");
+            e.subject_id = subject.clone();
+            let csv = audit_csv([&e]);
+            let rows = read_back(&csv);
+            prop_assert_eq!(rows.len(), 2, "{:?}", csv);
+            prop_assert_eq!(rows[0].join(","), AUDIT_CSV_HEADER);
+            prop_assert_eq!(rows[1].len(), 7);
+            for (original, cell) in [(&subject, &rows[1][5]), (&detail, &rows[1][6])] {
+                prop_assert!(!cell.starts_with(L2_GUARDED), "{:?} exported as {:?}", original, cell);
+                let unguarded = cell.strip_prefix('\'').filter(|_| original.starts_with(L2_GUARDED));
+                prop_assert_eq!(unguarded.unwrap_or(cell), original.as_str());
+            }
+        }
     }
 }

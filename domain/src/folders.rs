@@ -367,3 +367,33 @@ impl World {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c3_folder_ids_read_and_write_the_api_text_and_name_the_virtual_folders() {
+        for (text, id, name) in [
+            ("all", FolderId::All, "All"),
+            ("mine", FolderId::Mine, "My requests"),
+            (
+                "sent_externally",
+                FolderId::SentExternally,
+                "Sent Externally",
+            ),
+            (
+                "g_team",
+                FolderId::Target(TargetId::new("g_team")),
+                "g_team",
+            ),
+        ] {
+            assert_eq!(FolderId::parse(text), id);
+            assert_eq!(FolderId::from(text.to_owned()), id);
+            assert_eq!(String::from(id.clone()), text);
+            assert_eq!(id.to_string(), text);
+            assert_eq!(id.as_str(), text);
+            assert_eq!(id.default_name(), name);
+        }
+    }
+}

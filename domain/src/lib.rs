@@ -10,7 +10,9 @@
 //!   `receive_request`, `assign_request`, `close_request`, `reopen_request`, `set_covers`,
 //!   `set_patient_sharing`). A command takes the actor, its inputs, `now` and the new ids,
 //!   and returns the audit events it appended (none when it changed nothing) or a
-//!   [`DomainError`]; a refusal changes nothing.
+//!   [`DomainError`]; a refusal changes nothing. One file per concern under `world/`:
+//!   `mod.rs` (the struct, its indexes, shared lookups), `reading`, `loading`, `requests`,
+//!   `assignment` (A2, A3), `sharing` (S), `agreements` (D), `covers` (C).
 //! - Queries: [`visibility`] (V1–V4, assignable targets, consent, preview), [`folders`]
 //!   (C1–C4), [`audit`] (L2) and [`csv`] (export).
 //! - `wire` (feature `serde`): the JSON bodies of API.md, shared by the client and the server.

@@ -905,6 +905,57 @@ fn a6_a_request_travels_practice_to_pcn_care_home_team_to_frailty_team() -> Test
     Ok(())
 }
 
+#[test]
+fn a3_the_assign_preview_names_who_would_be_involved_and_only_counts_other_unrestricted_partners(
+) -> TestResult {
+    let mut net = Net::new();
+    net.shared("u_admin", "u_carehome", A, "a_admin", false);
+    net.shared("u_admin", "u_carehome", X, "x_admin", false);
+    net.shared("u_admin", "u_carehome", B, "b_admin", true);
+    let preview = net
+        .w
+        .would_see(&uid("a_staff"), &rid("r_share"), &tid("u_carehome"))
+        .ok_or("no preview")?;
+    // involved(R) after the assignment: the origin (also the actor) and the target's owner.
+    assert_eq!(preview.organisations, [ods(A), ods(U)]);
+    // V2: X would see it through its unrestricted share; B's share is restricted (V3) and A is
+    // already named.
+    assert_eq!(preview.other_unrestricted_partners, 1);
+    // V3: a do_not_share request is seen by nobody through a share.
+    let private = net
+        .w
+        .would_see(&uid("a_staff"), &rid("r_private"), &tid("u_carehome"))
+        .ok_or("no preview")?;
+    assert_eq!(private.organisations, [ods(A), ods(U)]);
+    assert_eq!(private.other_unrestricted_partners, 0);
+    // An own group nobody shares: only the organisation itself.
+    let own = net
+        .w
+        .would_see(&uid("a_staff"), &rid("r_share"), &tid("a_reception"))
+        .ok_or("no preview")?;
+    assert_eq!(own.organisations, [ods(A)]);
+    assert_eq!(own.other_unrestricted_partners, 0);
+    // The assign dialog offers the same preview next to the target.
+    let offered = net.w.assignable(&uid("a_staff"), &rid("r_share"))?;
+    let carehome = offered
+        .iter()
+        .find(|a| a.target.id == tid("u_carehome"))
+        .ok_or("u_carehome not offered")?;
+    assert_eq!(carehome.would_see, preview);
+    // Unknown users and ids get no preview.
+    for (user, request, target) in [
+        ("nobody", "r_share", "u_carehome"),
+        ("a_staff", "r_nothing", "u_carehome"),
+        ("a_staff", "r_share", "no_such_target"),
+    ] {
+        assert_eq!(
+            net.w.would_see(&uid(user), &rid(request), &tid(target)),
+            None
+        );
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Covering and folders C1–C4
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,311 @@
+//! `World`: the whole state of SPEC §2, its private indexes, the loading methods for seeds and
+//! snapshots, and every command of SPEC §3.
+//!
+//! This file holds the struct, its indexes and the lookups every concern shares; each concern
+//! is an `impl World` block of its own:
+//! - `reading`: the directory, targets, requests (unfiltered), shares, agreements, covers;
+//! - `loading`: `add_*`, `snapshot` / `from_snapshot`;
+//! - `requests`: arrival (L1), the patient's preference (V2), closing and reopening (A4, A5);
+//! - `assignment`: who may be assigned (A2), the consent step (A3), `assign_request`;
+//! - `sharing`: S1–S7; `agreements`: D1–D3; `covers`: C1, C2 and their loss (S6).
+//!
+//! Invariants kept here (and checked by `from_snapshot`):
+//! - every reference (organisation, user, group, patient, target, share, agreement) resolves;
+//! - group and user ids share one namespace, without the reserved folder ids;
+//! - at most one share per (target, partner) (S2) and one agreement per pair (D1);
+//! - each request's `involved` is sorted, holds its origin and every holder, and only grows;
+//! - covers name only folders their user may cover (C1, S6);
+//! - event ids are unique.
+//!
+//! Every command validates everything first and only then applies, so a refusal leaves the
+//! `World` exactly as it was.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::audit::AuditEvent;
+use crate::error::DomainError;
+use crate::folders::FolderId;
+use crate::ids::{AgreementId, EventId, PatientId, RequestId, ShareId, TargetId, UserId};
+use crate::model::{
+    Agreement, Assignee, Group, Organisation, Patient, Request, Role, Share, ShareState,
+    TargetInfo, TargetKind, User,
+};
+use crate::ods::OdsCode;
+
+mod agreements;
+mod assignment;
+mod covers;
+mod loading;
+mod reading;
+mod requests;
+mod sharing;
+
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Serialize};
+
+/// "No target": the request is in an inbox.
+pub(crate) const NO_TARGET: u32 = u32::MAX;
+
+/// The longest agreement reference and override reason accepted, in code points.
+pub const MAX_TEXT: usize = 1000;
+
+/// The compact per-request record the visibility filter reads: 24 bytes, no pointers, so that
+/// filtering a million requests is a linear scan of one array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Row {
+    /// Bit `o % 64` set for every organisation `o` in involved(R): a fast negative test.
+    pub(crate) mask: u64,
+    /// The assignee's target index, or `NO_TARGET` for an inbox.
+    pub(crate) target: u32,
+    pub(crate) patient: u32,
+    /// holder(R) as an organisation index.
+    pub(crate) holder: u32,
+    pub(crate) open: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TargetSlot {
+    pub(crate) id: TargetId,
+    pub(crate) kind: TargetKind,
+    pub(crate) owner: u32,
+    /// Index into `users` or `groups`, by `kind`.
+    pub(crate) entity: u32,
+}
+
+/// The user's covers as stored in a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct Covers {
+    pub user: UserId,
+    pub folders: Vec<FolderId>,
+}
+
+/// The whole state as plain data: what the server persists. `World::from_snapshot` checks it
+/// and rebuilds the indexes; `World::snapshot` of the result gives it back equal.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct Snapshot {
+    pub organisations: Vec<Organisation>,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub patients: Vec<Patient>,
+    pub shares: Vec<Share>,
+    pub agreements: Vec<Agreement>,
+    pub requests: Vec<Request>,
+    pub covers: Vec<Covers>,
+    pub audit: Vec<AuditEvent>,
+}
+
+/// The state of the product and the only way to change it. See the module docs for its
+/// invariants.
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    pub(crate) orgs: Vec<Organisation>,
+    pub(crate) org_ix: HashMap<OdsCode, u32>,
+    pub(crate) users: Vec<User>,
+    pub(crate) user_ix: HashMap<UserId, u32>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) targets: Vec<TargetSlot>,
+    pub(crate) target_ix: HashMap<TargetId, u32>,
+    pub(crate) patients: Vec<Patient>,
+    pub(crate) patient_ix: HashMap<PatientId, u32>,
+    /// Bit per patient: preference is `share` (read live by V2).
+    pub(crate) patient_share: Vec<u64>,
+    pub(crate) requests: Vec<Request>,
+    pub(crate) request_ix: HashMap<RequestId, u32>,
+    pub(crate) rows: Vec<Row>,
+    /// involved(R) as sorted organisation indexes, parallel to `requests`.
+    pub(crate) involved: Vec<Vec<u32>>,
+    pub(crate) shares: BTreeMap<ShareId, Share>,
+    /// (target, partner) → share (S2).
+    pub(crate) share_pair: HashMap<(u32, u32), ShareId>,
+    /// Per organisation, a bitset over targets: an enabled, unrestricted share of the target
+    /// with that organisation exists (V2). Vectors grow on demand; a missing word is zero.
+    pub(crate) v2: Vec<Vec<u64>>,
+    pub(crate) agreements: BTreeMap<AgreementId, Agreement>,
+    /// (lower org index, higher org index) → agreement (D1).
+    pub(crate) agreement_pair: HashMap<(u32, u32), AgreementId>,
+    pub(crate) covers: BTreeMap<UserId, Vec<FolderId>>,
+    pub(crate) audit: Vec<AuditEvent>,
+    pub(crate) event_ids: HashSet<EventId>,
+}
+
+pub(crate) fn bit(words: &[u64], i: u32) -> bool {
+    words
+        .get((i / 64) as usize)
+        .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+}
+
+fn set_bit(words: &mut Vec<u64>, i: u32, on: bool) {
+    let w = (i / 64) as usize;
+    if words.len() <= w {
+        if !on {
+            return;
+        }
+        words.resize(w + 1, 0);
+    }
+    if on {
+        words[w] |= 1u64 << (i % 64);
+    } else {
+        words[w] &= !(1u64 << (i % 64));
+    }
+}
+
+fn ix(n: usize) -> u32 {
+    // Indexes are u32 by design (interning); more than 4 billion entities is out of scope.
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl World {
+    /// An empty world.
+    pub fn new() -> World {
+        World::default()
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Lookups used across the crate
+    // -----------------------------------------------------------------------------------------
+    pub(crate) fn org_of(&self, code: &OdsCode) -> Option<u32> {
+        self.org_ix.get(code).copied()
+    }
+
+    pub(crate) fn org_code(&self, o: u32) -> &OdsCode {
+        &self.orgs[o as usize].ods_code
+    }
+
+    pub(crate) fn org_label(&self, o: u32) -> String {
+        let org = &self.orgs[o as usize];
+        format!("{} ({})", org.name, org.ods_code)
+    }
+
+    pub(crate) fn target_name(&self, t: u32) -> &str {
+        let slot = &self.targets[t as usize];
+        match slot.kind {
+            TargetKind::Group => &self.groups[slot.entity as usize].name,
+            TargetKind::Colleague => &self.users[slot.entity as usize].name,
+        }
+    }
+
+    pub(crate) fn target_active(&self, t: u32) -> bool {
+        let slot = &self.targets[t as usize];
+        match slot.kind {
+            TargetKind::Group => true,
+            TargetKind::Colleague => self.users[slot.entity as usize].active,
+        }
+    }
+
+    pub(crate) fn target_info_ix(&self, t: u32) -> TargetInfo {
+        let slot = &self.targets[t as usize];
+        TargetInfo {
+            id: slot.id.clone(),
+            kind: slot.kind,
+            name: self.target_name(t).to_owned(),
+            owner: self.org_code(slot.owner).clone(),
+            active: self.target_active(t),
+        }
+    }
+
+    pub(crate) fn assignee_label(&self, a: &Assignee) -> String {
+        match a {
+            Assignee::Inbox(code) => match self.org_of(code) {
+                Some(o) => format!("the inbox of {}", self.org_label(o)),
+                None => format!("the inbox of {code}"),
+            },
+            Assignee::Target(id) => match self.target_ix.get(id) {
+                Some(&t) => {
+                    let owner = self.targets[t as usize].owner;
+                    format!("{} ({})", self.target_name(t), self.org_label(owner))
+                }
+                None => id.to_string(),
+            },
+        }
+    }
+
+    /// The acting user and their organisation; unknown or inactive users may do nothing.
+    pub(crate) fn actor(&self, id: &UserId) -> Result<(u32, u32), DomainError> {
+        let u = *self.user_ix.get(id).ok_or(DomainError::Forbidden)?;
+        let user = &self.users[u as usize];
+        if !user.active {
+            return Err(DomainError::Forbidden);
+        }
+        let o = self.org_of(&user.ods_code).ok_or(DomainError::Forbidden)?;
+        Ok((u, o))
+    }
+
+    fn admin(&self, id: &UserId) -> Result<(u32, u32), DomainError> {
+        let (u, o) = self.actor(id)?;
+        if self.users[u as usize].role != Role::Admin {
+            return Err(DomainError::Forbidden);
+        }
+        Ok((u, o))
+    }
+
+    fn fresh_event(&self, id: &EventId) -> Result<(), DomainError> {
+        if self.event_ids.contains(id) {
+            return Err(DomainError::Invalid { field: "event_id" });
+        }
+        Ok(())
+    }
+
+    fn push_event(&mut self, event: AuditEvent) -> Vec<AuditEvent> {
+        self.event_ids.insert(event.id.clone());
+        self.audit.push(event.clone());
+        vec![event]
+    }
+
+    fn set_v2(&mut self, target: u32, partner: u32, on: bool) {
+        if let Some(words) = self.v2.get_mut(partner as usize) {
+            set_bit(words, target, on);
+        }
+    }
+
+    fn refresh_share_index(&mut self, id: &ShareId) {
+        let Some(share) = self.shares.get(id) else {
+            return;
+        };
+        let on = share.state == ShareState::Enabled && !share.restricted;
+        let key = (
+            self.target_ix.get(&share.target).copied(),
+            self.org_of(&share.partner),
+        );
+        if let (Some(t), Some(p)) = key {
+            self.set_v2(t, p, on);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(code: &str) -> Organisation {
+        Organisation {
+            ods_code: OdsCode::parse(code).expect("valid code"),
+            name: format!("Organisation {code}"),
+            kind: "gp_practice".into(),
+            postcode: "TS1 1AA".into(),
+            active: true,
+        }
+    }
+
+    #[test]
+    fn a_snapshot_without_the_last_organisations_gives_back_the_whole_once_they_are_appended() {
+        let mut w = World::new();
+        for code in ["A81001", "A81002", "U12345", "FA123"] {
+            w.add_organisation(org(code)).expect("new code");
+        }
+        let mut part = w.snapshot_with_organisations(2);
+        let codes: Vec<&str> = part
+            .organisations
+            .iter()
+            .map(|o| o.ods_code.as_str())
+            .collect();
+        assert_eq!(codes, ["A81001", "A81002"]);
+        part.organisations
+            .extend(w.organisations()[2..].iter().cloned());
+        assert_eq!(part, w.snapshot());
+        let back = World::from_snapshot(part).expect("valid snapshot");
+        assert_eq!(back.snapshot(), w.snapshot());
+        assert_eq!(w.snapshot_with_organisations(99), w.snapshot());
+    }
+}
