@@ -1,10 +1,7 @@
 //! Contexts shared across the page tree: the service's health and the signed-in session.
 
-use domain::json::{self, ToJson};
 use domain::wire::{Health, Role, Session};
 use leptos::prelude::*;
-
-use crate::load::Loader;
 
 use crate::api::{self, ApiError};
 
@@ -13,12 +10,12 @@ const SESSION_KEY: &str = "engage.collaboration.session";
 /// The service's health, loaded once at start and re-checked on demand ("Try again").
 #[derive(Clone, Copy)]
 pub struct HealthContext {
-    pub health: Loader<Result<Health, ApiError>>,
+    pub health: LocalResource<Result<Health, ApiError>>,
 }
 
 /// Starts the health check and provides it to the tree.
 pub fn provide_health_context() {
-    let health = Loader::new(api::health);
+    let health = LocalResource::new(api::health);
     provide_context(HealthContext { health });
 }
 
@@ -40,8 +37,10 @@ impl SessionContext {
     /// Signs in: remembers the session for this tab and sends its token from now on.
     pub fn start(&self, session: Session) {
         api::set_token(Some(session.token.clone()));
-        if let Some(storage) = storage() {
-            let _ = storage.set_item(SESSION_KEY, &session.to_json());
+        if let Ok(text) = serde_json::to_string(&session) {
+            if let Some(storage) = storage() {
+                let _ = storage.set_item(SESSION_KEY, &text);
+            }
         }
         self.notice.set(None);
         self.session.set(Some(session));
@@ -85,7 +84,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn provide_session_context() -> SessionContext {
     let restored = storage()
         .and_then(|s| s.get_item(SESSION_KEY).ok().flatten())
-        .and_then(|text| json::from_str::<Session>(&text));
+        .and_then(|text| serde_json::from_str::<Session>(&text).ok());
     api::set_token(restored.as_ref().map(|s| s.token.clone()));
     let ctx = SessionContext {
         session: RwSignal::new(restored),

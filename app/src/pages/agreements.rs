@@ -3,8 +3,6 @@
 
 use domain::wire::{Agreement, AgreementCreate, Answer, Organisation};
 use leptos::prelude::*;
-
-use crate::load::{loading, Loader};
 use leptos::task::spawn_local;
 
 use crate::api;
@@ -29,8 +27,11 @@ pub fn AgreementsPage() -> impl IntoView {
     // Read once: switching persona remounts the page, and reading the session inside the
     // list's closure would re-run it while the page is being torn down.
     let is_admin = session.is_admin();
-    let own_ods = session.ods_code_untracked();
-    let agreements = Loader::new(api::agreements);
+    let own_ods = session
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+        .unwrap_or_default();
+    let agreements = LocalResource::new(api::agreements);
     let notice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(None::<String>);
@@ -83,54 +84,62 @@ pub fn AgreementsPage() -> impl IntoView {
             <h2 class="nhsuk-heading-m" id="agreements-register" tabindex="-1">
                 "Register"
             </h2>
-            {move || {
-                agreements.get().map_or_else(|| loading("Loading agreements…"), |result| match result {
-                    Err(e) => {
-                        view! {
-                            <ErrorSummary title="Agreements could not be loaded" message=e.user_message() test_id="agreements-error" subheading=true on_retry=Callback::new(move |_| agreements.refetch()) />
-                        }
-                            .into_any()
-                    }
-                    Ok(list) if list.is_empty() => {
-                        view! {
-                            <p class="nhsuk-body" data-testid="agreements-empty">
-                                "No agreements yet."
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Ok(list) => {
-                        let own = own_ods.clone();
-                        view! {
-                            <table class="nhsuk-table app-table" data-testid="agreements-table">
-                                <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
-                                <thead class="nhsuk-table__head">
-                                    <tr class="nhsuk-table__row">
-                                        <th scope="col" class="nhsuk-table__header">"Partner"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Reference"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Our answer"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Their answer"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Status"</th>
-                                        <th scope="col" class="nhsuk-table__header">
-                                            <span class="nhsuk-u-visually-hidden">"Actions"</span>
-                                        </th>
-                                    </tr>
-                                </thead>
-                                <tbody class="nhsuk-table__body">
-                                    {list
-                                        .into_iter()
-                                        .map(|a| {
-                                            view! { <AgreementRow agreement=a own=own.clone() is_admin=is_admin busy=busy answer=answer /> }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        }
-                            .into_any()
-                    }
-                })
-            }}
-            {is_admin.then(|| view! {
+            <Transition fallback=|| {
+                view! { <p class="nhsuk-body" role="status">"Loading agreements…"</p> }
+            }>
+                {move || {
+                    agreements
+                        .get()
+                        .map(|result| match result {
+                            Err(e) => {
+                                view! {
+                                    <ErrorSummary title="Agreements could not be loaded" message=e.user_message() test_id="agreements-error" subheading=true on_retry=Callback::new(move |_| agreements.refetch()) />
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="nhsuk-body" data-testid="agreements-empty">
+                                        "No agreements yet."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                let own = own_ods.clone();
+                                view! {
+                                    <table class="nhsuk-table app-table" data-testid="agreements-table">
+                                        <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
+                                        <thead class="nhsuk-table__head">
+                                            <tr class="nhsuk-table__row">
+                                                <th scope="col" class="nhsuk-table__header">"Partner"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Reference"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Our answer"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Their answer"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Status"</th>
+                                                <th scope="col" class="nhsuk-table__header">
+                                                    <span class="nhsuk-u-visually-hidden">"Actions"</span>
+                                                </th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="nhsuk-table__body">
+                                            <For
+                                                each=move || list.clone()
+                                                // Answers are part of the key, so a changed row re-renders.
+                                                key=|a| format!("{a:?}")
+                                                children=move |a| {
+                                                    view! { <AgreementRow agreement=a own=own.clone() is_admin=is_admin busy=busy answer=answer /> }
+                                                }
+                                            />
+                                        </tbody>
+                                    </table>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            <Show when=move || is_admin>
                 <ProposeForm existing=existing on_proposed=Callback::new(move |a: Agreement| {
                     notice.set(Some(format!(
                         "Agreement {} proposed to {}. It becomes active when their administrator accepts it.",
@@ -138,7 +147,7 @@ pub fn AgreementsPage() -> impl IntoView {
                     )));
                     agreements.refetch();
                 }) />
-            })}
+            </Show>
         </div>
     }
 }
@@ -247,7 +256,10 @@ fn ProposeForm(existing: Signal<Vec<String>>, on_proposed: Callback<Agreement>) 
     let form_key = RwSignal::new(0_u32);
 
     let unavailable = Callback::new(move |org: Organisation| {
-        if session.ods_code_untracked() == org.ods_code {
+        let own = session
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()));
+        if own.as_deref() == Some(org.ods_code.as_str()) {
             Some("Your own organisation: an agreement is between two organisations.".to_string())
         } else if !org.active {
             Some("Inactive organisation: it cannot be proposed an agreement.".to_string())

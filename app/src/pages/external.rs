@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 use domain::preview::external_effect;
 use domain::wire::{ExternalShare, ShareState, TargetKind};
 use leptos::prelude::*;
-
-use crate::load::{loading, Loader};
 use leptos::task::spawn_local;
 
 use crate::api;
@@ -40,7 +38,7 @@ pub fn ExternalPage() -> impl IntoView {
     let session = use_session();
     // Read once: switching persona remounts the page.
     let is_admin = session.is_admin();
-    let shares = Loader::new(api::external);
+    let shares = LocalResource::new(api::external);
     let busy = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
@@ -102,55 +100,64 @@ pub fn ExternalPage() -> impl IntoView {
                         }
                     })
             }}
-            {move || {
-                shares.get().map_or_else(|| loading("Loading shared groups and colleagues…"), |answer| match answer {
-                    Err(e) => {
-                        view! {
-                            <ErrorSummary title="Shared groups and colleagues could not be loaded" message=e.user_message() test_id="external-error" on_retry=Callback::new(move |_| shares.refetch()) />
-                        }
-                            .into_any()
-                    }
-                    Ok(list) if list.is_empty() => {
-                        view! {
-                            <p class="nhsuk-body" data-testid="external-empty">
-                                "No organisation has shared a group or colleague with yours yet."
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Ok(list) => {
-                        by_owner(list)
-                            .into_iter()
-                            .map(|(owner, code, items)| {
-                                let heading_id = dom_id("owner", &code);
-                                let labelled_by = heading_id.clone();
+            <Transition fallback=|| {
+                view! { <p class="nhsuk-body" role="status">"Loading shared groups and colleagues…"</p> }
+            }>
+                {move || {
+                    shares
+                        .get()
+                        .map(|answer| match answer {
+                            Err(e) => {
                                 view! {
-                                    <section
-                                        class="app-owner"
-                                        aria-labelledby=labelled_by
-                                        data-testid=format!("owner-{code}")
-                                    >
-                                        <h2 class="nhsuk-heading-m" id=heading_id>
-                                            {owner}
-                                            " "
-                                            <span class="app-ods">{format!("({code})")}</span>
-                                        </h2>
-                                        <ul class="app-target-list">
-                                            {items
-                                                .into_iter()
-                                                .map(|s| {
-                                                    view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
-                                                })
-                                                .collect_view()}
-                                        </ul>
-                                    </section>
+                                    <ErrorSummary title="Shared groups and colleagues could not be loaded" message=e.user_message() test_id="external-error" on_retry=Callback::new(move |_| shares.refetch()) />
                                 }
-                            })
-                            .collect_view()
-                            .into_any()
-                    }
-                })
-            }}
+                                    .into_any()
+                            }
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="nhsuk-body" data-testid="external-empty">
+                                        "No organisation has shared a group or colleague with yours yet."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                by_owner(list)
+                                    .into_iter()
+                                    .map(|(owner, code, items)| {
+                                        let heading_id = dom_id("owner", &code);
+                                        let labelled_by = heading_id.clone();
+                                        view! {
+                                            <section
+                                                class="app-owner"
+                                                aria-labelledby=labelled_by
+                                                data-testid=format!("owner-{code}")
+                                            >
+                                                <h2 class="nhsuk-heading-m" id=heading_id>
+                                                    {owner}
+                                                    " "
+                                                    <span class="app-ods">{format!("({code})")}</span>
+                                                </h2>
+                                                <ul class="app-target-list">
+                                                    <For
+                                                        each=move || items.clone()
+                                                        // State and restriction are part of the
+                                                        // key, so a changed row is re-rendered.
+                                                        key=|s| format!("{s:?}")
+                                                        children=move |s| {
+                                                            view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
+                                                        }
+                                                    />
+                                                </ul>
+                                            </section>
+                                        }
+                                    })
+                                    .collect_view()
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
         </div>
     }
 }

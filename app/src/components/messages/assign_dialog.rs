@@ -6,16 +6,11 @@
 use std::collections::BTreeMap;
 
 use domain::wire::{AssignCommand, Assignable, Consent, RequestDetail, Sharing, TargetKind};
-use std::sync::Arc;
-
 use leptos::prelude::*;
-
-use crate::load::{run_pending, Loader};
 
 use super::{is_conflict, use_messages, CONFLICT_MESSAGE};
 use crate::api::{self, ApiError};
 use crate::components::dialog::Dialog;
-use crate::components::show::when;
 
 /// SPEC A3: a reason has 10 to 1000 Unicode code points after trimming.
 const REASON_MIN: usize = 10;
@@ -48,7 +43,7 @@ fn AssignForm(
 ) -> impl IntoView {
     let ctx = use_messages();
     let request_id = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.id.clone())));
-    let targets = Loader::new(move || {
+    let targets = LocalResource::new(move || {
         ctx.changed.track();
         let id = request_id.get();
         async move {
@@ -89,12 +84,11 @@ fn AssignForm(
     let reason_ok = move || (REASON_MIN..=REASON_MAX).contains(&reason_count.get());
     let valid = move || chosen.with(Option::is_some) && (!needs_reason() || reason_ok());
 
-    let pending = RwSignal::new(false);
-    let submit = move || {
+    let submit = Action::new_local(move |_: &()| {
         let target = chosen.get_untracked();
         let version = detail.with_untracked(|d| d.as_ref().map(|d| (d.id.clone(), d.version)));
         let override_reason = needs_reason().then(|| reason.get_untracked().trim().to_string());
-        run_pending(pending, async move {
+        async move {
             let (Some(target), Some((id, version))) = (target, version) else {
                 return;
             };
@@ -115,22 +109,22 @@ fn AssignForm(
                 }
                 Err(e) => error.set(Some(assign_error_words(&e))),
             }
-        });
-    };
+        }
+    });
+    let pending = submit.pending();
 
     // Sections: the user's own organisation first, then partners by name (SPEC §4).
     let sections = move || {
         let mine = ctx.my_ods_code.get();
-        // ASCII case folding: the names are English, and Unicode case tables cost ~25 KB.
-        let needle = filter.get().trim().to_ascii_lowercase();
+        let needle = filter.get().trim().to_lowercase();
         let mut own = Vec::new();
         let mut partners: BTreeMap<(String, String), Vec<Assignable>> = BTreeMap::new();
         all.with(|all| {
             for a in all {
                 let matches = needle.is_empty()
-                    || a.target.name.to_ascii_lowercase().contains(&needle)
-                    || a.owner.name.to_ascii_lowercase().contains(&needle)
-                    || a.owner.ods_code.eq_ignore_ascii_case(&needle);
+                    || a.target.name.to_lowercase().contains(&needle)
+                    || a.owner.name.to_lowercase().contains(&needle)
+                    || a.owner.ods_code.to_lowercase() == needle;
                 if !matches {
                     continue;
                 }
@@ -161,7 +155,7 @@ fn AssignForm(
             on:submit=move |ev| {
                 ev.prevent_default();
                 if valid() && !pending.get_untracked() {
-                    submit();
+                    submit.dispatch(());
                 }
             }
         >
@@ -209,9 +203,7 @@ fn AssignForm(
                 />
             </div>
             <div class="app-assign__targets" data-testid="assign-targets">
-                {when(
-                    Memo::new(move |_| loaded()),
-                    Arc::new(move || view! {
+                <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
                     {move || {
                         let sections = sections();
                         if sections.is_empty() {
@@ -240,9 +232,7 @@ fn AssignForm(
                             .collect_view()
                             .into_any()
                     }}
-                    }.into_any()),
-                    Some(Arc::new(|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }.into_any())),
-                )}
+                </Show>
             </div>
             {move || chosen.get().map(|c| view! { <ConsentStep chosen=c detail=detail reason=reason reason_count=reason_count /> })}
             <div class="app-assign__buttons">

@@ -13,11 +13,11 @@ use domain::wire::{Assignee, AssigneeKind, RequestKind, Sharing, StatusFilter};
 use domain::{NhsNumber, Timestamp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::params::ParamsMap;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
 use crate::components::error_summary::ErrorSummary;
-use crate::router::Location;
 
 /// How many requests one page of the list shows. 50 rows paint in a few milliseconds even when
 /// the folder holds thousands (issue 6, item 7).
@@ -38,27 +38,27 @@ pub struct MessagesQuery {
 }
 
 impl MessagesQuery {
-    /// Reads the query string (`?folder=…`), ignoring values it does not understand.
-    pub fn from_search(search: &str) -> MessagesQuery {
-        let param = |key: &str| Location::query(search, key);
-        let status = match param("status").as_deref() {
+    /// Reads the query string, ignoring values it does not understand.
+    pub fn from_params(params: &ParamsMap) -> MessagesQuery {
+        let status = match params.get_str("status") {
             Some("closed") => StatusFilter::Closed,
             Some("all") => StatusFilter::All,
             _ => StatusFilter::Open,
         };
         MessagesQuery {
-            folder: param("folder"),
+            folder: params.get("folder").filter(|f| !f.is_empty()),
             status,
-            page: param("page")
+            page: params
+                .get_str("page")
                 .and_then(|p| p.parse::<usize>().ok())
                 .filter(|p| *p >= 1)
                 .unwrap_or(1),
-            request: param("request"),
+            request: params.get("request").filter(|r| !r.is_empty()),
         }
     }
 
-    /// The address of this view. The status is always written, so that each view has one
-    /// address.
+    /// The address of this view. The status is always written, so that no address of a
+    /// folder is the bare `/messages` the router would mark as the current page for all of them.
     pub fn href(&self) -> String {
         let mut href = format!("/messages?status={}", status_param(self.status));
         if let Some(folder) = &self.folder {
@@ -202,7 +202,7 @@ impl OrgNames {
         let this = *self;
         let code = ods_code.to_string();
         spawn_local(async move {
-            if let Ok(found) = api::search_organisations(&code, 5).await {
+            if let Ok(found) = api::search_organisations(&code, 5, None).await {
                 if let Some(org) = found.results.iter().find(|o| o.ods_code == code) {
                     this.learn(&org.ods_code, &org.name);
                 }

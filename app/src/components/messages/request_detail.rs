@@ -7,8 +7,7 @@ use domain::wire::{
 };
 use leptos::html;
 use leptos::prelude::*;
-
-use crate::load::{run_pending, Loader};
+use leptos_router::components::A;
 
 use super::assign_dialog::AssignDialog;
 use super::{
@@ -34,7 +33,7 @@ enum FocusAfter {
 pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
     let ctx = use_messages();
     let id = Memo::new(move |_| query.with(|q| q.request.clone().unwrap_or_default()));
-    let resource = Loader::new(move || {
+    let resource = LocalResource::new(move || {
         ctx.changed.track();
         let id = id.get();
         async move {
@@ -102,11 +101,11 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
         }
     });
 
-    let busy = RwSignal::new(false);
-    let set_open = move |open: bool| {
+    let set_open = Action::new_local(move |open: &bool| {
+        let open = *open;
         let version = detail.with_untracked(|d| d.as_ref().map(|d| d.version));
         let id = id.get_untracked();
-        run_pending(busy, async move {
+        async move {
             let Some(version) = version else {
                 return;
             };
@@ -131,8 +130,9 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
                 }
                 Err(e) => action_error.set(Some(e.user_message())),
             }
-        });
-    };
+        }
+    });
+    let busy = set_open.pending();
 
     let on_assigned = Callback::new(move |message: String| {
         assign_open.set(false);
@@ -155,9 +155,9 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
     view! {
         <section class="app-request-detail" aria-labelledby="request-detail-heading" data-testid="request-detail">
             <p class="app-back">
-                <a href=back class="nhsuk-back-link__link" data-testid="back-to-list">
+                <A href=back attr:class="nhsuk-back-link__link" attr:data-testid="back-to-list">
                     "Back to the list"
-                </a>
+                </A>
             </p>
             {move || {
                 error.get().map(|e| {
@@ -191,7 +191,7 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
                                 action_error=action_error
                                 on_assign=Callback::new(move |_| assign_open.set(true))
                                 on_set_open=Callback::new(move |open: bool| {
-                                    set_open(open);
+                                    set_open.dispatch(open);
                                 })
                                 busy=busy.into()
                             />
@@ -323,10 +323,9 @@ fn DetailBody(
         <p data-testid="why-visible">{why}</p>
         <h3 class="nhsuk-heading-s">"Journey"</h3>
         <ol class="app-journey" data-testid="journey">
-            {history
-                .into_iter()
-                .map(|event| view! { <JourneyStep event=event names=names /> })
-                .collect_view()}
+            <For each=move || history.clone() key=|e: &HistoryEvent| e.id.clone() let:event>
+                <JourneyStep event=event names=names />
+            </For>
         </ol>
     }
 }

@@ -1,8 +1,6 @@
 //! Editing a share from the owner's side (SPEC S5): only Restrict View can change; Remove asks
 //! for confirmation first, and says that nothing moves (S7).
 
-use std::sync::Arc;
-
 use domain::preview::{removal_effect, restriction_change_effect};
 use domain::wire::{Share, Target};
 use leptos::prelude::*;
@@ -12,7 +10,6 @@ use super::{domain_kind, focus_soon, RestrictViewCheckbox, StateTag};
 use crate::api;
 use crate::components::dialog::Dialog;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::show::when;
 
 /// What the owner did to a share, for the list to reload and say.
 #[derive(Clone, Debug, PartialEq)]
@@ -136,42 +133,10 @@ fn EditForm(
                     }
                 })
         }}
-        {when(
-            Memo::new(move |_| confirming.get()),
-            Arc::new(move || view! {
-            <div class="nhsuk-warning-callout" data-testid="confirm-remove">
-                <h3 class="nhsuk-warning-callout__label" id="confirm-remove-heading" tabindex="-1">
-                    <span role="text">
-                        <span class="nhsuk-u-visually-hidden">"Important: "</span>
-                        {heading.clone()}
-                    </span>
-                </h3>
-                <p>{removal_text.clone()}</p>
-            </div>
-            <div class="app-dialog__actions">
-                <button
-                    type="button"
-                    class="nhsuk-button nhsuk-button--warning"
-                    disabled=move || busy.get()
-                    on:click=remove
-                    data-testid="confirm-remove-yes"
-                >
-                    "Yes, remove the share"
-                </button>
-                <button
-                    type="button"
-                    class="nhsuk-button nhsuk-button--secondary"
-                    on:click=move |_| {
-                        confirming.set(false);
-                        focus_soon("edit-remove-button".to_string());
-                    }
-                    data-testid="confirm-remove-no"
-                >
-                    "No, keep it"
-                </button>
-            </div>
-            }.into_any()),
-            Some(Arc::new(move || view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || {
+                view! {
                     <form on:submit=save>
                         <p class="nhsuk-body-s">
                             "Only Restrict View can be changed. To share with another organisation, use Share again."
@@ -209,7 +174,40 @@ fn EditForm(
                             </button>
                         </div>
                     </form>
-            }.into_any())),
-        )}
+                }
+            }
+        >
+            <div class="nhsuk-warning-callout" data-testid="confirm-remove">
+                <h3 class="nhsuk-warning-callout__label" id="confirm-remove-heading" tabindex="-1">
+                    <span role="text">
+                        <span class="nhsuk-u-visually-hidden">"Important: "</span>
+                        {heading.clone()}
+                    </span>
+                </h3>
+                <p>{removal_text.clone()}</p>
+            </div>
+            <div class="app-dialog__actions">
+                <button
+                    type="button"
+                    class="nhsuk-button nhsuk-button--warning"
+                    disabled=move || busy.get()
+                    on:click=remove
+                    data-testid="confirm-remove-yes"
+                >
+                    "Yes, remove the share"
+                </button>
+                <button
+                    type="button"
+                    class="nhsuk-button nhsuk-button--secondary"
+                    on:click=move |_| {
+                        confirming.set(false);
+                        focus_soon("edit-remove-button".to_string());
+                    }
+                    data-testid="confirm-remove-no"
+                >
+                    "No, keep it"
+                </button>
+            </div>
+        </Show>
     }
 }

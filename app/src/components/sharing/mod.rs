@@ -80,7 +80,7 @@ pub fn kind_label(kind: &str) -> String {
             let spaced = other.replace('_', " ");
             let mut chars = spaced.chars();
             match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                Some(first) => first.to_uppercase().chain(chars).collect(),
                 None => String::new(),
             }
         }

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::kind_label;
-use crate::api;
+use crate::api::{self, ApiError};
 
 /// How many organisations one search lists.
 const LIMIT: u32 = 10;
@@ -80,8 +80,7 @@ pub fn marked(text: &str, query: &str, is_code: bool) -> Vec<(String, bool)> {
     runs
 }
 
-/// The length in bytes of the prefix of `word` that equals `prefix` ignoring ASCII case, if
-/// any. (ASCII only: the full Unicode case tables would add about 25 KB to the wasm.)
+/// The length in bytes of the prefix of `word` that equals `prefix` ignoring case, if any.
 fn prefix_len(word: &str, prefix: &str) -> Option<usize> {
     let n = prefix.chars().count();
     if n == 0 {
@@ -93,7 +92,7 @@ fn prefix_len(word: &str, prefix: &str) -> Option<usize> {
         .map(|(i, _)| i)
         .unwrap_or(word.len());
     let head = &word[..end];
-    (head.chars().count() == n && head.eq_ignore_ascii_case(prefix)).then_some(end)
+    (head.chars().count() == n && head.to_lowercase() == prefix.to_lowercase()).then_some(end)
 }
 
 /// The search scheduling of one combobox: every handle is a signal or stored value, so the
@@ -128,7 +127,7 @@ impl Searcher {
         self.in_flight.set_value(true);
         self.loading.set(true);
         spawn_local(async move {
-            let answer = api::search_organisations(&query, LIMIT).await;
+            let answer = api::search_organisations(&query, LIMIT, None).await;
             // `try_` forms: the combobox may be gone (its dialog closed mid-search).
             self.in_flight.try_set_value(false);
             if let Some(Some(newer)) = self.pending.try_update_value(Option::take) {
@@ -149,6 +148,7 @@ impl Searcher {
                         results: found.results,
                     });
                 }
+                Err(ApiError::Aborted) => {}
                 Err(e) => {
                     self.expanded.set(false);
                     self.search.set(Search::Failed {

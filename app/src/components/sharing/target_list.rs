@@ -5,8 +5,6 @@
 use domain::wire::{Share, Target, TargetKind};
 use leptos::prelude::*;
 
-use crate::load::{loading, Loader};
-
 use super::edit_share_dialog::{EditShareDialog, ShareEdit};
 use super::share_dialog::ShareDialog;
 use super::{dom_id, focus_soon, RestrictedMarker, StateTag};
@@ -67,7 +65,7 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
         TargetKind::Colleague => ("Colleagues", "colleagues", "No colleagues yet"),
     };
 
-    let targets = Loader::new(api::targets);
+    let targets = LocalResource::new(api::targets);
     let sharing = RwSignal::new(None::<Target>);
     let editing = RwSignal::new(None::<(Target, Share)>);
     let notice = RwSignal::new(None::<String>);
@@ -156,44 +154,56 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                 )}
             </p>
             <StatusNotice text=notice test_id="sharing-notice" />
-            {move || {
-                rows().map_or_else(|| loading(&format!("Loading {plural}…")), |answer| match answer {
-                    Err(e) => {
-                        view! {
-                            <ErrorSummary title=format!("Your {plural} could not be loaded") message=e.user_message() test_id="targets-error" on_retry=Callback::new(move |_| targets.refetch()) />
-                        }
-                            .into_any()
-                    }
-                    Ok(list) if list.is_empty() => {
-                        view! {
-                            <p class="nhsuk-body" data-testid="targets-empty">
-                                {empty}
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Ok(list) => {
-                        view! {
-                            <ul class="app-target-list">
-                                {list
-                                    .into_iter()
-                                    .map(|t| {
-                                        view! {
-                                            <TargetRow
-                                                target=t
-                                                is_admin=is_admin
-                                                sharing=sharing
-                                                editing=editing
-                                            />
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                            .into_any()
-                    }
-                })
-            }}
+            <Transition fallback=move || {
+                view! {
+                    <p class="nhsuk-body" role="status" data-testid="targets-loading">
+                        {format!("Loading {plural}…")}
+                    </p>
+                }
+            }>
+                {move || {
+                    rows()
+                        .map(|answer| match answer {
+                            Err(e) => {
+                                view! {
+                                    <ErrorSummary title=format!("Your {plural} could not be loaded") message=e.user_message() test_id="targets-error" on_retry=Callback::new(move |_| targets.refetch()) />
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="nhsuk-body" data-testid="targets-empty">
+                                        {empty}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                view! {
+                                    <ul class="app-target-list">
+                                        <For
+                                            each=move || list.clone()
+                                            // Any change to the row (a share added, edited or
+                                            // removed) must re-render it, so the key is all of it.
+                                            key=|t| format!("{t:?}")
+                                            children=move |t| {
+                                                view! {
+                                                    <TargetRow
+                                                        target=t
+                                                        is_admin=is_admin
+                                                        sharing=sharing
+                                                        editing=editing
+                                                    />
+                                                }
+                                            }
+                                        />
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
             <ShareDialog kind=kind target=sharing own_ods=own_ods on_shared=on_shared />
             <EditShareDialog editing=editing on_done=on_edited />
         </div>
