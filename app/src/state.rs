@@ -105,3 +105,23 @@ pub fn provide_session_context() -> SessionContext {
 pub fn use_session() -> SessionContext {
     expect_context::<SessionContext>()
 }
+
+/// Runs `handle` with the action's answer each time one arrives after this call (not for an
+/// answer that was already there), while the calling component lives.
+pub fn on_answer<I, O>(action: Action<I, O>, handle: impl Fn(&O) + 'static)
+where
+    I: Send + Sync + 'static,
+    O: Send + Sync + 'static,
+{
+    Effect::new(move |seen: Option<usize>| {
+        let version = action.version().get();
+        if seen.is_some_and(|seen| seen != version) {
+            action.value().with_untracked(|answer| {
+                if let Some(answer) = answer {
+                    handle(answer);
+                }
+            });
+        }
+        version
+    });
+}

@@ -24,6 +24,7 @@ pub mod model;
 pub mod nhs;
 pub mod ods;
 pub mod preview;
+pub mod text;
 pub mod time;
 pub mod visibility;
 #[cfg(feature = "serde")]

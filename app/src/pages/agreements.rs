@@ -3,7 +3,6 @@
 
 use domain::wire::{Agreement, AgreementCreate, Answer, Organisation};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
@@ -11,7 +10,7 @@ use crate::components::page_heading::PageHeading;
 use crate::components::sharing::dom_id;
 use crate::components::sharing::org_combobox::OrgCombobox;
 use crate::components::status_notice::StatusNotice;
-use crate::state::use_session;
+use crate::state::{on_answer, use_session};
 
 fn answer_label(answer: Option<Answer>) -> &'static str {
     match answer {
@@ -34,7 +33,6 @@ pub fn AgreementsPage() -> impl IntoView {
     let agreements = LocalResource::new(api::agreements);
     let notice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(None::<String>);
     // Partners that already have an agreement with us: at most one per pair (D1).
     let existing = Signal::derive(move || {
         agreements
@@ -44,25 +42,58 @@ pub fn AgreementsPage() -> impl IntoView {
             .unwrap_or_default()
     });
 
-    let answer = move |agreement: Agreement, accept: bool| {
-        busy.set(Some(agreement.id.clone()));
-        error.set(None);
-        spawn_local(async move {
-            let result = api::answer_agreement(&agreement.id, accept).await;
-            busy.set(None);
-            match result {
-                Ok(updated) => {
-                    let state = if updated.active { "active" } else { "inactive" };
-                    notice.set(Some(format!(
-                        "Your answer to {} is recorded; the agreement is {state}.",
-                        updated.reference
-                    )));
-                    agreements.refetch();
-                    focus_heading();
-                }
-                Err(e) => error.set(Some(e.user_message())),
+    let answer_action = Action::new_local(|(agreement, accept): &(Agreement, bool)| {
+        let (id, accept) = (agreement.id.clone(), *accept);
+        async move { api::answer_agreement(&id, accept).await }
+    });
+    on_answer(answer_action, move |result| {
+        match result {
+            Ok(updated) => {
+                let state = if updated.active { "active" } else { "inactive" };
+                notice.set(Some(format!(
+                    "Your answer to {} is recorded; the agreement is {state}.",
+                    updated.reference
+                )));
+                focus_heading();
             }
-        });
+            Err(e) => error.set(Some(e.user_message())),
+        }
+        agreements.refetch();
+    });
+    // Proposing belongs to the page too: an answer after the user left is dropped with the page,
+    // and one that arrives while the page lives always reloads the register.
+    let propose = Action::new_local(|(body, partner): &(AgreementCreate, String)| {
+        let (body, partner) = (body.clone(), partner.clone());
+        async move {
+            api::propose_agreement(&body).await.map_err(|e| {
+                if e.code() == Some("agreement_exists") {
+                    format!(
+                        "There is already an agreement with {partner}: answer it in the register above."
+                    )
+                } else {
+                    e.user_message()
+                }
+            })
+        }
+    });
+    on_answer(propose, move |result| {
+        if let Ok(a) = result {
+            notice.set(Some(format!(
+                "Agreement {} proposed to {}. It becomes active when their administrator accepts it.",
+                a.reference, a.partner.name
+            )));
+        }
+        agreements.refetch();
+    });
+    // The agreement whose answer is on its way, if any.
+    let busy = Signal::derive(move || {
+        answer_action
+            .input()
+            .with(|i| i.as_ref().map(|(a, _)| a.id.clone()))
+    });
+    let answer = move |agreement: Agreement, accept: bool| {
+        error.set(None);
+        answer_action.dispatch((agreement, accept));
     };
 
     view! {
@@ -140,13 +171,7 @@ pub fn AgreementsPage() -> impl IntoView {
                 }}
             </Transition>
             <Show when=move || is_admin>
-                <ProposeForm existing=existing on_proposed=Callback::new(move |a: Agreement| {
-                    notice.set(Some(format!(
-                        "Agreement {} proposed to {}. It becomes active when their administrator accepts it.",
-                        a.reference, a.partner.name
-                    )));
-                    agreements.refetch();
-                }) />
+                <ProposeForm existing=existing propose=propose />
             </Show>
         </div>
     }
@@ -162,7 +187,7 @@ fn AgreementRow<F>(
     agreement: Agreement,
     own: String,
     is_admin: bool,
-    busy: RwSignal<Option<String>>,
+    busy: Signal<Option<String>>,
     answer: F,
 ) -> impl IntoView
 where
@@ -246,14 +271,26 @@ where
 
 /// Proposing a new agreement (D1): a partner from the directory and a reference.
 #[component]
-fn ProposeForm(existing: Signal<Vec<String>>, on_proposed: Callback<Agreement>) -> impl IntoView {
+fn ProposeForm(
+    existing: Signal<Vec<String>>,
+    propose: Action<(AgreementCreate, String), Result<Agreement, String>>,
+) -> impl IntoView {
     let session = use_session();
     let selected = RwSignal::new(None::<Organisation>);
     let reference = RwSignal::new(String::new());
     let reference_error = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let busy = propose.pending();
     let form_key = RwSignal::new(0_u32);
+    on_answer(propose, move |result| match result {
+        Ok(_) => {
+            reference.set(String::new());
+            selected.set(None);
+            // A fresh combobox forgets the last search.
+            form_key.update(|k| *k += 1);
+        }
+        Err(text) => error.set(Some(text.clone())),
+    });
 
     let unavailable = Callback::new(move |org: Organisation| {
         let own = session
@@ -287,29 +324,13 @@ fn ProposeForm(existing: Signal<Vec<String>>, on_proposed: Callback<Agreement>) 
         }
         reference_error.set(None);
         error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let result = api::propose_agreement(&AgreementCreate {
+        propose.dispatch((
+            AgreementCreate {
                 partner_ods_code: partner.ods_code.clone(),
                 reference: text,
-            })
-            .await;
-            busy.set(false);
-            match result {
-                Ok(agreement) => {
-                    reference.set(String::new());
-                    selected.set(None);
-                    // A fresh combobox forgets the last search.
-                    form_key.update(|k| *k += 1);
-                    on_proposed.run(agreement);
-                }
-                Err(e) if e.code() == Some("agreement_exists") => error.set(Some(format!(
-                    "There is already an agreement with {}: answer it in the register above.",
-                    partner.name
-                ))),
-                Err(e) => error.set(Some(e.user_message())),
-            }
-        });
+            },
+            partner.name.clone(),
+        ));
     };
 
     view! {

@@ -3,13 +3,12 @@
 
 use domain::wire::{AuditAction, AuditEntry};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
-use crate::state::use_session;
+use crate::state::{on_answer, use_session};
 
 /// Every action of API.md with a label, in the order of the filter.
 const ACTIONS: [(AuditAction, &str); 13] = [
@@ -78,26 +77,24 @@ pub fn AuditPage() -> impl IntoView {
     };
     let entries = LocalResource::new(api::audit);
     let filter = RwSignal::new(String::new());
-    let downloading = RwSignal::new(false);
     let download_error = RwSignal::new(None::<String>);
+    // The download owns its call; saving the file needs no state of this page.
+    let fetch_csv = Action::new_local(|filename: &String| {
+        let filename = filename.clone();
+        async move {
+            let text = api::audit_csv().await.map_err(|e| e.user_message())?;
+            download(&text, &filename)
+                .map_err(|_| "The browser could not save the file.".to_string())
+        }
+    });
+    on_answer(fetch_csv, move |result| {
+        download_error.set(result.as_ref().err().cloned());
+    });
+    let downloading = fetch_csv.pending();
 
     let on_download = move |_| {
-        downloading.set(true);
         download_error.set(None);
-        let filename = format!("audit-{}.csv", ods());
-        spawn_local(async move {
-            let result = api::audit_csv().await;
-            downloading.set(false);
-            match result {
-                Ok(text) => {
-                    if download(&text, &filename).is_err() {
-                        download_error
-                            .set(Some("The browser could not save the file.".to_string()));
-                    }
-                }
-                Err(e) => download_error.set(Some(e.user_message())),
-            }
-        });
+        fetch_csv.dispatch(format!("audit-{}.csv", ods()));
     };
 
     let shown = move |list: &[AuditEntry]| -> Vec<AuditEntry> {

@@ -6,14 +6,13 @@ use std::collections::BTreeMap;
 use domain::preview::external_effect;
 use domain::wire::{ExternalShare, ShareState, TargetKind};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::{dom_id, domain_state, focus_soon, RestrictedMarker, StateTag};
 use crate::components::status_notice::StatusNotice;
-use crate::state::use_session;
+use crate::state::{on_answer, use_session};
 
 /// Shares grouped by owner organisation, owners by name.
 fn by_owner(list: Vec<ExternalShare>) -> Vec<(String, String, Vec<ExternalShare>)> {
@@ -39,7 +38,6 @@ pub fn ExternalPage() -> impl IntoView {
     // Read once: switching persona remounts the page.
     let is_admin = session.is_admin();
     let shares = LocalResource::new(api::external);
-    let busy = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     // The share whose button was pressed and the state it should have once reloaded; its row
@@ -59,29 +57,41 @@ pub fn ExternalPage() -> impl IntoView {
         }
     });
 
-    let act = move |share: ExternalShare, enable: bool| {
-        busy.set(Some(share.share_id.clone()));
-        error.set(None);
-        spawn_local(async move {
+    // The page owns the call; an answer after the page is gone is simply dropped with it.
+    let set_enabled = Action::new_local(|(share, enable): &(ExternalShare, bool)| {
+        let (share, enable) = (share.clone(), *enable);
+        async move {
             let answer = api::set_external_enabled(&share.share_id, enable).await;
-            busy.set(None);
-            match answer {
-                Ok(updated) => {
-                    let what = if enable { "enabled" } else { "disabled" };
-                    notice.set(Some(format!(
-                        "{} from {} is {what}.",
-                        updated.target.name, updated.owner.name
-                    )));
-                    focus_when.set(Some((updated.share_id, updated.state)));
-                    shares.refetch();
-                }
-                Err(e) => error.set(Some(format!(
-                    "{} could not be changed: {}",
-                    share.target.name,
-                    e.user_message()
-                ))),
+            (share, enable, answer)
+        }
+    });
+    on_answer(set_enabled, move |(share, enable, answer)| {
+        match answer {
+            Ok(updated) => {
+                let what = if *enable { "enabled" } else { "disabled" };
+                notice.set(Some(format!(
+                    "{} from {} is {what}.",
+                    updated.target.name, updated.owner.name
+                )));
+                focus_when.set(Some((updated.share_id.clone(), updated.state)));
             }
-        });
+            Err(e) => error.set(Some(format!(
+                "{} could not be changed: {}",
+                share.target.name,
+                e.user_message()
+            ))),
+        }
+        shares.refetch();
+    });
+    // The share whose call is on its way, if any.
+    let busy = Signal::derive(move || {
+        set_enabled
+            .input()
+            .with(|i| i.as_ref().map(|(s, _)| s.share_id.clone()))
+    });
+    let act = move |share: ExternalShare, enable: bool| {
+        error.set(None);
+        set_enabled.dispatch((share, enable));
     };
 
     view! {
@@ -166,7 +176,7 @@ pub fn ExternalPage() -> impl IntoView {
 fn ExternalItem<F>(
     share: ExternalShare,
     is_admin: bool,
-    busy: RwSignal<Option<String>>,
+    busy: Signal<Option<String>>,
     act: F,
 ) -> impl IntoView
 where

@@ -2,7 +2,7 @@
 //! request. What is shown lives in the address (`?folder=&status=&page=&request=`), so links,
 //! reloads and the browser's Back button all work.
 
-use domain::wire::Folder;
+use domain::wire::{AssignCommand, Folder};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -10,7 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::messages::folder_list::FolderList;
 use crate::components::messages::request_detail::RequestDetailView;
 use crate::components::messages::request_list::RequestList;
-use crate::components::messages::{MessagesContext, MessagesQuery, OrgNames};
+use crate::components::messages::{on_answer, MessagesContext, MessagesQuery, OrgNames};
 use crate::components::page_heading::PageHeading;
 use crate::state::use_session;
 
@@ -25,12 +25,30 @@ pub fn MessagesPage() -> impl IntoView {
             .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
             .unwrap_or_default()
     });
+    let set_open = Action::new_local(|(id, open, version): &(String, bool, u64)| {
+        let (id, open, version) = (id.clone(), *open, *version);
+        async move {
+            api::set_request_open(&id, open, version)
+                .await
+                .map(|_| open)
+        }
+    });
+    let assign = Action::new_local(|(id, body, words): &(String, AssignCommand, String)| {
+        let (id, body, words) = (id.clone(), body.clone(), words.clone());
+        async move { api::assign(&id, &body).await.map(|_| words) }
+    });
     let ctx = MessagesContext {
         changed: RwSignal::new(0),
         names: OrgNames::new(),
         my_ods_code,
+        set_open,
+        assign,
     };
     provide_context(ctx);
+    // Whatever became of the request or the dialog, an answer reloads folders, list and detail
+    // (a refused change too: the request may have changed under us, SPEC A5).
+    on_answer(set_open, move |_| ctx.reload());
+    on_answer(assign, move |_| ctx.reload());
 
     // The folders feed both the folder list and the list's heading; one answer serves both.
     // Switching persona re-reads them: the session is part of what they depend on.

@@ -2,13 +2,12 @@
 
 use domain::wire::{Persona, Role};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
-use crate::state::use_session;
+use crate::state::{on_answer, use_session};
 
 /// Personas grouped by organisation, organisations by name, admins first, then by name.
 fn group_personas(mut personas: Vec<Persona>) -> Vec<(String, String, Vec<Persona>)> {
@@ -46,20 +45,21 @@ pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let personas = LocalResource::new(api::personas);
     let (error, set_error) = signal(None::<String>);
-    let (busy, set_busy) = signal(None::<String>);
+    let sign_in = Action::new_local(|user_id: &String| {
+        let user_id = user_id.clone();
+        async move { api::sign_in(&user_id).await }
+    });
+    // Starting the session unmounts this page; nothing of it is touched afterwards.
+    on_answer(sign_in, move |result| match result {
+        Ok(s) => session.start(s.clone()),
+        Err(e) => set_error.set(Some(e.user_message())),
+    });
+    // The persona being signed in, while its call is on its way.
+    let busy = Signal::derive(move || sign_in.input().get());
 
     let choose = move |user_id: String| {
-        set_busy.set(Some(user_id.clone()));
         set_error.set(None);
-        spawn_local(async move {
-            let result = api::sign_in(&user_id).await;
-            // Starting the session unmounts this page, so its own signals are settled first.
-            set_busy.set(None);
-            match result {
-                Ok(s) => session.start(s),
-                Err(e) => set_error.set(Some(e.user_message())),
-            }
-        });
+        sign_in.dispatch(user_id);
     };
 
     view! {

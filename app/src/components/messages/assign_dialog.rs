@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use domain::text;
 use domain::wire::{AssignCommand, Assignable, Consent, RequestDetail, Sharing, TargetKind};
 use leptos::prelude::*;
 
-use super::{is_conflict, use_messages, CONFLICT_MESSAGE};
+use super::{is_conflict, on_answer, use_messages, CONFLICT_MESSAGE};
 use crate::api::{self, ApiError};
 use crate::components::dialog::Dialog;
 
@@ -84,47 +85,48 @@ fn AssignForm(
     let reason_ok = move || (REASON_MIN..=REASON_MAX).contains(&reason_count.get());
     let valid = move || chosen.with(Option::is_some) && (!needs_reason() || reason_ok());
 
-    let submit = Action::new_local(move |_: &()| {
+    // The page owns the call (`ctx.assign`), so an answer that arrives after the dialog closed
+    // still reloads the page; the dialog only reports it, while it is open.
+    let submit = ctx.assign;
+    on_answer(submit, move |answer| match answer {
+        Ok(words) => on_assigned.run(words.clone()),
+        Err(e) if is_conflict(e) => error.set(Some(CONFLICT_MESSAGE.to_string())),
+        Err(e) => error.set(Some(assign_error_words(e))),
+    });
+    let dispatch = move || {
         let target = chosen.get_untracked();
         let version = detail.with_untracked(|d| d.as_ref().map(|d| (d.id.clone(), d.version)));
         let override_reason = needs_reason().then(|| reason.get_untracked().trim().to_string());
-        async move {
-            let (Some(target), Some((id, version))) = (target, version) else {
-                return;
-            };
-            error.set(None);
-            let body = AssignCommand {
-                target_id: target.target.id.clone(),
-                version,
-                override_reason,
-            };
-            match api::assign(&id, &body).await {
-                Ok(_) => on_assigned.run(format!(
-                    "Assigned to {} ({}).",
-                    target.target.name, target.owner.name
-                )),
-                Err(e) if is_conflict(&e) => {
-                    error.set(Some(CONFLICT_MESSAGE.to_string()));
-                    ctx.reload();
-                }
-                Err(e) => error.set(Some(assign_error_words(&e))),
-            }
-        }
-    });
+        let (Some(target), Some((id, version))) = (target, version) else {
+            return;
+        };
+        error.set(None);
+        let body = AssignCommand {
+            target_id: target.target.id.clone(),
+            version,
+            override_reason,
+        };
+        let words = format!(
+            "Assigned to {} ({}).",
+            target.target.name, target.owner.name
+        );
+        submit.dispatch((id, body, words));
+    };
     let pending = submit.pending();
 
     // Sections: the user's own organisation first, then partners by name (SPEC §4).
     let sections = move || {
         let mine = ctx.my_ods_code.get();
-        let needle = filter.get().trim().to_lowercase();
+        // Case folds in every language (`domain::text`): "zoë" finds "ZOË".
+        let needle = text::fold(filter.get().trim());
         let mut own = Vec::new();
         let mut partners: BTreeMap<(String, String), Vec<Assignable>> = BTreeMap::new();
         all.with(|all| {
             for a in all {
                 let matches = needle.is_empty()
-                    || a.target.name.to_lowercase().contains(&needle)
-                    || a.owner.name.to_lowercase().contains(&needle)
-                    || a.owner.ods_code.to_lowercase() == needle;
+                    || text::fold(&a.target.name).contains(&needle)
+                    || text::fold(&a.owner.name).contains(&needle)
+                    || text::fold(&a.owner.ods_code) == needle;
                 if !matches {
                     continue;
                 }
@@ -155,7 +157,7 @@ fn AssignForm(
             on:submit=move |ev| {
                 ev.prevent_default();
                 if valid() && !pending.get_untracked() {
-                    submit.dispatch(());
+                    dispatch();
                 }
             }
         >

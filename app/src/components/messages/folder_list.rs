@@ -34,15 +34,18 @@ pub fn FolderList(
         if *covered {
             ids.push(id.clone());
         }
-        async move {
-            match api::set_covers(ids).await {
-                Ok(_) => {
-                    cover_error.set(None);
-                    ctx.reload();
-                }
-                Err(e) => cover_error.set(Some(e.user_message())),
+        // The action owns the call: the answer is handled below, only while this list lives.
+        async move { api::set_covers(ids).await }
+    });
+    Effect::new(move |_| {
+        set_cover.value().with(|answer| match answer {
+            Some(Ok(_)) => {
+                cover_error.set(None);
+                ctx.reload();
             }
-        }
+            Some(Err(e)) => cover_error.set(Some(e.user_message())),
+            None => {}
+        });
     });
     let busy = set_cover.pending();
 
@@ -98,7 +101,7 @@ pub fn FolderList(
 fn FolderRow(
     folder: Folder,
     query: Memo<MessagesQuery>,
-    set_cover: Action<(String, bool), ()>,
+    set_cover: Action<(String, bool), Result<Vec<Folder>, ApiError>>,
     busy: Signal<bool>,
 ) -> impl IntoView {
     let coverable = !matches!(folder.kind, FolderKind::All | FolderKind::Mine);

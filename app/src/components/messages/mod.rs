@@ -9,7 +9,7 @@ pub mod request_list;
 
 use std::collections::{HashMap, HashSet};
 
-use domain::wire::{Assignee, AssigneeKind, RequestKind, Sharing, StatusFilter};
+use domain::wire::{AssignCommand, Assignee, AssigneeKind, RequestKind, Sharing, StatusFilter};
 use domain::{NhsNumber, Timestamp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,6 +18,7 @@ use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
 use crate::components::error_summary::ErrorSummary;
+pub use crate::state::on_answer;
 
 /// How many requests one page of the list shows. 50 rows paint in a few milliseconds even when
 /// the folder holds thousands (issue 6, item 7).
@@ -130,6 +131,11 @@ pub struct MessagesContext {
     pub names: OrgNames,
     /// The signed-in user's organisation.
     pub my_ods_code: Signal<String>,
+    /// Close or reopen `(request id, open, version)`; owned by the page, so the answer reloads
+    /// the page even if the request or its dialog closed meanwhile.
+    pub set_open: Action<(String, bool, u64), Result<bool, ApiError>>,
+    /// Assign `(request id, command, words for the notice)`; owned by the page likewise.
+    pub assign: Action<(String, AssignCommand, String), Result<String, ApiError>>,
 }
 
 impl MessagesContext {
@@ -164,12 +170,16 @@ impl OrgNames {
 
     /// Remembers a name from an answer. Writes only when it is new, so views reading the cache
     /// do not re-render for nothing.
+    ///
+    /// Called from answers that may arrive after the page is gone, so it only tries: a disposed
+    /// cache is left alone.
     pub fn learn(&self, ods_code: &str, name: &str) {
         let known = self
             .names
-            .with_untracked(|n| n.get(ods_code).is_some_and(|n| n == name));
+            .try_with_untracked(|n| n.get(ods_code).is_some_and(|n| n == name))
+            .unwrap_or(true);
         if !known {
-            self.names.update(|n| {
+            self.names.try_update(|n| {
                 n.insert(ods_code.to_string(), name.to_string());
             });
         }

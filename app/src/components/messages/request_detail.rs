@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use super::assign_dialog::AssignDialog;
 use super::{
     assignee_words, format_date, format_time, is_conflict, kind_words, load_error, nhs_number,
-    sharing_words, use_messages, MessagesQuery, OrgNames, CONFLICT_MESSAGE,
+    on_answer, sharing_words, use_messages, MessagesQuery, OrgNames, CONFLICT_MESSAGE,
 };
 use crate::api::{self, ApiError};
 
@@ -101,45 +101,38 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
         }
     });
 
-    let set_open = Action::new_local(move |open: &bool| {
-        let open = *open;
-        let version = detail.with_untracked(|d| d.as_ref().map(|d| d.version));
-        let id = id.get_untracked();
-        async move {
-            let Some(version) = version else {
-                return;
-            };
-            notice.set(None);
-            action_error.set(None);
-            match api::set_request_open(&id, open, version).await {
-                Ok(_) => {
-                    notice.set(Some(
-                        if open {
-                            "Request reopened."
-                        } else {
-                            "Request closed."
-                        }
-                        .to_string(),
-                    ));
-                    focus_after.set(Some(FocusAfter::Heading));
-                    ctx.reload();
+    // The page owns the call (`ctx.set_open`); this view only says how it went, while it lives.
+    let set_open = ctx.set_open;
+    on_answer(set_open, move |answer| match answer {
+        Ok(open) => {
+            notice.set(Some(
+                if *open {
+                    "Request reopened."
+                } else {
+                    "Request closed."
                 }
-                Err(e) if is_conflict(&e) => {
-                    action_error.set(Some(CONFLICT_MESSAGE.to_string()));
-                    ctx.reload();
-                }
-                Err(e) => action_error.set(Some(e.user_message())),
-            }
+                .to_string(),
+            ));
+            focus_after.set(Some(FocusAfter::Heading));
         }
+        Err(e) if is_conflict(e) => action_error.set(Some(CONFLICT_MESSAGE.to_string())),
+        Err(e) => action_error.set(Some(e.user_message())),
     });
     let busy = set_open.pending();
+    let dispatch_set_open = move |open: bool| {
+        let version = detail.with_untracked(|d| d.as_ref().map(|d| d.version));
+        if let Some(version) = version {
+            notice.set(None);
+            action_error.set(None);
+            set_open.dispatch((id.get_untracked(), open, version));
+        }
+    };
 
     let on_assigned = Callback::new(move |message: String| {
         assign_open.set(false);
         action_error.set(None);
         notice.set(Some(message));
         focus_after.set(Some(FocusAfter::AssignButton));
-        ctx.reload();
     });
 
     let back = move || {
@@ -191,7 +184,7 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
                                 action_error=action_error
                                 on_assign=Callback::new(move |_| assign_open.set(true))
                                 on_set_open=Callback::new(move |open: bool| {
-                                    set_open.dispatch(open);
+                                    dispatch_set_open(open);
                                 })
                                 busy=busy.into()
                             />

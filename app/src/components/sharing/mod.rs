@@ -6,9 +6,48 @@ pub mod org_combobox;
 pub mod share_dialog;
 pub mod target_list;
 
-use domain::wire::{ShareState, TargetKind};
+use domain::wire::{Share, ShareCreate, ShareState, Target, TargetKind};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use edit_share_dialog::ShareEdit;
+
+/// Share a target: `(target, body, partner's name)` answers the target and the new share, or
+/// the sentence saying why not. Created by the page, so the page hears the answer even when
+/// the dialog was closed before it came.
+pub type CreateShare = Action<(Target, ShareCreate, String), (Target, Result<Share, String>)>;
+
+/// Change or remove a share, from the Edit share dialog; owned by the page likewise.
+pub type EditShare = Action<(Target, ShareEdit), (Target, Result<ShareEdit, ApiError>)>;
+
+/// The page's two share actions.
+pub fn share_actions() -> (CreateShare, EditShare) {
+    let create = Action::new_local(|(target, body, partner): &(Target, ShareCreate, String)| {
+        let (target, body, partner) = (target.clone(), body.clone(), partner.clone());
+        async move {
+            let answer = api::create_share(&body)
+                .await
+                .map_err(|e| share_dialog::refusal_message(&e, &target.name, &partner));
+            (target, answer)
+        }
+    });
+    let edit = Action::new_local(|(target, edit): &(Target, ShareEdit)| {
+        let (target, edit) = (target.clone(), edit.clone());
+        async move {
+            let answer = match edit {
+                ShareEdit::Saved(share) => api::update_share(&share.id, share.restricted)
+                    .await
+                    .map(ShareEdit::Saved),
+                ShareEdit::Removed { share_id } => api::remove_share(&share_id)
+                    .await
+                    .map(|()| ShareEdit::Removed { share_id }),
+            };
+            (target, answer)
+        }
+    });
+    (create, edit)
+}
 
 /// The wire kind as the domain's, for the sentences of `domain::preview`.
 pub fn domain_kind(kind: TargetKind) -> domain::TargetKind {

@@ -7,12 +7,12 @@ use leptos::prelude::*;
 
 use super::edit_share_dialog::{EditShareDialog, ShareEdit};
 use super::share_dialog::ShareDialog;
-use super::{dom_id, focus_soon, RestrictedMarker, StateTag};
+use super::{dom_id, focus_soon, share_actions, RestrictedMarker, StateTag};
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
-use crate::state::use_session;
+use crate::state::{on_answer, use_session};
 
 /// What must be true of the reloaded list before focus can go back to a control: a control
 /// whose row changed is re-rendered, so focusing it before the new list arrives would be lost.
@@ -85,28 +85,32 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
         }
     });
 
-    let on_shared = Callback::new(move |(target, share): (Target, Share)| {
-        sharing.set(None);
-        let restricted = if share.restricted {
-            " with Restrict View"
-        } else {
-            ""
-        };
-        notice.set(Some(format!(
-            "{} is now shared with {}{restricted}. It shows as Pending until an administrator there accepts it.",
-            target.name, share.partner.name
-        )));
-        focus_when.set(Some(FocusWhen::Created {
-            share_id: share.id,
-            target_id: target.id,
-        }));
+    // The calls belong to the page: whatever became of the dialog, an answer reloads the list
+    // (a refused one too, since the list may be out of date) and says what changed.
+    let (create, edit) = share_actions();
+    on_answer(create, move |(target, answer)| {
+        if let Ok(share) = answer {
+            sharing.set(None);
+            let restricted = if share.restricted {
+                " with Restrict View"
+            } else {
+                ""
+            };
+            notice.set(Some(format!(
+                "{} is now shared with {}{restricted}. It shows as Pending until an administrator there accepts it.",
+                target.name, share.partner.name
+            )));
+            focus_when.set(Some(FocusWhen::Created {
+                share_id: share.id.clone(),
+                target_id: target.id.clone(),
+            }));
+        }
         targets.refetch();
     });
-
-    let on_edited = Callback::new(move |(target, edit): (Target, ShareEdit)| {
-        editing.set(None);
-        match edit {
-            ShareEdit::Saved(share) => {
+    on_answer(edit, move |(target, answer)| {
+        match answer {
+            Ok(ShareEdit::Saved(share)) => {
+                editing.set(None);
                 let how = if share.restricted {
                     "restricted"
                 } else {
@@ -117,20 +121,22 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                     target.name, share.partner.name
                 )));
                 focus_when.set(Some(FocusWhen::Edited {
-                    share_id: share.id,
+                    share_id: share.id.clone(),
                     restricted: share.restricted,
                 }));
             }
-            ShareEdit::Removed { share_id } => {
+            Ok(ShareEdit::Removed { share_id }) => {
+                editing.set(None);
                 notice.set(Some(format!(
                     "{} is no longer shared with that organisation.",
                     target.name
                 )));
                 focus_when.set(Some(FocusWhen::Removed {
-                    share_id,
+                    share_id: share_id.clone(),
                     target_id: target.id.clone(),
                 }));
             }
+            Err(_) => {}
         }
         targets.refetch();
     });
@@ -204,8 +210,8 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                         })
                 }}
             </Transition>
-            <ShareDialog kind=kind target=sharing own_ods=own_ods on_shared=on_shared />
-            <EditShareDialog editing=editing on_done=on_edited />
+            <ShareDialog kind=kind target=sharing own_ods=own_ods create=create />
+            <EditShareDialog editing=editing edit=edit />
         </div>
     }
 }
