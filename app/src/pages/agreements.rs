@@ -395,8 +395,7 @@ fn ProposeForm(
                             "agreement-reference-hint"
                         }
                     }
-                    prop:value=move || reference.get()
-                    on:input=move |ev| reference.set(event_target_value(&ev))
+                    bind:value=reference
                     data-testid="agreement-reference"
                 />
             </div>

@@ -68,7 +68,6 @@ fn AssignForm(
             .unwrap_or_default()
     });
     let load_error = Memo::new(move |_| targets.with(|t| t.as_ref().and_then(|r| r.clone().err())));
-    let loaded = move || targets.with(Option::is_some);
 
     let filter = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);
@@ -194,8 +193,7 @@ fn AssignForm(
                     type="search"
                     autocomplete="off"
                     data-testid="assign-filter"
-                    prop:value=filter
-                    on:input=move |ev| filter.set(event_target_value(&ev))
+                    bind:value=filter
                     // Enter in a search box means "search", never "assign to what is selected".
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                         if ev.key() == "Enter" {
@@ -205,8 +203,10 @@ fn AssignForm(
                 />
             </div>
             <div class="app-assign__targets" data-testid="assign-targets">
-                <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
+                <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
                     {move || {
+                        // Read here, inside the Transition, so it waits for the first answer.
+                        targets.with(|_| ());
                         let sections = sections();
                         if sections.is_empty() {
                             let message = if all.with(Vec::is_empty) {
@@ -234,7 +234,7 @@ fn AssignForm(
                             .collect_view()
                             .into_any()
                     }}
-                </Show>
+                </Transition>
             </div>
             {move || chosen.get().map(|c| view! { <ConsentStep chosen=c detail=detail reason=reason reason_count=reason_count /> })}
             <div class="app-assign__buttons">
@@ -378,8 +378,7 @@ fn ConsentStep(
                             required
                             aria-describedby="assign-reason-hint assign-reason-count"
                             data-testid="assign-reason"
-                            prop:value=reason
-                            on:input=move |ev| reason.set(event_target_value(&ev))
+                            bind:value=reason
                         ></textarea>
                         <p class="nhsuk-hint app-count" id="assign-reason-count" aria-live="polite" data-testid="assign-reason-count">
                             {count_text}

@@ -19,8 +19,6 @@ pub fn FolderList(
             .with(|f| f.as_ref().and_then(|r| r.as_ref().ok().cloned()))
             .unwrap_or_default()
     });
-    let error = Memo::new(move |_| folders.with(|f| f.as_ref().and_then(|r| r.clone().err())));
-    let loaded = move || folders.with(Option::is_some);
 
     // Covering replaces the whole set (PUT /api/covers), computed from what the list shows.
     let cover_error = RwSignal::new(None::<String>);
@@ -66,22 +64,32 @@ pub fn FolderList(
                 "My messages"
                 <span class="app-folders__hint">"My requests and the folders I cover"</span>
             </a>
-            {move || {
-                error
-                    .get()
-                    .map(|e| load_error("folders", &e, Callback::new(move |_| folders.refetch())))
-            }}
-            <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading folders…"</p> }>
-                <ul class="app-folders__list" aria-busy=move || busy.get().to_string()>
-                    <For
-                        each=move || rows.get()
-                        key=|f: &Folder| (f.id.clone(), f.open_count, f.covered, f.name.clone())
-                        let:folder
-                    >
-                        <FolderRow folder=folder query=query set_cover=set_cover busy=busy.into() />
-                    </For>
-                </ul>
-            </Show>
+            <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading folders…"</p> }>
+                {move || {
+                    folders
+                        .with(|answer| answer.as_ref().map(|r| r.as_ref().err().cloned()))
+                        .map(|error| match error {
+                            Some(e) => {
+                                load_error("folders", &e, Callback::new(move |_| folders.refetch()))
+                                    .into_any()
+                            }
+                            None => {
+                                view! {
+                                    <ul class="app-folders__list" aria-busy=move || busy.get().to_string()>
+                                        <For
+                                            each=move || rows.get()
+                                            key=|f: &Folder| (f.id.clone(), f.open_count, f.covered, f.name.clone())
+                                            let:folder
+                                        >
+                                            <FolderRow folder=folder query=query set_cover=set_cover busy=busy.into() />
+                                        </For>
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
             {move || {
                 cover_error
                     .get()

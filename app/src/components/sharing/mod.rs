@@ -144,8 +144,7 @@ pub fn RestrictViewCheckbox(id: &'static str, checked: RwSignal<bool>) -> impl I
                         id=id
                         type="checkbox"
                         aria-describedby=hint_id.clone()
-                        prop:checked=move || checked.get()
-                        on:change=move |ev| checked.set(event_target_checked(&ev))
+                        bind:checked=checked
                         data-testid=id
                     />
                     <label class="nhsuk-label nhsuk-checkboxes__label" for=id>
