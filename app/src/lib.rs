@@ -24,6 +24,7 @@ use pages::{
 #[component]
 pub fn App() -> impl IntoView {
     state::provide_health_context();
+    state::provide_server_changes();
     let session = state::provide_session_context();
     view! {
         <Router>

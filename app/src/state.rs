@@ -19,6 +19,34 @@ pub fn provide_health_context() {
     provide_context(HealthContext { health });
 }
 
+/// Grows by one when a change this tab made has been answered by the server. It lives as long
+/// as the app, so a change answered after its page, dialog or persona is gone still tells the
+/// screens that show the data now to reload it (a cover toggled just before a persona switch).
+#[derive(Clone, Copy)]
+pub struct ServerChanges(RwSignal<u32>);
+
+impl ServerChanges {
+    /// Marks the server's data as changed. Safe after an `.await`: the signal is the app's.
+    pub fn bump(self) {
+        self.0.try_update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Subscribes the caller (a resource) to changes.
+    pub fn track(self) {
+        self.0.track();
+    }
+}
+
+/// Provides the app-wide change counter.
+pub fn provide_server_changes() {
+    provide_context(ServerChanges(RwSignal::new(0)));
+}
+
+/// The change counter provided by `App`.
+pub fn use_server_changes() -> ServerChanges {
+    expect_context::<ServerChanges>()
+}
+
 /// The health context provided by `App`.
 pub fn use_health() -> HealthContext {
     expect_context::<HealthContext>()

@@ -1,4 +1,4 @@
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, Page, Request } from '@playwright/test';
 import { test, expect, apiToken } from './support/fixtures';
 import { Shell } from './pages/shell';
 import { MessagesPage } from './pages/messages';
@@ -21,15 +21,13 @@ const slowMs = 700;
  * `X-Mock-Delay-Ms`), and counts how many of them are still on their way.
  */
 async function slowDown(page: Page, method: string, path: RegExp): Promise<{ inFlight: () => number }> {
-  let inFlight = 0;
-  const matches = (r: { method(): string; url(): string }) =>
-    r.method() === method && path.test(new URL(r.url()).pathname + new URL(r.url()).search);
+  // Only calls that started from now on are counted (one already on its way may finish later).
+  const pending = new Set<Request>();
+  const matches = (r: Request) => r.method() === method && path.test(new URL(r.url()).pathname + new URL(r.url()).search);
   page.on('request', (r) => {
-    if (matches(r)) inFlight += 1;
+    if (matches(r)) pending.add(r);
   });
-  const done = (r: { method(): string; url(): string }) => {
-    if (matches(r)) inFlight -= 1;
-  };
+  const done = (r: Request) => pending.delete(r);
   page.on('requestfinished', done);
   page.on('requestfailed', done);
   await page.route(
@@ -40,7 +38,7 @@ async function slowDown(page: Page, method: string, path: RegExp): Promise<{ inF
       return route.continue({ headers: { ...r.headers(), 'x-mock-delay-ms': String(slowMs) } });
     },
   );
-  return { inFlight: () => inFlight };
+  return { inFlight: () => pending.size };
 }
 
 /** Waits until every held-back call has had its answer (and the client has had time to use it). */

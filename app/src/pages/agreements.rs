@@ -10,7 +10,7 @@ use crate::components::page_heading::PageHeading;
 use crate::components::sharing::dom_id;
 use crate::components::sharing::org_combobox::OrgCombobox;
 use crate::components::status_notice::StatusNotice;
-use crate::state::{on_answer, use_session};
+use crate::state::{on_answer, use_server_changes, use_session};
 
 fn answer_label(answer: Option<Answer>) -> &'static str {
     match answer {
@@ -30,7 +30,12 @@ pub fn AgreementsPage() -> impl IntoView {
         .session
         .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
         .unwrap_or_default();
-    let agreements = LocalResource::new(api::agreements);
+    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`).
+    let changes = use_server_changes();
+    let agreements = LocalResource::new(move || {
+        changes.track();
+        api::agreements()
+    });
     let notice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     // Partners that already have an agreement with us: at most one per pair (D1).
@@ -42,30 +47,32 @@ pub fn AgreementsPage() -> impl IntoView {
             .unwrap_or_default()
     });
 
-    let answer_action = Action::new_local(|(agreement, accept): &(Agreement, bool)| {
+    let answer_action = Action::new_local(move |(agreement, accept): &(Agreement, bool)| {
         let (id, accept) = (agreement.id.clone(), *accept);
-        async move { api::answer_agreement(&id, accept).await }
-    });
-    on_answer(answer_action, move |result| {
-        match result {
-            Ok(updated) => {
-                let state = if updated.active { "active" } else { "inactive" };
-                notice.set(Some(format!(
-                    "Your answer to {} is recorded; the agreement is {state}.",
-                    updated.reference
-                )));
-                focus_heading();
-            }
-            Err(e) => error.set(Some(e.user_message())),
+        async move {
+            let answer = api::answer_agreement(&id, accept).await;
+            changes.bump();
+            answer
         }
-        agreements.refetch();
     });
-    // Proposing belongs to the page too: an answer after the user left is dropped with the page,
-    // and one that arrives while the page lives always reloads the register.
-    let propose = Action::new_local(|(body, partner): &(AgreementCreate, String)| {
+    on_answer(answer_action, move |result| match result {
+        Ok(updated) => {
+            let state = if updated.active { "active" } else { "inactive" };
+            notice.set(Some(format!(
+                "Your answer to {} is recorded; the agreement is {state}.",
+                updated.reference
+            )));
+            focus_heading();
+        }
+        Err(e) => error.set(Some(e.user_message())),
+    });
+    // Proposing belongs to the page too; its answer reloads the register through the counter.
+    let propose = Action::new_local(move |(body, partner): &(AgreementCreate, String)| {
         let (body, partner) = (body.clone(), partner.clone());
         async move {
-            api::propose_agreement(&body).await.map_err(|e| {
+            let answer = api::propose_agreement(&body).await;
+            changes.bump();
+            answer.map_err(|e| {
                 if e.code() == Some("agreement_exists") {
                     format!(
                         "There is already an agreement with {partner}: answer it in the register above."
@@ -83,7 +90,6 @@ pub fn AgreementsPage() -> impl IntoView {
                 a.reference, a.partner.name
             )));
         }
-        agreements.refetch();
     });
     // The agreement whose answer is on its way, if any.
     let busy = Signal::derive(move || {

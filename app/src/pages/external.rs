@@ -12,7 +12,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::{dom_id, domain_state, focus_soon, RestrictedMarker, StateTag};
 use crate::components::status_notice::StatusNotice;
-use crate::state::{on_answer, use_session};
+use crate::state::{on_answer, use_server_changes, use_session};
 
 /// Shares grouped by owner organisation, owners by name.
 fn by_owner(list: Vec<ExternalShare>) -> Vec<(String, String, Vec<ExternalShare>)> {
@@ -37,7 +37,12 @@ pub fn ExternalPage() -> impl IntoView {
     let session = use_session();
     // Read once: switching persona remounts the page.
     let is_admin = session.is_admin();
-    let shares = LocalResource::new(api::external);
+    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`).
+    let changes = use_server_changes();
+    let shares = LocalResource::new(move || {
+        changes.track();
+        api::external()
+    });
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     // The share whose button was pressed and the state it should have once reloaded; its row
@@ -58,30 +63,28 @@ pub fn ExternalPage() -> impl IntoView {
     });
 
     // The page owns the call; an answer after the page is gone is simply dropped with it.
-    let set_enabled = Action::new_local(|(share, enable): &(ExternalShare, bool)| {
+    let set_enabled = Action::new_local(move |(share, enable): &(ExternalShare, bool)| {
         let (share, enable) = (share.clone(), *enable);
         async move {
             let answer = api::set_external_enabled(&share.share_id, enable).await;
+            changes.bump();
             (share, enable, answer)
         }
     });
-    on_answer(set_enabled, move |(share, enable, answer)| {
-        match answer {
-            Ok(updated) => {
-                let what = if *enable { "enabled" } else { "disabled" };
-                notice.set(Some(format!(
-                    "{} from {} is {what}.",
-                    updated.target.name, updated.owner.name
-                )));
-                focus_when.set(Some((updated.share_id.clone(), updated.state)));
-            }
-            Err(e) => error.set(Some(format!(
-                "{} could not be changed: {}",
-                share.target.name,
-                e.user_message()
-            ))),
+    on_answer(set_enabled, move |(share, enable, answer)| match answer {
+        Ok(updated) => {
+            let what = if *enable { "enabled" } else { "disabled" };
+            notice.set(Some(format!(
+                "{} from {} is {what}.",
+                updated.target.name, updated.owner.name
+            )));
+            focus_when.set(Some((updated.share_id.clone(), updated.state)));
         }
-        shares.refetch();
+        Err(e) => error.set(Some(format!(
+            "{} could not be changed: {}",
+            share.target.name,
+            e.user_message()
+        ))),
     });
     // The share whose call is on its way, if any.
     let busy = Signal::derive(move || {

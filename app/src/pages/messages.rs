@@ -10,9 +10,9 @@ use crate::api::{self, ApiError};
 use crate::components::messages::folder_list::FolderList;
 use crate::components::messages::request_detail::RequestDetailView;
 use crate::components::messages::request_list::RequestList;
-use crate::components::messages::{on_answer, MessagesContext, MessagesQuery, OrgNames};
+use crate::components::messages::{MessagesContext, MessagesQuery, OrgNames};
 use crate::components::page_heading::PageHeading;
-use crate::state::use_session;
+use crate::state::{use_server_changes, use_session};
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
@@ -25,30 +25,36 @@ pub fn MessagesPage() -> impl IntoView {
             .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
             .unwrap_or_default()
     });
-    let set_open = Action::new_local(|(id, open, version): &(String, bool, u64)| {
+    // Each answer (a refused one too: the request may have changed under us, SPEC A5) bumps the
+    // app's change counter from inside the action's own future, so folders, list and detail
+    // reload whatever became of the request, the dialog, the page or the persona meanwhile.
+    let changed = use_server_changes();
+    let set_open = Action::new_local(move |(id, open, version): &(String, bool, u64)| {
         let (id, open, version) = (id.clone(), *open, *version);
         async move {
-            api::set_request_open(&id, open, version)
+            let answer = api::set_request_open(&id, open, version)
                 .await
-                .map(|_| open)
+                .map(|_| open);
+            changed.bump();
+            answer
         }
     });
-    let assign = Action::new_local(|(id, body, words): &(String, AssignCommand, String)| {
+    let assign = Action::new_local(move |(id, body, words): &(String, AssignCommand, String)| {
         let (id, body, words) = (id.clone(), body.clone(), words.clone());
-        async move { api::assign(&id, &body).await.map(|_| words) }
+        async move {
+            let answer = api::assign(&id, &body).await.map(|_| words);
+            changed.bump();
+            answer
+        }
     });
     let ctx = MessagesContext {
-        changed: RwSignal::new(0),
+        changed,
         names: OrgNames::new(),
         my_ods_code,
         set_open,
         assign,
     };
     provide_context(ctx);
-    // Whatever became of the request or the dialog, an answer reloads folders, list and detail
-    // (a refused change too: the request may have changed under us, SPEC A5).
-    on_answer(set_open, move |_| ctx.reload());
-    on_answer(assign, move |_| ctx.reload());
 
     // The folders feed both the folder list and the list's heading; one answer serves both.
     // Switching persona re-reads them: the session is part of what they depend on.

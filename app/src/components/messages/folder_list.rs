@@ -4,7 +4,7 @@
 use domain::wire::{Folder, FolderKind};
 use leptos::prelude::*;
 
-use super::{load_error, use_messages, MessagesQuery};
+use super::{load_error, on_answer, use_messages, MessagesQuery};
 use crate::api::{self, ApiError};
 
 /// The folder list, with the Messages page itself (no folder) first.
@@ -32,18 +32,17 @@ pub fn FolderList(
         if *covered {
             ids.push(id.clone());
         }
-        // The action owns the call: the answer is handled below, only while this list lives.
-        async move { api::set_covers(ids).await }
+        // The action owns the call, and the answer reloads every screen showing folders, even
+        // one of another persona; the error is shown only while this list lives.
+        let changed = ctx.changed;
+        async move {
+            let answer = api::set_covers(ids).await;
+            changed.bump();
+            answer
+        }
     });
-    Effect::new(move |_| {
-        set_cover.value().with(|answer| match answer {
-            Some(Ok(_)) => {
-                cover_error.set(None);
-                ctx.reload();
-            }
-            Some(Err(e)) => cover_error.set(Some(e.user_message())),
-            None => {}
-        });
+    on_answer(set_cover, move |answer| {
+        cover_error.set(answer.as_ref().err().map(ApiError::user_message));
     });
     let busy = set_cover.pending();
 

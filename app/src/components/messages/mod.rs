@@ -19,6 +19,7 @@ use wasm_bindgen::JsValue;
 use crate::api::{self, ApiError};
 use crate::components::error_summary::ErrorSummary;
 pub use crate::state::on_answer;
+use crate::state::ServerChanges;
 
 /// How many requests one page of the list shows. 50 rows paint in a few milliseconds even when
 /// the folder holds thousands (issue 6, item 7).
@@ -127,7 +128,9 @@ fn status_param(status: StatusFilter) -> &'static str {
 pub struct MessagesContext {
     /// Grows by one after every change this user makes (covers, assign, close, reopen), so that
     /// folders, list and detail all reload without a page reload.
-    pub changed: RwSignal<u32>,
+    /// The app's change counter (`state::ServerChanges`), so an answer that arrives after the
+    /// page was left or the persona switched still reloads the Messages shown then.
+    pub changed: ServerChanges,
     pub names: OrgNames,
     /// The signed-in user's organisation.
     pub my_ods_code: Signal<String>,
@@ -141,7 +144,7 @@ pub struct MessagesContext {
 impl MessagesContext {
     /// Tells every piece of the page to reload.
     pub fn reload(&self) {
-        self.changed.update(|n| *n = n.wrapping_add(1));
+        self.changed.bump();
     }
 }
 

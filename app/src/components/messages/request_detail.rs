@@ -56,6 +56,9 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
     let detail = Memo::new(move |_| {
         loaded.with(|l| l.as_ref().and_then(|l| l.result.as_ref().ok().cloned()))
     });
+    let error = Memo::new(move |_| {
+        loaded.with(|l| l.as_ref().and_then(|l| l.result.as_ref().err().cloned()))
+    });
 
     let notice = RwSignal::new(None::<String>);
     let action_error = RwSignal::new(None::<String>);
@@ -149,44 +152,45 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
                     "Back to the list"
                 </A>
             </p>
-            // The request on screen stays while a newer answer loads (after a change), and a
-            // failed load shows why with Try again.
-            <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading the request…"</p> }>
-                {move || {
-                    resource
-                        .get()
-                        .map(|answer| match answer.result {
-                            Err(e) if e.status() == Some(404) => {
-                                view! {
-                                    <div data-testid="request-not-found">
-                                        <h2 class="nhsuk-heading-m" id="request-detail-heading">"Request not found"</h2>
-                                        <p>"This request does not exist or your organisation cannot see it."</p>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                            Err(e) => {
-                                load_error("request", &e, Callback::new(move |_| resource.refetch()))
-                                    .into_any()
-                            }
-                            Ok(d) => {
-                                view! {
-                                    <DetailBody
-                                        detail=d
-                                        heading_ref=heading_ref
-                                        assign_ref=assign_ref
-                                        notice=notice
-                                        action_error=action_error
-                                        on_assign=Callback::new(move |_| assign_open.set(true))
-                                        on_set_open=Callback::new(move |open: bool| dispatch_set_open(open))
-                                        busy=busy.into()
-                                    />
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            {move || {
+                error.get().map(|e| {
+                    if e.status() == Some(404) {
+                        view! {
+                            <div data-testid="request-not-found">
+                                <h2 class="nhsuk-heading-m" id="request-detail-heading">"Request not found"</h2>
+                                <p>"This request does not exist or your organisation cannot see it."</p>
+                            </div>
+                        }
+                        .into_any()
+                    } else {
+                        load_error("request", &e, Callback::new(move |_| resource.refetch())).into_any()
+                    }
+                })
+            }}
+            {move || {
+                (loaded.with(Option::is_none))
+                    .then(|| view! { <p class="app-loading" role="status">"Loading the request…"</p> })
+            }}
+            {move || {
+                detail
+                    .get()
+                    .map(|d| {
+                        view! {
+                            <DetailBody
+                                detail=d
+                                heading_ref=heading_ref
+                                assign_ref=assign_ref
+                                notice=notice
+                                action_error=action_error
+                                on_assign=Callback::new(move |_| assign_open.set(true))
+                                on_set_open=Callback::new(move |open: bool| {
+                                    dispatch_set_open(open);
+                                })
+                                busy=busy.into()
+                            />
+                        }
+                    })
+            }}
             <AssignDialog open=assign_open detail=detail on_assigned=on_assigned />
         </section>
     }

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
+use crate::state::use_server_changes;
 use edit_share_dialog::ShareEdit;
 
 /// Share a target: `(target, body, partner's name)` answers the target and the new share, or
@@ -22,17 +23,24 @@ pub type CreateShare = Action<(Target, ShareCreate, String), (Target, Result<Sha
 pub type EditShare = Action<(Target, ShareEdit), (Target, Result<ShareEdit, ApiError>)>;
 
 /// The page's two share actions.
+///
+/// Each answer, refused or not, bumps the app's change counter from inside the call, so the
+/// lists showing shares reload even when the dialog or the page is gone.
 pub fn share_actions() -> (CreateShare, EditShare) {
-    let create = Action::new_local(|(target, body, partner): &(Target, ShareCreate, String)| {
-        let (target, body, partner) = (target.clone(), body.clone(), partner.clone());
-        async move {
-            let answer = api::create_share(&body)
-                .await
-                .map_err(|e| share_dialog::refusal_message(&e, &target.name, &partner));
-            (target, answer)
-        }
-    });
-    let edit = Action::new_local(|(target, edit): &(Target, ShareEdit)| {
+    let changes = use_server_changes();
+    let create = Action::new_local(
+        move |(target, body, partner): &(Target, ShareCreate, String)| {
+            let (target, body, partner) = (target.clone(), body.clone(), partner.clone());
+            async move {
+                let answer = api::create_share(&body)
+                    .await
+                    .map_err(|e| share_dialog::refusal_message(&e, &target.name, &partner));
+                changes.bump();
+                (target, answer)
+            }
+        },
+    );
+    let edit = Action::new_local(move |(target, edit): &(Target, ShareEdit)| {
         let (target, edit) = (target.clone(), edit.clone());
         async move {
             let answer = match edit {
@@ -43,6 +51,7 @@ pub fn share_actions() -> (CreateShare, EditShare) {
                     .await
                     .map(|()| ShareEdit::Removed { share_id }),
             };
+            changes.bump();
             (target, answer)
         }
     });

@@ -12,7 +12,7 @@ use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
-use crate::state::{on_answer, use_session};
+use crate::state::{on_answer, use_server_changes, use_session};
 
 /// What must be true of the reloaded list before focus can go back to a control: a control
 /// whose row changed is re-rendered, so focusing it before the new list arrives would be lost.
@@ -65,7 +65,12 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
         TargetKind::Colleague => ("Colleagues", "colleagues", "No colleagues yet"),
     };
 
-    let targets = LocalResource::new(api::targets);
+    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`).
+    let changes = use_server_changes();
+    let targets = LocalResource::new(move || {
+        changes.track();
+        api::targets()
+    });
     let sharing = RwSignal::new(None::<Target>);
     let editing = RwSignal::new(None::<(Target, Share)>);
     let notice = RwSignal::new(None::<String>);
@@ -105,40 +110,36 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                 target_id: target.id.clone(),
             }));
         }
-        targets.refetch();
     });
-    on_answer(edit, move |(target, answer)| {
-        match answer {
-            Ok(ShareEdit::Saved(share)) => {
-                editing.set(None);
-                let how = if share.restricted {
-                    "restricted"
-                } else {
-                    "unrestricted"
-                };
-                notice.set(Some(format!(
-                    "The share of {} with {} is now {how}.",
-                    target.name, share.partner.name
-                )));
-                focus_when.set(Some(FocusWhen::Edited {
-                    share_id: share.id.clone(),
-                    restricted: share.restricted,
-                }));
-            }
-            Ok(ShareEdit::Removed { share_id }) => {
-                editing.set(None);
-                notice.set(Some(format!(
-                    "{} is no longer shared with that organisation.",
-                    target.name
-                )));
-                focus_when.set(Some(FocusWhen::Removed {
-                    share_id: share_id.clone(),
-                    target_id: target.id.clone(),
-                }));
-            }
-            Err(_) => {}
+    on_answer(edit, move |(target, answer)| match answer {
+        Ok(ShareEdit::Saved(share)) => {
+            editing.set(None);
+            let how = if share.restricted {
+                "restricted"
+            } else {
+                "unrestricted"
+            };
+            notice.set(Some(format!(
+                "The share of {} with {} is now {how}.",
+                target.name, share.partner.name
+            )));
+            focus_when.set(Some(FocusWhen::Edited {
+                share_id: share.id.clone(),
+                restricted: share.restricted,
+            }));
         }
-        targets.refetch();
+        Ok(ShareEdit::Removed { share_id }) => {
+            editing.set(None);
+            notice.set(Some(format!(
+                "{} is no longer shared with that organisation.",
+                target.name
+            )));
+            focus_when.set(Some(FocusWhen::Removed {
+                share_id: share_id.clone(),
+                target_id: target.id.clone(),
+            }));
+        }
+        Err(_) => {}
     });
 
     let rows = move || {
