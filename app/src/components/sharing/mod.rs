@@ -24,8 +24,10 @@ pub type EditShare = Action<(Target, ShareEdit), (Target, Result<ShareEdit, ApiE
 
 /// The page's two share actions.
 ///
-/// Each answer, refused or not, bumps the app's change counter from inside the call, so the
-/// lists showing shares reload even when the dialog or the page is gone.
+/// Each accepted change bumps the app's change counter from inside the call, so the lists
+/// showing shares reload even when the dialog or the page is gone. A refusal does not: the
+/// dialog stays open to say why, and reloading the list under it would replace the button that
+/// focus returns to when it closes.
 pub fn share_actions() -> (CreateShare, EditShare) {
     let changes = use_server_changes();
     let create = Action::new_local(
@@ -35,7 +37,9 @@ pub fn share_actions() -> (CreateShare, EditShare) {
                 let answer = api::create_share(&body)
                     .await
                     .map_err(|e| share_dialog::refusal_message(&e, &target.name, &partner));
-                changes.bump();
+                if answer.is_ok() {
+                    changes.bump();
+                }
                 (target, answer)
             }
         },
@@ -51,7 +55,9 @@ pub fn share_actions() -> (CreateShare, EditShare) {
                     .await
                     .map(|()| ShareEdit::Removed { share_id }),
             };
-            changes.bump();
+            if answer.is_ok() {
+                changes.bump();
+            }
             (target, answer)
         }
     });
