@@ -28,26 +28,9 @@ pub struct Directory {
     name_words: Vec<Box<[Box<str>]>>,
 }
 
-/// The words of a name or query: lower-case runs of letters and digits; apostrophes join
-/// (`St Mary's` → `st`, `marys`), everything else separates (`Hartley-Smith & Co` → `hartley`,
-/// `smith`, `co`).
-pub fn words_of(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            current.extend(c.to_lowercase());
-        } else if c == '\'' || c == '’' {
-            continue;
-        } else if !current.is_empty() {
-            out.push(std::mem::take(&mut current));
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
-}
+/// The words of a name or query, as `domain::text` splits them (shared with the client's
+/// match highlighting).
+pub use domain::text::words_of;
 
 /// The range of a sorted `(key, _)` slice whose keys start with `prefix`.
 fn prefix_range(entries: &[(Box<str>, u32)], prefix: &str) -> std::ops::Range<usize> {

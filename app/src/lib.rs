@@ -5,17 +5,14 @@
 
 pub mod api;
 pub mod components;
-pub mod load;
 pub mod pages;
-pub mod router;
 pub mod state;
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
 
 use components::header::Header;
-use components::show::when;
 use components::status_banner::StatusBanner;
 use pages::{
     agreements::AgreementsPage, audit::AuditPage, colleagues::ColleaguesPage,
@@ -27,60 +24,30 @@ use pages::{
 #[component]
 pub fn App() -> impl IntoView {
     state::provide_health_context();
+    state::provide_server_changes();
     let session = state::provide_session_context();
-    let location = router::provide_router();
-    // One page per path; a change of query string alone keeps the page mounted.
-    let page = Memo::new(move |_| location.path.with(|p| Page::from_path(p)));
-    let routed = move || match page.get() {
-        Page::Messages => view! { <MessagesPage /> }.into_any(),
-        Page::Groups => view! { <GroupsPage /> }.into_any(),
-        Page::Colleagues => view! { <ColleaguesPage /> }.into_any(),
-        Page::External => view! { <ExternalPage /> }.into_any(),
-        Page::Agreements => view! { <AgreementsPage /> }.into_any(),
-        Page::Audit => view! { <AuditPage /> }.into_any(),
-        Page::NotFound => view! { <NotFoundPage /> }.into_any(),
-    };
     view! {
-        <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
-        <Header />
-        <div class="nhsuk-width-container">
-            <StatusBanner />
-            <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
-                // Every page needs a persona; the address is kept, so after signing in
-                // the user lands where the link pointed.
-                {when(
-                    Memo::new(move |_| session.session.with(Option::is_some)),
-                    Arc::new(move || routed.into_any()),
-                    Some(Arc::new(|| view! { <SignInPage /> }.into_any())),
-                )}
-            </main>
-        </div>
-    }
-}
-
-/// The pages of the client, by path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Page {
-    Messages,
-    Groups,
-    Colleagues,
-    External,
-    Agreements,
-    Audit,
-    NotFound,
-}
-
-impl Page {
-    /// The page at this path; `/` is Messages, a trailing slash is ignored.
-    pub fn from_path(path: &str) -> Page {
-        match path.trim_end_matches('/') {
-            "" | "/messages" => Page::Messages,
-            "/groups" => Page::Groups,
-            "/colleagues" => Page::Colleagues,
-            "/external" => Page::External,
-            "/agreements" => Page::Agreements,
-            "/audit" => Page::Audit,
-            _ => Page::NotFound,
-        }
+        <Router>
+            <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
+            <Header />
+            <div class="nhsuk-width-container">
+                <StatusBanner />
+                <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
+                    // Every page needs a persona; the address is kept, so after signing in
+                    // the user lands where the link pointed.
+                    <Show when=move || session.session.with(Option::is_some) fallback=SignInPage>
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=MessagesPage />
+                        <Route path=path!("/messages") view=MessagesPage />
+                        <Route path=path!("/groups") view=GroupsPage />
+                        <Route path=path!("/colleagues") view=ColleaguesPage />
+                        <Route path=path!("/external") view=ExternalPage />
+                        <Route path=path!("/agreements") view=AgreementsPage />
+                        <Route path=path!("/audit") view=AuditPage />
+                    </Routes>
+                    </Show>
+                </main>
+            </div>
+        </Router>
     }
 }

@@ -1,10 +1,7 @@
 //! Contexts shared across the page tree: the service's health and the signed-in session.
 
-use domain::json::{self, ToJson};
 use domain::wire::{Health, Role, Session};
 use leptos::prelude::*;
-
-use crate::load::Loader;
 
 use crate::api::{self, ApiError};
 
@@ -13,13 +10,41 @@ const SESSION_KEY: &str = "engage.collaboration.session";
 /// The service's health, loaded once at start and re-checked on demand ("Try again").
 #[derive(Clone, Copy)]
 pub struct HealthContext {
-    pub health: Loader<Result<Health, ApiError>>,
+    pub health: LocalResource<Result<Health, ApiError>>,
 }
 
 /// Starts the health check and provides it to the tree.
 pub fn provide_health_context() {
-    let health = Loader::new(api::health);
+    let health = LocalResource::new(api::health);
     provide_context(HealthContext { health });
+}
+
+/// Grows by one when a change this tab made has been answered by the server. It lives as long
+/// as the app, so a change answered after its page, dialog or persona is gone still tells the
+/// screens that show the data now to reload it (a cover toggled just before a persona switch).
+#[derive(Clone, Copy)]
+pub struct ServerChanges(RwSignal<u32>);
+
+impl ServerChanges {
+    /// Marks the server's data as changed. Safe after an `.await`: the signal is the app's.
+    pub fn bump(self) {
+        self.0.try_update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Subscribes the caller (a resource) to changes.
+    pub fn track(self) {
+        self.0.track();
+    }
+}
+
+/// Provides the app-wide change counter.
+pub fn provide_server_changes() {
+    provide_context(ServerChanges(RwSignal::new(0)));
+}
+
+/// The change counter provided by `App`.
+pub fn use_server_changes() -> ServerChanges {
+    expect_context::<ServerChanges>()
 }
 
 /// The health context provided by `App`.
@@ -40,8 +65,10 @@ impl SessionContext {
     /// Signs in: remembers the session for this tab and sends its token from now on.
     pub fn start(&self, session: Session) {
         api::set_token(Some(session.token.clone()));
-        if let Some(storage) = storage() {
-            let _ = storage.set_item(SESSION_KEY, &session.to_json());
+        if let Ok(text) = serde_json::to_string(&session) {
+            if let Some(storage) = storage() {
+                let _ = storage.set_item(SESSION_KEY, &text);
+            }
         }
         self.notice.set(None);
         self.session.set(Some(session));
@@ -85,7 +112,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn provide_session_context() -> SessionContext {
     let restored = storage()
         .and_then(|s| s.get_item(SESSION_KEY).ok().flatten())
-        .and_then(|text| json::from_str::<Session>(&text));
+        .and_then(|text| serde_json::from_str::<Session>(&text).ok());
     api::set_token(restored.as_ref().map(|s| s.token.clone()));
     let ctx = SessionContext {
         session: RwSignal::new(restored),
@@ -105,4 +132,24 @@ pub fn provide_session_context() -> SessionContext {
 /// The session context provided by `App`.
 pub fn use_session() -> SessionContext {
     expect_context::<SessionContext>()
+}
+
+/// Runs `handle` with the action's answer each time one arrives after this call (not for an
+/// answer that was already there), while the calling component lives.
+pub fn on_answer<I, O>(action: Action<I, O>, handle: impl Fn(&O) + 'static)
+where
+    I: Send + Sync + 'static,
+    O: Send + Sync + 'static,
+{
+    Effect::new(move |seen: Option<usize>| {
+        let version = action.version().get();
+        if seen.is_some_and(|seen| seen != version) {
+            action.value().with_untracked(|answer| {
+                if let Some(answer) = answer {
+                    handle(answer);
+                }
+            });
+        }
+        version
+    });
 }

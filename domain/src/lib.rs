@@ -22,17 +22,15 @@ pub mod csv;
 pub mod error;
 pub mod folders;
 pub mod ids;
-pub mod json;
 pub mod model;
 pub mod nhs;
 pub mod ods;
 pub mod preview;
+pub mod text;
 pub mod time;
 pub mod visibility;
 #[cfg(feature = "serde")]
 pub mod wire;
-#[cfg(feature = "serde")]
-pub mod wire_json;
 pub mod world;
 
 pub use audit::{AuditAction, AuditEvent};

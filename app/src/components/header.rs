@@ -1,14 +1,11 @@
 //! The NHS staff-service header with the product name and the main navigation.
 
 use leptos::prelude::*;
-
-use crate::load::Loader;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::pages::sign_in::role_label;
-use crate::router::use_location;
 use crate::state::use_session;
-use crate::Page;
 
 /// The main navigation: one entry per page of SPEC §4, in that order.
 pub const NAV_ITEMS: [(&str, &str); 6] = [
@@ -22,13 +19,11 @@ pub const NAV_ITEMS: [(&str, &str); 6] = [
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let location = use_location();
-    let page = Memo::new(move |_| location.path.with(|p| Page::from_path(p)));
     view! {
         <header class="nhsuk-header" role="banner" data-testid="site-header">
             <div class="nhsuk-header__container nhsuk-width-container">
                 <div class="nhsuk-header__service">
-                    <a href="/messages" class="nhsuk-header__service-logo" aria-label="NHS Engage Collaboration homepage">
+                    <A href="/messages" attr:class="nhsuk-header__service-logo" attr:aria-label="NHS Engage Collaboration homepage">
                         <svg
                             class="nhsuk-header__logo"
                             xmlns="http://www.w3.org/2000/svg"
@@ -44,7 +39,7 @@ pub fn Header() -> impl IntoView {
                             ></path>
                         </svg>
                         <span class="nhsuk-header__service-name">"Engage Collaboration"</span>
-                    </a>
+                    </A>
                 </div>
                 <Account />
             </div>
@@ -56,13 +51,9 @@ pub fn Header() -> impl IntoView {
                             .map(|(href, label)| {
                                 view! {
                                     <li class="nhsuk-header__navigation-item">
-                                        <a
-                                            href=href
-                                            class="nhsuk-header__navigation-link"
-                                            aria-current=move || (page.get() == Page::from_path(href)).then_some("page")
-                                        >
+                                        <A href=href attr:class="nhsuk-header__navigation-link">
                                             {label}
-                                        </a>
+                                        </A>
                                     </li>
                                 }
                             })
@@ -79,7 +70,7 @@ pub fn Header() -> impl IntoView {
 fn Account() -> impl IntoView {
     let session = use_session();
     // Re-read /api/me whenever the persona changes, for the organisation's name.
-    let me = Loader::new(move || {
+    let me = LocalResource::new(move || {
         let signed_in = session.session.with(|s| s.is_some());
         async move {
             match signed_in {

@@ -6,6 +6,5 @@ pub mod header;
 pub mod messages;
 pub mod page_heading;
 pub mod sharing;
-pub mod show;
 pub mod status_banner;
 pub mod status_notice;

@@ -27,10 +27,7 @@ fn knobs_banner(h: &Health) -> impl IntoView {
         parts.push(format!("simulated latency {latency} ms"));
     }
     if let Some(rate) = h.fail_rate.filter(|r| *r > 0.0) {
-        parts.push(format!(
-            "{}% of calls fail on purpose",
-            (rate * 100.0).round() as u32
-        ));
+        parts.push(format!("{:.0}% of calls fail on purpose", rate * 100.0));
     }
     (!parts.is_empty()).then(|| {
         view! {

@@ -4,16 +4,13 @@
 use domain::wire::{Agreement, AgreementCreate, Answer, Organisation};
 use leptos::prelude::*;
 
-use crate::load::{loading, Loader};
-use leptos::task::spawn_local;
-
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::dom_id;
 use crate::components::sharing::org_combobox::OrgCombobox;
 use crate::components::status_notice::StatusNotice;
-use crate::state::use_session;
+use crate::state::{on_answer, use_server_changes, use_session};
 
 fn answer_label(answer: Option<Answer>) -> &'static str {
     match answer {
@@ -29,11 +26,18 @@ pub fn AgreementsPage() -> impl IntoView {
     // Read once: switching persona remounts the page, and reading the session inside the
     // list's closure would re-run it while the page is being torn down.
     let is_admin = session.is_admin();
-    let own_ods = session.ods_code_untracked();
-    let agreements = Loader::new(api::agreements);
+    let own_ods = session
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+        .unwrap_or_default();
+    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`).
+    let changes = use_server_changes();
+    let agreements = LocalResource::new(move || {
+        changes.track();
+        api::agreements()
+    });
     let notice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(None::<String>);
     // Partners that already have an agreement with us: at most one per pair (D1).
     let existing = Signal::derive(move || {
         agreements
@@ -43,25 +47,59 @@ pub fn AgreementsPage() -> impl IntoView {
             .unwrap_or_default()
     });
 
-    let answer = move |agreement: Agreement, accept: bool| {
-        busy.set(Some(agreement.id.clone()));
-        error.set(None);
-        spawn_local(async move {
-            let result = api::answer_agreement(&agreement.id, accept).await;
-            busy.set(None);
-            match result {
-                Ok(updated) => {
-                    let state = if updated.active { "active" } else { "inactive" };
-                    notice.set(Some(format!(
-                        "Your answer to {} is recorded; the agreement is {state}.",
-                        updated.reference
-                    )));
-                    agreements.refetch();
-                    focus_heading();
+    let answer_action = Action::new_local(move |(agreement, accept): &(Agreement, bool)| {
+        let (id, accept) = (agreement.id.clone(), *accept);
+        async move {
+            let answer = api::answer_agreement(&id, accept).await;
+            changes.bump();
+            answer
+        }
+    });
+    on_answer(answer_action, move |result| match result {
+        Ok(updated) => {
+            let state = if updated.active { "active" } else { "inactive" };
+            notice.set(Some(format!(
+                "Your answer to {} is recorded; the agreement is {state}.",
+                updated.reference
+            )));
+            focus_heading();
+        }
+        Err(e) => error.set(Some(e.user_message())),
+    });
+    // Proposing belongs to the page too; its answer reloads the register through the counter.
+    let propose = Action::new_local(move |(body, partner): &(AgreementCreate, String)| {
+        let (body, partner) = (body.clone(), partner.clone());
+        async move {
+            let answer = api::propose_agreement(&body).await;
+            changes.bump();
+            answer.map_err(|e| {
+                if e.code() == Some("agreement_exists") {
+                    format!(
+                        "There is already an agreement with {partner}: answer it in the register above."
+                    )
+                } else {
+                    e.user_message()
                 }
-                Err(e) => error.set(Some(e.user_message())),
-            }
-        });
+            })
+        }
+    });
+    on_answer(propose, move |result| {
+        if let Ok(a) = result {
+            notice.set(Some(format!(
+                "Agreement {} proposed to {}. It becomes active when their administrator accepts it.",
+                a.reference, a.partner.name
+            )));
+        }
+    });
+    // The agreement whose answer is on its way, if any.
+    let busy = Signal::derive(move || {
+        answer_action
+            .input()
+            .with(|i| i.as_ref().map(|(a, _)| a.id.clone()))
+    });
+    let answer = move |agreement: Agreement, accept: bool| {
+        error.set(None);
+        answer_action.dispatch((agreement, accept));
     };
 
     view! {
@@ -83,62 +121,64 @@ pub fn AgreementsPage() -> impl IntoView {
             <h2 class="nhsuk-heading-m" id="agreements-register" tabindex="-1">
                 "Register"
             </h2>
-            {move || {
-                agreements.get().map_or_else(|| loading("Loading agreements…"), |result| match result {
-                    Err(e) => {
-                        view! {
-                            <ErrorSummary title="Agreements could not be loaded" message=e.user_message() test_id="agreements-error" subheading=true on_retry=Callback::new(move |_| agreements.refetch()) />
-                        }
-                            .into_any()
-                    }
-                    Ok(list) if list.is_empty() => {
-                        view! {
-                            <p class="nhsuk-body" data-testid="agreements-empty">
-                                "No agreements yet."
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Ok(list) => {
-                        let own = own_ods.clone();
-                        view! {
-                            <table class="nhsuk-table app-table" data-testid="agreements-table">
-                                <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
-                                <thead class="nhsuk-table__head">
-                                    <tr class="nhsuk-table__row">
-                                        <th scope="col" class="nhsuk-table__header">"Partner"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Reference"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Our answer"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Their answer"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Status"</th>
-                                        <th scope="col" class="nhsuk-table__header">
-                                            <span class="nhsuk-u-visually-hidden">"Actions"</span>
-                                        </th>
-                                    </tr>
-                                </thead>
-                                <tbody class="nhsuk-table__body">
-                                    {list
-                                        .into_iter()
-                                        .map(|a| {
-                                            view! { <AgreementRow agreement=a own=own.clone() is_admin=is_admin busy=busy answer=answer /> }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        }
-                            .into_any()
-                    }
-                })
-            }}
-            {is_admin.then(|| view! {
-                <ProposeForm existing=existing on_proposed=Callback::new(move |a: Agreement| {
-                    notice.set(Some(format!(
-                        "Agreement {} proposed to {}. It becomes active when their administrator accepts it.",
-                        a.reference, a.partner.name
-                    )));
-                    agreements.refetch();
-                }) />
-            })}
+            <Transition fallback=|| {
+                view! { <p class="nhsuk-body" role="status">"Loading agreements…"</p> }
+            }>
+                {move || {
+                    agreements
+                        .get()
+                        .map(|result| match result {
+                            Err(e) => {
+                                view! {
+                                    <ErrorSummary title="Agreements could not be loaded" message=e.user_message() test_id="agreements-error" subheading=true on_retry=Callback::new(move |_| agreements.refetch()) />
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="nhsuk-body" data-testid="agreements-empty">
+                                        "No agreements yet."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                let own = own_ods.clone();
+                                view! {
+                                    <table class="nhsuk-table app-table" data-testid="agreements-table">
+                                        <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
+                                        <thead class="nhsuk-table__head">
+                                            <tr class="nhsuk-table__row">
+                                                <th scope="col" class="nhsuk-table__header">"Partner"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Reference"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Our answer"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Their answer"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Status"</th>
+                                                <th scope="col" class="nhsuk-table__header">
+                                                    <span class="nhsuk-u-visually-hidden">"Actions"</span>
+                                                </th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="nhsuk-table__body">
+                                            <For
+                                                each=move || list.clone()
+                                                // Answers are part of the key, so a changed row re-renders.
+                                                key=|a| format!("{a:?}")
+                                                children=move |a| {
+                                                    view! { <AgreementRow agreement=a own=own.clone() is_admin=is_admin busy=busy answer=answer /> }
+                                                }
+                                            />
+                                        </tbody>
+                                    </table>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            <Show when=move || is_admin>
+                <ProposeForm existing=existing propose=propose />
+            </Show>
         </div>
     }
 }
@@ -153,7 +193,7 @@ fn AgreementRow<F>(
     agreement: Agreement,
     own: String,
     is_admin: bool,
-    busy: RwSignal<Option<String>>,
+    busy: Signal<Option<String>>,
     answer: F,
 ) -> impl IntoView
 where
@@ -237,17 +277,32 @@ where
 
 /// Proposing a new agreement (D1): a partner from the directory and a reference.
 #[component]
-fn ProposeForm(existing: Signal<Vec<String>>, on_proposed: Callback<Agreement>) -> impl IntoView {
+fn ProposeForm(
+    existing: Signal<Vec<String>>,
+    propose: Action<(AgreementCreate, String), Result<Agreement, String>>,
+) -> impl IntoView {
     let session = use_session();
     let selected = RwSignal::new(None::<Organisation>);
     let reference = RwSignal::new(String::new());
     let reference_error = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let busy = propose.pending();
     let form_key = RwSignal::new(0_u32);
+    on_answer(propose, move |result| match result {
+        Ok(_) => {
+            reference.set(String::new());
+            selected.set(None);
+            // A fresh combobox forgets the last search.
+            form_key.update(|k| *k += 1);
+        }
+        Err(text) => error.set(Some(text.clone())),
+    });
 
     let unavailable = Callback::new(move |org: Organisation| {
-        if session.ods_code_untracked() == org.ods_code {
+        let own = session
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()));
+        if own.as_deref() == Some(org.ods_code.as_str()) {
             Some("Your own organisation: an agreement is between two organisations.".to_string())
         } else if !org.active {
             Some("Inactive organisation: it cannot be proposed an agreement.".to_string())
@@ -275,29 +330,13 @@ fn ProposeForm(existing: Signal<Vec<String>>, on_proposed: Callback<Agreement>) 
         }
         reference_error.set(None);
         error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let result = api::propose_agreement(&AgreementCreate {
+        propose.dispatch((
+            AgreementCreate {
                 partner_ods_code: partner.ods_code.clone(),
                 reference: text,
-            })
-            .await;
-            busy.set(false);
-            match result {
-                Ok(agreement) => {
-                    reference.set(String::new());
-                    selected.set(None);
-                    // A fresh combobox forgets the last search.
-                    form_key.update(|k| *k += 1);
-                    on_proposed.run(agreement);
-                }
-                Err(e) if e.code() == Some("agreement_exists") => error.set(Some(format!(
-                    "There is already an agreement with {}: answer it in the register above.",
-                    partner.name
-                ))),
-                Err(e) => error.set(Some(e.user_message())),
-            }
-        });
+            },
+            partner.name.clone(),
+        ));
     };
 
     view! {
@@ -362,8 +401,7 @@ fn ProposeForm(existing: Signal<Vec<String>>, on_proposed: Callback<Agreement>) 
                             "agreement-reference-hint"
                         }
                     }
-                    prop:value=move || reference.get()
-                    on:input=move |ev| reference.set(event_target_value(&ev))
+                    bind:value=reference
                     data-testid="agreement-reference"
                 />
             </div>

@@ -3,15 +3,12 @@
 
 use domain::wire::{AuditAction, AuditEntry};
 use leptos::prelude::*;
-
-use crate::load::{loading, Loader};
-use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
-use crate::state::use_session;
+use crate::state::{on_answer, use_session};
 
 /// Every action of API.md with a label, in the order of the filter.
 const ACTIONS: [(AuditAction, &str); 13] = [
@@ -72,29 +69,32 @@ fn download(text: &str, filename: &str) -> Result<(), JsValue> {
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let session = use_session();
-    let ods = move || session.ods_code_untracked();
-    let entries = Loader::new(api::audit);
+    let ods = move || {
+        session
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+            .unwrap_or_default()
+    };
+    let entries = LocalResource::new(api::audit);
     let filter = RwSignal::new(String::new());
-    let downloading = RwSignal::new(false);
     let download_error = RwSignal::new(None::<String>);
+    // The download owns its call; saving the file needs no state of this page.
+    let fetch_csv = Action::new_local(|filename: &String| {
+        let filename = filename.clone();
+        async move {
+            let text = api::audit_csv().await.map_err(|e| e.user_message())?;
+            download(&text, &filename)
+                .map_err(|_| "The browser could not save the file.".to_string())
+        }
+    });
+    on_answer(fetch_csv, move |result| {
+        download_error.set(result.as_ref().err().cloned());
+    });
+    let downloading = fetch_csv.pending();
 
     let on_download = move |_| {
-        downloading.set(true);
         download_error.set(None);
-        let filename = format!("audit-{}.csv", ods());
-        spawn_local(async move {
-            let result = api::audit_csv().await;
-            downloading.set(false);
-            match result {
-                Ok(text) => {
-                    if download(&text, &filename).is_err() {
-                        download_error
-                            .set(Some("The browser could not save the file.".to_string()));
-                    }
-                }
-                Err(e) => download_error.set(Some(e.user_message())),
-            }
-        });
+        fetch_csv.dispatch(format!("audit-{}.csv", ods()));
     };
 
     let shown = move |list: &[AuditEntry]| -> Vec<AuditEntry> {
@@ -151,68 +151,76 @@ pub fn AuditPage() -> impl IntoView {
                         }
                     })
             }}
-            {move || {
-                entries.get().map_or_else(|| loading("Loading the audit log…"), |result| match result {
-                    Err(e) => {
-                        view! {
-                            <ErrorSummary title="The audit log could not be loaded" message=e.user_message() test_id="audit-error" on_retry=Callback::new(move |_| entries.refetch()) />
-                        }
-                            .into_any()
-                    }
-                    Ok(list) => {
-                        let rows = shown(&list);
-                        if rows.is_empty() {
-                            return view! {
-                                <p class="nhsuk-body" role="status" data-testid="audit-empty">
-                                    "No events to show."
-                                </p>
+            <Transition fallback=|| {
+                view! { <p class="nhsuk-body" role="status">"Loading the audit log…"</p> }
+            }>
+                {move || {
+                    entries
+                        .get()
+                        .map(|result| match result {
+                            Err(e) => {
+                                view! {
+                                    <ErrorSummary title="The audit log could not be loaded" message=e.user_message() test_id="audit-error" on_retry=Callback::new(move |_| entries.refetch()) />
+                                }
+                                    .into_any()
                             }
-                                .into_any();
-                        }
-                        let count = rows.len();
-                        view! {
-                            <p class="nhsuk-body-s" role="status" data-testid="audit-count">
-                                {if count == 1 { "1 event".to_string() } else { format!("{count} events") }}
-                            </p>
-                            <table class="nhsuk-table app-table" data-testid="audit-table">
-                                <caption class="nhsuk-u-visually-hidden">"Audit log, newest first"</caption>
-                                <thead class="nhsuk-table__head">
-                                    <tr class="nhsuk-table__row">
-                                        <th scope="col" class="nhsuk-table__header">"Time"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Action"</th>
-                                        <th scope="col" class="nhsuk-table__header">"User"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Organisation"</th>
-                                        <th scope="col" class="nhsuk-table__header">"Detail"</th>
-                                    </tr>
-                                </thead>
-                                <tbody class="nhsuk-table__body">
-                                    {rows
-                                        .into_iter()
-                                        .map(|e| {
-                                            view! {
-                                                <tr class="nhsuk-table__row" data-testid="audit-row" data-action=value(e.action)>
-                                                    <td class="nhsuk-table__cell">
-                                                        <time datetime=e.at.clone()>{short_time(&e.at)}</time>
-                                                    </td>
-                                                    <td class="nhsuk-table__cell" data-testid="audit-action">
-                                                        {label(e.action)}
-                                                    </td>
-                                                    <td class="nhsuk-table__cell">
-                                                        {e.user_id.clone().unwrap_or_else(|| "None (patient)".to_string())}
-                                                    </td>
-                                                    <td class="nhsuk-table__cell">{e.ods_code.clone()}</td>
-                                                    <td class="nhsuk-table__cell">{e.detail.clone()}</td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        }
-                            .into_any()
-                    }
-                })
-            }}
+                            Ok(list) => {
+                                let rows = shown(&list);
+                                if rows.is_empty() {
+                                    return view! {
+                                        <p class="nhsuk-body" role="status" data-testid="audit-empty">
+                                            "No events to show."
+                                        </p>
+                                    }
+                                        .into_any();
+                                }
+                                let count = rows.len();
+                                view! {
+                                    <p class="nhsuk-body-s" role="status" data-testid="audit-count">
+                                        {if count == 1 { "1 event".to_string() } else { format!("{count} events") }}
+                                    </p>
+                                    <table class="nhsuk-table app-table" data-testid="audit-table">
+                                        <caption class="nhsuk-u-visually-hidden">"Audit log, newest first"</caption>
+                                        <thead class="nhsuk-table__head">
+                                            <tr class="nhsuk-table__row">
+                                                <th scope="col" class="nhsuk-table__header">"Time"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Action"</th>
+                                                <th scope="col" class="nhsuk-table__header">"User"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Organisation"</th>
+                                                <th scope="col" class="nhsuk-table__header">"Detail"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="nhsuk-table__body">
+                                            <For
+                                                each=move || rows.clone()
+                                                // Events are immutable (L1): the id names all of it.
+                                                key=|e| e.id.clone()
+                                                children=|e| {
+                                                    view! {
+                                                        <tr class="nhsuk-table__row" data-testid="audit-row" data-action=value(e.action)>
+                                                            <td class="nhsuk-table__cell">
+                                                                <time datetime=e.at.clone()>{short_time(&e.at)}</time>
+                                                            </td>
+                                                            <td class="nhsuk-table__cell" data-testid="audit-action">
+                                                                {label(e.action)}
+                                                            </td>
+                                                            <td class="nhsuk-table__cell">
+                                                                {e.user_id.clone().unwrap_or_else(|| "None (patient)".to_string())}
+                                                            </td>
+                                                            <td class="nhsuk-table__cell">{e.ods_code.clone()}</td>
+                                                            <td class="nhsuk-table__cell">{e.detail.clone()}</td>
+                                                        </tr>
+                                                    }
+                                                }
+                                            />
+                                        </tbody>
+                                    </table>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
         </div>
     }
 }

@@ -7,15 +7,12 @@ use domain::preview::external_effect;
 use domain::wire::{ExternalShare, ShareState, TargetKind};
 use leptos::prelude::*;
 
-use crate::load::{loading, Loader};
-use leptos::task::spawn_local;
-
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::{dom_id, domain_state, focus_soon, RestrictedMarker, StateTag};
 use crate::components::status_notice::StatusNotice;
-use crate::state::use_session;
+use crate::state::{on_answer, use_server_changes, use_session};
 
 /// Shares grouped by owner organisation, owners by name.
 fn by_owner(list: Vec<ExternalShare>) -> Vec<(String, String, Vec<ExternalShare>)> {
@@ -40,8 +37,12 @@ pub fn ExternalPage() -> impl IntoView {
     let session = use_session();
     // Read once: switching persona remounts the page.
     let is_admin = session.is_admin();
-    let shares = Loader::new(api::external);
-    let busy = RwSignal::new(None::<String>);
+    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`).
+    let changes = use_server_changes();
+    let shares = LocalResource::new(move || {
+        changes.track();
+        api::external()
+    });
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     // The share whose button was pressed and the state it should have once reloaded; its row
@@ -61,29 +62,39 @@ pub fn ExternalPage() -> impl IntoView {
         }
     });
 
-    let act = move |share: ExternalShare, enable: bool| {
-        busy.set(Some(share.share_id.clone()));
-        error.set(None);
-        spawn_local(async move {
+    // The page owns the call; an answer after the page is gone is simply dropped with it.
+    let set_enabled = Action::new_local(move |(share, enable): &(ExternalShare, bool)| {
+        let (share, enable) = (share.clone(), *enable);
+        async move {
             let answer = api::set_external_enabled(&share.share_id, enable).await;
-            busy.set(None);
-            match answer {
-                Ok(updated) => {
-                    let what = if enable { "enabled" } else { "disabled" };
-                    notice.set(Some(format!(
-                        "{} from {} is {what}.",
-                        updated.target.name, updated.owner.name
-                    )));
-                    focus_when.set(Some((updated.share_id, updated.state)));
-                    shares.refetch();
-                }
-                Err(e) => error.set(Some(format!(
-                    "{} could not be changed: {}",
-                    share.target.name,
-                    e.user_message()
-                ))),
-            }
-        });
+            changes.bump();
+            (share, enable, answer)
+        }
+    });
+    on_answer(set_enabled, move |(share, enable, answer)| match answer {
+        Ok(updated) => {
+            let what = if *enable { "enabled" } else { "disabled" };
+            notice.set(Some(format!(
+                "{} from {} is {what}.",
+                updated.target.name, updated.owner.name
+            )));
+            focus_when.set(Some((updated.share_id.clone(), updated.state)));
+        }
+        Err(e) => error.set(Some(format!(
+            "{} could not be changed: {}",
+            share.target.name,
+            e.user_message()
+        ))),
+    });
+    // The share whose call is on its way, if any.
+    let busy = Signal::derive(move || {
+        set_enabled
+            .input()
+            .with(|i| i.as_ref().map(|(s, _)| s.share_id.clone()))
+    });
+    let act = move |share: ExternalShare, enable: bool| {
+        error.set(None);
+        set_enabled.dispatch((share, enable));
     };
 
     view! {
@@ -102,55 +113,64 @@ pub fn ExternalPage() -> impl IntoView {
                         }
                     })
             }}
-            {move || {
-                shares.get().map_or_else(|| loading("Loading shared groups and colleagues…"), |answer| match answer {
-                    Err(e) => {
-                        view! {
-                            <ErrorSummary title="Shared groups and colleagues could not be loaded" message=e.user_message() test_id="external-error" on_retry=Callback::new(move |_| shares.refetch()) />
-                        }
-                            .into_any()
-                    }
-                    Ok(list) if list.is_empty() => {
-                        view! {
-                            <p class="nhsuk-body" data-testid="external-empty">
-                                "No organisation has shared a group or colleague with yours yet."
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Ok(list) => {
-                        by_owner(list)
-                            .into_iter()
-                            .map(|(owner, code, items)| {
-                                let heading_id = dom_id("owner", &code);
-                                let labelled_by = heading_id.clone();
+            <Transition fallback=|| {
+                view! { <p class="nhsuk-body" role="status">"Loading shared groups and colleagues…"</p> }
+            }>
+                {move || {
+                    shares
+                        .get()
+                        .map(|answer| match answer {
+                            Err(e) => {
                                 view! {
-                                    <section
-                                        class="app-owner"
-                                        aria-labelledby=labelled_by
-                                        data-testid=format!("owner-{code}")
-                                    >
-                                        <h2 class="nhsuk-heading-m" id=heading_id>
-                                            {owner}
-                                            " "
-                                            <span class="app-ods">{format!("({code})")}</span>
-                                        </h2>
-                                        <ul class="app-target-list">
-                                            {items
-                                                .into_iter()
-                                                .map(|s| {
-                                                    view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
-                                                })
-                                                .collect_view()}
-                                        </ul>
-                                    </section>
+                                    <ErrorSummary title="Shared groups and colleagues could not be loaded" message=e.user_message() test_id="external-error" on_retry=Callback::new(move |_| shares.refetch()) />
                                 }
-                            })
-                            .collect_view()
-                            .into_any()
-                    }
-                })
-            }}
+                                    .into_any()
+                            }
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="nhsuk-body" data-testid="external-empty">
+                                        "No organisation has shared a group or colleague with yours yet."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                by_owner(list)
+                                    .into_iter()
+                                    .map(|(owner, code, items)| {
+                                        let heading_id = dom_id("owner", &code);
+                                        let labelled_by = heading_id.clone();
+                                        view! {
+                                            <section
+                                                class="app-owner"
+                                                aria-labelledby=labelled_by
+                                                data-testid=format!("owner-{code}")
+                                            >
+                                                <h2 class="nhsuk-heading-m" id=heading_id>
+                                                    {owner}
+                                                    " "
+                                                    <span class="app-ods">{format!("({code})")}</span>
+                                                </h2>
+                                                <ul class="app-target-list">
+                                                    <For
+                                                        each=move || items.clone()
+                                                        // State and restriction are part of the
+                                                        // key, so a changed row is re-rendered.
+                                                        key=|s| format!("{s:?}")
+                                                        children=move |s| {
+                                                            view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
+                                                        }
+                                                    />
+                                                </ul>
+                                            </section>
+                                        }
+                                    })
+                                    .collect_view()
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
         </div>
     }
 }
@@ -159,7 +179,7 @@ pub fn ExternalPage() -> impl IntoView {
 fn ExternalItem<F>(
     share: ExternalShare,
     is_admin: bool,
-    busy: RwSignal<Option<String>>,
+    busy: Signal<Option<String>>,
     act: F,
 ) -> impl IntoView
 where

@@ -2,12 +2,9 @@
 //! request. What is shown lives in the address (`?folder=&status=&page=&request=`), so links,
 //! reloads and the browser's Back button all work.
 
-use domain::wire::Folder;
-use std::sync::Arc;
-
+use domain::wire::{AssignCommand, Folder};
 use leptos::prelude::*;
-
-use crate::load::Loader;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError};
 use crate::components::messages::folder_list::FolderList;
@@ -15,26 +12,53 @@ use crate::components::messages::request_detail::RequestDetailView;
 use crate::components::messages::request_list::RequestList;
 use crate::components::messages::{MessagesContext, MessagesQuery, OrgNames};
 use crate::components::page_heading::PageHeading;
-use crate::components::show::when;
-use crate::router::use_location;
-use crate::state::use_session;
+use crate::state::{use_server_changes, use_session};
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let session = use_session();
-    let location = use_location();
-    let query = Memo::new(move |_| location.search.with(|s| MessagesQuery::from_search(s)));
-    let my_ods_code = Signal::derive(move || session.ods_code());
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(MessagesQuery::from_params));
+    let my_ods_code = Signal::derive(move || {
+        session
+            .session
+            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+            .unwrap_or_default()
+    });
+    // Each answer (a refused one too: the request may have changed under us, SPEC A5) bumps the
+    // app's change counter from inside the action's own future, so folders, list and detail
+    // reload whatever became of the request, the dialog, the page or the persona meanwhile.
+    let changed = use_server_changes();
+    let set_open = Action::new_local(move |(id, open, version): &(String, bool, u64)| {
+        let (id, open, version) = (id.clone(), *open, *version);
+        async move {
+            let answer = api::set_request_open(&id, open, version)
+                .await
+                .map(|_| open);
+            changed.bump();
+            answer
+        }
+    });
+    let assign = Action::new_local(move |(id, body, words): &(String, AssignCommand, String)| {
+        let (id, body, words) = (id.clone(), body.clone(), words.clone());
+        async move {
+            let answer = api::assign(&id, &body).await.map(|_| words);
+            changed.bump();
+            answer
+        }
+    });
     let ctx = MessagesContext {
-        changed: RwSignal::new(0),
+        changed,
         names: OrgNames::new(),
         my_ods_code,
+        set_open,
+        assign,
     };
     provide_context(ctx);
 
     // The folders feed both the folder list and the list's heading; one answer serves both.
     // Switching persona re-reads them: the session is part of what they depend on.
-    let folders: Loader<Result<Vec<Folder>, ApiError>> = Loader::new(move || {
+    let folders: LocalResource<Result<Vec<Folder>, ApiError>> = LocalResource::new(move || {
         ctx.changed.track();
         my_ods_code.track();
         async move {
@@ -55,11 +79,12 @@ pub fn MessagesPage() -> impl IntoView {
             <div class="app-messages__layout">
                 <FolderList query=query folders=folders />
                 <div class="app-messages__main">
-                    {when(
-                        Memo::new(move |_| showing_request()),
-                        Arc::new(move || view! { <RequestDetailView query=query /> }.into_any()),
-                        Some(Arc::new(move || view! { <RequestList query=query folders=folders /> }.into_any())),
-                    )}
+                    <Show
+                        when=showing_request
+                        fallback=move || view! { <RequestList query=query folders=folders /> }
+                    >
+                        <RequestDetailView query=query />
+                    </Show>
                 </div>
             </div>
         </div>

@@ -1,6 +1,7 @@
 //! Shown for any address that is not a page of the client.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::components::page_heading::PageHeading;
 
@@ -14,7 +15,7 @@ pub fn NotFoundPage() -> impl IntoView {
                 "If you pasted the web address, check you copied the entire address."
             </p>
             <p class="nhsuk-body">
-                <a href="/messages">"Go to Messages"</a>
+                <A href="/messages">"Go to Messages"</A>
             </p>
         </div>
     }

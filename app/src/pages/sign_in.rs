@@ -3,14 +3,11 @@
 use domain::wire::{Persona, Role};
 use leptos::prelude::*;
 
-use crate::load::{loading, Loader};
-use leptos::task::spawn_local;
-
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
-use crate::state::use_session;
+use crate::state::{on_answer, use_session};
 
 /// Personas grouped by organisation, organisations by name, admins first, then by name.
 fn group_personas(mut personas: Vec<Persona>) -> Vec<(String, String, Vec<Persona>)> {
@@ -46,22 +43,23 @@ pub fn role_label(role: Role) -> &'static str {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let session = use_session();
-    let personas = Loader::new(api::personas);
+    let personas = LocalResource::new(api::personas);
     let (error, set_error) = signal(None::<String>);
-    let (busy, set_busy) = signal(None::<String>);
+    let sign_in = Action::new_local(|user_id: &String| {
+        let user_id = user_id.clone();
+        async move { api::sign_in(&user_id).await }
+    });
+    // Starting the session unmounts this page; nothing of it is touched afterwards.
+    on_answer(sign_in, move |result| match result {
+        Ok(s) => session.start(s.clone()),
+        Err(e) => set_error.set(Some(e.user_message())),
+    });
+    // The persona being signed in, while its call is on its way.
+    let busy = Signal::derive(move || sign_in.input().get());
 
     let choose = move |user_id: String| {
-        set_busy.set(Some(user_id.clone()));
         set_error.set(None);
-        spawn_local(async move {
-            let result = api::sign_in(&user_id).await;
-            // Starting the session unmounts this page, so its own signals are settled first.
-            set_busy.set(None);
-            match result {
-                Ok(s) => session.start(s),
-                Err(e) => set_error.set(Some(e.user_message())),
-            }
-        });
+        sign_in.dispatch(user_id);
     };
 
     view! {
@@ -80,73 +78,79 @@ pub fn SignInPage() -> impl IntoView {
                         }
                     })
             }}
-            {move || {
-                personas.get().map_or_else(|| loading("Loading personas…"), |result| match result {
-                    Err(e) => {
-                        view! {
-                            <ErrorSummary title="Personas could not be loaded" message=e.user_message() on_retry=Callback::new(move |_| personas.refetch()) />
-                        }
-                            .into_any()
-                    }
-                    Ok(list) if list.is_empty() => {
-                        view! {
-                            <p class="nhsuk-body">
-                                "This demo has no personas. Start the server with a seed that has users."
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Ok(list) => {
-                        group_personas(list)
-                            .into_iter()
-                            .map(|(organisation, ods_code, people)| {
-                                let heading_id = format!("org-{ods_code}");
-                                let labelled_by = heading_id.clone();
+            <Transition fallback=|| {
+                view! { <p class="nhsuk-body" role="status">"Loading personas…"</p> }
+            }>
+                {move || {
+                    personas
+                        .get()
+                        .map(|result| match result {
+                            Err(e) => {
                                 view! {
-                                    <section class="app-persona-org" aria-labelledby=labelled_by>
-                                        <h2 class="nhsuk-heading-s" id=heading_id>
-                                            {organisation}
-                                            " "
-                                            <span class="app-ods">{format!("({ods_code})")}</span>
-                                        </h2>
-                                        <ul class="app-persona-list">
-                                            {people
-                                                .into_iter()
-                                                .map(|p| {
-                                                    let id = p.user_id.clone();
-                                                    let id_for_busy = p.user_id.clone();
-                                                    view! {
-                                                        <li>
-                                                            <button
-                                                                type="button"
-                                                                class="nhsuk-button nhsuk-button--secondary app-persona"
-                                                                data-testid=format!("persona-{}", p.user_id)
-                                                                disabled=move || busy.get().is_some()
-                                                                aria-busy=move || {
-                                                                    (busy.get().as_deref() == Some(id_for_busy.as_str()))
-                                                                        .then_some("true")
-                                                                }
-                                                                on:click=move |_| choose(id.clone())
-                                                            >
-                                                                <span class="app-persona__name">{p.name.clone()}</span>
-                                                                " "
-                                                                <span class="nhsuk-tag nhsuk-tag--white">
-                                                                    {role_label(p.role)}
-                                                                </span>
-                                                            </button>
-                                                        </li>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </ul>
-                                    </section>
+                                    <ErrorSummary title="Personas could not be loaded" message=e.user_message() on_retry=Callback::new(move |_| personas.refetch()) />
                                 }
-                            })
-                            .collect_view()
-                            .into_any()
-                    }
-                })
-            }}
+                                    .into_any()
+                            }
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="nhsuk-body">
+                                        "This demo has no personas. Start the server with a seed that has users."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                group_personas(list)
+                                    .into_iter()
+                                    .map(|(organisation, ods_code, people)| {
+                                        let heading_id = format!("org-{ods_code}");
+                                        let labelled_by = heading_id.clone();
+                                        view! {
+                                            <section class="app-persona-org" aria-labelledby=labelled_by>
+                                                <h2 class="nhsuk-heading-s" id=heading_id>
+                                                    {organisation}
+                                                    " "
+                                                    <span class="app-ods">{format!("({ods_code})")}</span>
+                                                </h2>
+                                                <ul class="app-persona-list">
+                                                    {people
+                                                        .into_iter()
+                                                        .map(|p| {
+                                                            let id = p.user_id.clone();
+                                                            let id_for_busy = p.user_id.clone();
+                                                            view! {
+                                                                <li>
+                                                                    <button
+                                                                        type="button"
+                                                                        class="nhsuk-button nhsuk-button--secondary app-persona"
+                                                                        data-testid=format!("persona-{}", p.user_id)
+                                                                        disabled=move || busy.get().is_some()
+                                                                        aria-busy=move || {
+                                                                            (busy.get().as_deref() == Some(id_for_busy.as_str()))
+                                                                                .then_some("true")
+                                                                        }
+                                                                        on:click=move |_| choose(id.clone())
+                                                                    >
+                                                                        <span class="app-persona__name">{p.name.clone()}</span>
+                                                                        " "
+                                                                        <span class="nhsuk-tag nhsuk-tag--white">
+                                                                            {role_label(p.role)}
+                                                                        </span>
+                                                                    </button>
+                                                                </li>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </ul>
+                                            </section>
+                                        }
+                                    })
+                                    .collect_view()
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
         </div>
     }
 }

@@ -5,17 +5,13 @@
 
 use std::collections::BTreeMap;
 
+use domain::text;
 use domain::wire::{AssignCommand, Assignable, Consent, RequestDetail, Sharing, TargetKind};
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
-use crate::load::{run_pending, Loader};
-
-use super::{is_conflict, use_messages, CONFLICT_MESSAGE};
+use super::{is_conflict, on_answer, use_messages, CONFLICT_MESSAGE};
 use crate::api::{self, ApiError};
 use crate::components::dialog::Dialog;
-use crate::components::show::when;
 
 /// SPEC A3: a reason has 10 to 1000 Unicode code points after trimming.
 const REASON_MIN: usize = 10;
@@ -48,7 +44,7 @@ fn AssignForm(
 ) -> impl IntoView {
     let ctx = use_messages();
     let request_id = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.id.clone())));
-    let targets = Loader::new(move || {
+    let targets = LocalResource::new(move || {
         ctx.changed.track();
         let id = request_id.get();
         async move {
@@ -71,8 +67,8 @@ fn AssignForm(
             .with(|t| t.as_ref().and_then(|r| r.as_ref().ok().cloned()))
             .unwrap_or_default()
     });
-    let load_error = Memo::new(move |_| targets.with(|t| t.as_ref().and_then(|r| r.clone().err())));
     let loaded = move || targets.with(Option::is_some);
+    let load_error = Memo::new(move |_| targets.with(|t| t.as_ref().and_then(|r| r.clone().err())));
 
     let filter = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);
@@ -89,48 +85,48 @@ fn AssignForm(
     let reason_ok = move || (REASON_MIN..=REASON_MAX).contains(&reason_count.get());
     let valid = move || chosen.with(Option::is_some) && (!needs_reason() || reason_ok());
 
-    let pending = RwSignal::new(false);
-    let submit = move || {
+    // The page owns the call (`ctx.assign`), so an answer that arrives after the dialog closed
+    // still reloads the page; the dialog only reports it, while it is open.
+    let submit = ctx.assign;
+    on_answer(submit, move |answer| match answer {
+        Ok(words) => on_assigned.run(words.clone()),
+        Err(e) if is_conflict(e) => error.set(Some(CONFLICT_MESSAGE.to_string())),
+        Err(e) => error.set(Some(assign_error_words(e))),
+    });
+    let dispatch = move || {
         let target = chosen.get_untracked();
         let version = detail.with_untracked(|d| d.as_ref().map(|d| (d.id.clone(), d.version)));
         let override_reason = needs_reason().then(|| reason.get_untracked().trim().to_string());
-        run_pending(pending, async move {
-            let (Some(target), Some((id, version))) = (target, version) else {
-                return;
-            };
-            error.set(None);
-            let body = AssignCommand {
-                target_id: target.target.id.clone(),
-                version,
-                override_reason,
-            };
-            match api::assign(&id, &body).await {
-                Ok(_) => on_assigned.run(format!(
-                    "Assigned to {} ({}).",
-                    target.target.name, target.owner.name
-                )),
-                Err(e) if is_conflict(&e) => {
-                    error.set(Some(CONFLICT_MESSAGE.to_string()));
-                    ctx.reload();
-                }
-                Err(e) => error.set(Some(assign_error_words(&e))),
-            }
-        });
+        let (Some(target), Some((id, version))) = (target, version) else {
+            return;
+        };
+        error.set(None);
+        let body = AssignCommand {
+            target_id: target.target.id.clone(),
+            version,
+            override_reason,
+        };
+        let words = format!(
+            "Assigned to {} ({}).",
+            target.target.name, target.owner.name
+        );
+        submit.dispatch((id, body, words));
     };
+    let pending = submit.pending();
 
     // Sections: the user's own organisation first, then partners by name (SPEC §4).
     let sections = move || {
         let mine = ctx.my_ods_code.get();
-        // ASCII case folding: the names are English, and Unicode case tables cost ~25 KB.
-        let needle = filter.get().trim().to_ascii_lowercase();
+        // Case folds in every language (`domain::text`): "zoë" finds "ZOË".
+        let needle = text::fold(filter.get().trim());
         let mut own = Vec::new();
         let mut partners: BTreeMap<(String, String), Vec<Assignable>> = BTreeMap::new();
         all.with(|all| {
             for a in all {
                 let matches = needle.is_empty()
-                    || a.target.name.to_ascii_lowercase().contains(&needle)
-                    || a.owner.name.to_ascii_lowercase().contains(&needle)
-                    || a.owner.ods_code.eq_ignore_ascii_case(&needle);
+                    || text::fold(&a.target.name).contains(&needle)
+                    || text::fold(&a.owner.name).contains(&needle)
+                    || text::fold(&a.owner.ods_code) == needle;
                 if !matches {
                     continue;
                 }
@@ -161,7 +157,7 @@ fn AssignForm(
             on:submit=move |ev| {
                 ev.prevent_default();
                 if valid() && !pending.get_untracked() {
-                    submit();
+                    dispatch();
                 }
             }
         >
@@ -198,8 +194,7 @@ fn AssignForm(
                     type="search"
                     autocomplete="off"
                     data-testid="assign-filter"
-                    prop:value=filter
-                    on:input=move |ev| filter.set(event_target_value(&ev))
+                    bind:value=filter
                     // Enter in a search box means "search", never "assign to what is selected".
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                         if ev.key() == "Enter" {
@@ -209,9 +204,7 @@ fn AssignForm(
                 />
             </div>
             <div class="app-assign__targets" data-testid="assign-targets">
-                {when(
-                    Memo::new(move |_| loaded()),
-                    Arc::new(move || view! {
+                <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
                     {move || {
                         let sections = sections();
                         if sections.is_empty() {
@@ -240,9 +233,7 @@ fn AssignForm(
                             .collect_view()
                             .into_any()
                     }}
-                    }.into_any()),
-                    Some(Arc::new(|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }.into_any())),
-                )}
+                </Show>
             </div>
             {move || chosen.get().map(|c| view! { <ConsentStep chosen=c detail=detail reason=reason reason_count=reason_count /> })}
             <div class="app-assign__buttons">
@@ -386,8 +377,7 @@ fn ConsentStep(
                             required
                             aria-describedby="assign-reason-hint assign-reason-count"
                             data-testid="assign-reason"
-                            prop:value=reason
-                            on:input=move |ev| reason.set(event_target_value(&ev))
+                            bind:value=reason
                         ></textarea>
                         <p class="nhsuk-hint app-count" id="assign-reason-count" aria-live="polite" data-testid="assign-reason-count">
                             {count_text}

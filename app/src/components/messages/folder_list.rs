@@ -2,21 +2,16 @@
 //! user may cover (C1: not All, not My requests).
 
 use domain::wire::{Folder, FolderKind};
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
-use crate::load::{run_pending, Loader};
-
-use super::{load_error, use_messages, MessagesQuery};
+use super::{load_error, on_answer, use_messages, MessagesQuery};
 use crate::api::{self, ApiError};
-use crate::components::show::when;
 
 /// The folder list, with the Messages page itself (no folder) first.
 #[component]
 pub fn FolderList(
     query: Memo<MessagesQuery>,
-    folders: Loader<Result<Vec<Folder>, ApiError>>,
+    folders: LocalResource<Result<Vec<Folder>, ApiError>>,
 ) -> impl IntoView {
     let ctx = use_messages();
     let rows = Memo::new(move |_| {
@@ -24,32 +19,32 @@ pub fn FolderList(
             .with(|f| f.as_ref().and_then(|r| r.as_ref().ok().cloned()))
             .unwrap_or_default()
     });
-    let error = Memo::new(move |_| folders.with(|f| f.as_ref().and_then(|r| r.clone().err())));
-    let loaded = move || folders.with(Option::is_some);
 
     // Covering replaces the whole set (PUT /api/covers), computed from what the list shows.
     let cover_error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let set_cover = Callback::new(move |(id, covered): (String, bool)| {
+    let set_cover = Action::new_local(move |(id, covered): &(String, bool)| {
         let mut ids: Vec<String> = rows.with_untracked(|rows| {
             rows.iter()
-                .filter(|f| f.covered && f.id != id)
+                .filter(|f| f.covered && f.id != *id)
                 .map(|f| f.id.clone())
                 .collect()
         });
-        if covered {
-            ids.push(id);
+        if *covered {
+            ids.push(id.clone());
         }
-        run_pending(busy, async move {
-            match api::set_covers(ids).await {
-                Ok(_) => {
-                    cover_error.set(None);
-                    ctx.reload();
-                }
-                Err(e) => cover_error.set(Some(e.user_message())),
-            }
-        });
+        // The action owns the call, and the answer reloads every screen showing folders, even
+        // one of another persona; the error is shown only while this list lives.
+        let changed = ctx.changed;
+        async move {
+            let answer = api::set_covers(ids).await;
+            changed.bump();
+            answer
+        }
     });
+    on_answer(set_cover, move |answer| {
+        cover_error.set(answer.as_ref().err().map(ApiError::user_message));
+    });
+    let busy = set_cover.pending();
 
     let home_href = move || query.with(|q| q.with_folder(None).href());
     let home_current = move || query.with(|q| q.folder.is_none()).then_some("page");
@@ -57,7 +52,8 @@ pub fn FolderList(
     view! {
         <nav class="app-folders" aria-label="Folders" data-testid="folder-list">
             <h2 class="nhsuk-heading-s">"Folders"</h2>
-            // The query, not the path, decides which folder link is the current page.
+            // Folder links are plain anchors: the router's `<A>` marks the current page by path
+            // alone, which is the same for every folder; here the query decides.
             <a
                 class="app-folders__home"
                 href=home_href
@@ -67,27 +63,32 @@ pub fn FolderList(
                 "My messages"
                 <span class="app-folders__hint">"My requests and the folders I cover"</span>
             </a>
-            {move || {
-                error
-                    .get()
-                    .map(|e| load_error("folders", &e, Callback::new(move |_| folders.refetch())))
-            }}
-            {when(
-                Memo::new(move |_| loaded()),
-                Arc::new(move || view! {
-                <ul class="app-folders__list" aria-busy=move || busy.get().to_string()>
-                    {move || {
-                        rows.get()
-                            .into_iter()
-                            .map(|folder| {
-                                view! { <FolderRow folder=folder query=query set_cover=set_cover busy=busy.into() /> }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-                }.into_any()),
-                Some(Arc::new(|| view! { <p class="app-loading" role="status">"Loading folders…"</p> }.into_any())),
-            )}
+            <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading folders…"</p> }>
+                {move || {
+                    folders
+                        .with(|answer| answer.as_ref().map(|r| r.as_ref().err().cloned()))
+                        .map(|error| match error {
+                            Some(e) => {
+                                load_error("folders", &e, Callback::new(move |_| folders.refetch()))
+                                    .into_any()
+                            }
+                            None => {
+                                view! {
+                                    <ul class="app-folders__list" aria-busy=move || busy.get().to_string()>
+                                        <For
+                                            each=move || rows.get()
+                                            key=|f: &Folder| (f.id.clone(), f.open_count, f.covered, f.name.clone())
+                                            let:folder
+                                        >
+                                            <FolderRow folder=folder query=query set_cover=set_cover busy=busy.into() />
+                                        </For>
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
             {move || {
                 cover_error
                     .get()
@@ -107,7 +108,7 @@ pub fn FolderList(
 fn FolderRow(
     folder: Folder,
     query: Memo<MessagesQuery>,
-    set_cover: Callback<(String, bool)>,
+    set_cover: Action<(String, bool), Result<Vec<Folder>, ApiError>>,
     busy: Signal<bool>,
 ) -> impl IntoView {
     let coverable = !matches!(folder.kind, FolderKind::All | FolderKind::Mine);
@@ -152,7 +153,7 @@ fn FolderRow(
                 data-testid=format!("cover-{}", folder.id)
                 on:click=move |_| {
                     if !busy.get_untracked() {
-                        set_cover.run((id.clone(), !covered));
+                        set_cover.dispatch((id.clone(), !covered));
                     }
                 }
             >

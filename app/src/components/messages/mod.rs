@@ -9,15 +9,17 @@ pub mod request_list;
 
 use std::collections::{HashMap, HashSet};
 
-use domain::wire::{Assignee, AssigneeKind, RequestKind, Sharing, StatusFilter};
+use domain::wire::{AssignCommand, Assignee, AssigneeKind, RequestKind, Sharing, StatusFilter};
 use domain::{NhsNumber, Timestamp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::params::ParamsMap;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
 use crate::components::error_summary::ErrorSummary;
-use crate::router::Location;
+pub use crate::state::on_answer;
+use crate::state::ServerChanges;
 
 /// How many requests one page of the list shows. 50 rows paint in a few milliseconds even when
 /// the folder holds thousands (issue 6, item 7).
@@ -38,27 +40,27 @@ pub struct MessagesQuery {
 }
 
 impl MessagesQuery {
-    /// Reads the query string (`?folder=…`), ignoring values it does not understand.
-    pub fn from_search(search: &str) -> MessagesQuery {
-        let param = |key: &str| Location::query(search, key);
-        let status = match param("status").as_deref() {
+    /// Reads the query string, ignoring values it does not understand.
+    pub fn from_params(params: &ParamsMap) -> MessagesQuery {
+        let status = match params.get_str("status") {
             Some("closed") => StatusFilter::Closed,
             Some("all") => StatusFilter::All,
             _ => StatusFilter::Open,
         };
         MessagesQuery {
-            folder: param("folder"),
+            folder: params.get("folder").filter(|f| !f.is_empty()),
             status,
-            page: param("page")
+            page: params
+                .get_str("page")
                 .and_then(|p| p.parse::<usize>().ok())
                 .filter(|p| *p >= 1)
                 .unwrap_or(1),
-            request: param("request"),
+            request: params.get("request").filter(|r| !r.is_empty()),
         }
     }
 
-    /// The address of this view. The status is always written, so that each view has one
-    /// address.
+    /// The address of this view. The status is always written, so that no address of a
+    /// folder is the bare `/messages` the router would mark as the current page for all of them.
     pub fn href(&self) -> String {
         let mut href = format!("/messages?status={}", status_param(self.status));
         if let Some(folder) = &self.folder {
@@ -126,16 +128,23 @@ fn status_param(status: StatusFilter) -> &'static str {
 pub struct MessagesContext {
     /// Grows by one after every change this user makes (covers, assign, close, reopen), so that
     /// folders, list and detail all reload without a page reload.
-    pub changed: RwSignal<u32>,
+    /// The app's change counter (`state::ServerChanges`), so an answer that arrives after the
+    /// page was left or the persona switched still reloads the Messages shown then.
+    pub changed: ServerChanges,
     pub names: OrgNames,
     /// The signed-in user's organisation.
     pub my_ods_code: Signal<String>,
+    /// Close or reopen `(request id, open, version)`; owned by the page, so the answer reloads
+    /// the page even if the request or its dialog closed meanwhile.
+    pub set_open: Action<(String, bool, u64), Result<bool, ApiError>>,
+    /// Assign `(request id, command, words for the notice)`; owned by the page likewise.
+    pub assign: Action<(String, AssignCommand, String), Result<String, ApiError>>,
 }
 
 impl MessagesContext {
     /// Tells every piece of the page to reload.
     pub fn reload(&self) {
-        self.changed.update(|n| *n = n.wrapping_add(1));
+        self.changed.bump();
     }
 }
 
@@ -164,12 +173,16 @@ impl OrgNames {
 
     /// Remembers a name from an answer. Writes only when it is new, so views reading the cache
     /// do not re-render for nothing.
+    ///
+    /// Called from answers that may arrive after the page is gone, so it only tries: a disposed
+    /// cache is left alone.
     pub fn learn(&self, ods_code: &str, name: &str) {
         let known = self
             .names
-            .with_untracked(|n| n.get(ods_code).is_some_and(|n| n == name));
+            .try_with_untracked(|n| n.get(ods_code).is_some_and(|n| n == name))
+            .unwrap_or(true);
         if !known {
-            self.names.update(|n| {
+            self.names.try_update(|n| {
                 n.insert(ods_code.to_string(), name.to_string());
             });
         }
@@ -202,7 +215,7 @@ impl OrgNames {
         let this = *self;
         let code = ods_code.to_string();
         spawn_local(async move {
-            if let Ok(found) = api::search_organisations(&code, 5).await {
+            if let Ok(found) = api::search_organisations(&code, 5, None).await {
                 if let Some(org) = found.results.iter().find(|o| o.ods_code == code) {
                     this.learn(&org.ods_code, &org.name);
                 }

@@ -7,13 +7,12 @@ use domain::wire::{
 };
 use leptos::html;
 use leptos::prelude::*;
-
-use crate::load::{run_pending, Loader};
+use leptos_router::components::A;
 
 use super::assign_dialog::AssignDialog;
 use super::{
     assignee_words, format_date, format_time, is_conflict, kind_words, load_error, nhs_number,
-    sharing_words, use_messages, MessagesQuery, OrgNames, CONFLICT_MESSAGE,
+    on_answer, sharing_words, use_messages, MessagesQuery, OrgNames, CONFLICT_MESSAGE,
 };
 use crate::api::{self, ApiError};
 
@@ -34,7 +33,7 @@ enum FocusAfter {
 pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
     let ctx = use_messages();
     let id = Memo::new(move |_| query.with(|q| q.request.clone().unwrap_or_default()));
-    let resource = Loader::new(move || {
+    let resource = LocalResource::new(move || {
         ctx.changed.track();
         let id = id.get();
         async move {
@@ -102,36 +101,31 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
         }
     });
 
-    let busy = RwSignal::new(false);
-    let set_open = move |open: bool| {
+    // The page owns the call (`ctx.set_open`); this view only says how it went, while it lives.
+    let set_open = ctx.set_open;
+    on_answer(set_open, move |answer| match answer {
+        Ok(open) => {
+            notice.set(Some(
+                if *open {
+                    "Request reopened."
+                } else {
+                    "Request closed."
+                }
+                .to_string(),
+            ));
+            focus_after.set(Some(FocusAfter::Heading));
+        }
+        Err(e) if is_conflict(e) => action_error.set(Some(CONFLICT_MESSAGE.to_string())),
+        Err(e) => action_error.set(Some(e.user_message())),
+    });
+    let busy = set_open.pending();
+    let dispatch_set_open = move |open: bool| {
         let version = detail.with_untracked(|d| d.as_ref().map(|d| d.version));
-        let id = id.get_untracked();
-        run_pending(busy, async move {
-            let Some(version) = version else {
-                return;
-            };
+        if let Some(version) = version {
             notice.set(None);
             action_error.set(None);
-            match api::set_request_open(&id, open, version).await {
-                Ok(_) => {
-                    notice.set(Some(
-                        if open {
-                            "Request reopened."
-                        } else {
-                            "Request closed."
-                        }
-                        .to_string(),
-                    ));
-                    focus_after.set(Some(FocusAfter::Heading));
-                    ctx.reload();
-                }
-                Err(e) if is_conflict(&e) => {
-                    action_error.set(Some(CONFLICT_MESSAGE.to_string()));
-                    ctx.reload();
-                }
-                Err(e) => action_error.set(Some(e.user_message())),
-            }
-        });
+            set_open.dispatch((id.get_untracked(), open, version));
+        }
     };
 
     let on_assigned = Callback::new(move |message: String| {
@@ -139,7 +133,6 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
         action_error.set(None);
         notice.set(Some(message));
         focus_after.set(Some(FocusAfter::AssignButton));
-        ctx.reload();
     });
 
     let back = move || {
@@ -155,9 +148,9 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
     view! {
         <section class="app-request-detail" aria-labelledby="request-detail-heading" data-testid="request-detail">
             <p class="app-back">
-                <a href=back class="nhsuk-back-link__link" data-testid="back-to-list">
+                <A href=back attr:class="nhsuk-back-link__link" attr:data-testid="back-to-list">
                     "Back to the list"
-                </a>
+                </A>
             </p>
             {move || {
                 error.get().map(|e| {
@@ -191,7 +184,7 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
                                 action_error=action_error
                                 on_assign=Callback::new(move |_| assign_open.set(true))
                                 on_set_open=Callback::new(move |open: bool| {
-                                    set_open(open);
+                                    dispatch_set_open(open);
                                 })
                                 busy=busy.into()
                             />
@@ -323,10 +316,9 @@ fn DetailBody(
         <p data-testid="why-visible">{why}</p>
         <h3 class="nhsuk-heading-s">"Journey"</h3>
         <ol class="app-journey" data-testid="journey">
-            {history
-                .into_iter()
-                .map(|event| view! { <JourneyStep event=event names=names /> })
-                .collect_view()}
+            <For each=move || history.clone() key=|e: &HistoryEvent| e.id.clone() let:event>
+                <JourneyStep event=event names=names />
+            </For>
         </ol>
     }
 }

@@ -7,15 +7,13 @@ use std::sync::Arc;
 
 use domain::wire::{AssigneeKind, Folder, RequestStatus, RequestSummary, StatusFilter};
 use leptos::prelude::*;
-
-use crate::load::Loader;
+use leptos_router::components::A;
 
 use super::{
     assignee_words, format_time, kind_words, load_error, nhs_number, use_messages, MessagesQuery,
     PAGE_SIZE,
 };
 use crate::api::{self, ApiError};
-use crate::components::show::when;
 
 /// Which list an answer belongs to, so a slow answer is never shown under another heading.
 type ListKey = (Option<String>, StatusFilter);
@@ -31,11 +29,11 @@ struct Loaded {
 #[component]
 pub fn RequestList(
     query: Memo<MessagesQuery>,
-    folders: Loader<Result<Vec<Folder>, ApiError>>,
+    folders: LocalResource<Result<Vec<Folder>, ApiError>>,
 ) -> impl IntoView {
     let ctx = use_messages();
     let key = Memo::new(move |_| query.with(|q| (q.folder.clone(), q.status)));
-    let list = Loader::new(move || {
+    let list = LocalResource::new(move || {
         ctx.changed.track();
         let key = key.get();
         async move {
@@ -156,9 +154,7 @@ pub fn RequestList(
                         }
                     })
             }}
-            {when(
-                Memo::new(move |_| total() > 0),
-                Arc::new(move || view! {
+            <Show when=move || { total() > 0 }>
                 <p class="app-request-list__range" data-testid="request-list-range">{range}</p>
                 <table class="nhsuk-table nhsuk-table--responsive app-requests" class:app-requests--stale=stale>
                     <caption class="nhsuk-u-visually-hidden">
@@ -174,18 +170,17 @@ pub fn RequestList(
                         </tr>
                     </thead>
                     <tbody class="nhsuk-table__body">
-                        {move || {
-                            shown()
-                                .into_iter()
-                                .map(|row| view! { <RequestRow row=row query=query /> })
-                                .collect_view()
-                        }}
+                        <For
+                            each=shown
+                            key=|r: &RequestSummary| (r.id.clone(), r.version)
+                            let:row
+                        >
+                            <RequestRow row=row query=query />
+                        </For>
                     </tbody>
                 </table>
                 <Pager query=query page=Signal::derive(page) pages=Signal::derive(pages) />
-                }.into_any()),
-                None,
-            )}
+            </Show>
         </section>
     }
 }
@@ -217,9 +212,9 @@ fn RequestRow(row: RequestSummary, query: Memo<MessagesQuery>) -> impl IntoView 
             <td class="nhsuk-table__cell">
                 <span class="nhsuk-table-responsive__heading" aria-hidden="true">"Request "</span>
                 <span>
-                    <a href=href class="app-requests__subject" data-testid=format!("request-link-{}", row.id)>
+                    <A href=href attr:class="app-requests__subject" attr:data-testid=format!("request-link-{}", row.id)>
                         {row.subject.clone()}
-                    </a>
+                    </A>
                     <span class="app-requests__tags">
                         <strong class="nhsuk-tag nhsuk-tag--white">{kind_words(row.kind)}</strong>
                         {closed.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--grey">"Closed"</strong> })}
@@ -248,7 +243,8 @@ fn StatusFilterLinks(query: Memo<MessagesQuery>) -> impl IntoView {
     let link = move |status: StatusFilter, label: &'static str, test_id: &'static str| {
         let href = move || query.with(|q| q.with_status(status).href());
         let current = move || (query.with(|q| q.status) == status).then_some("page");
-        // As with the folder links, the query decides which is current.
+        // Plain anchors for the same reason as the folder links: the query decides which is
+        // current, not the path.
         view! {
             <li>
                 <a href=href aria-current=current data-testid=test_id>
@@ -273,39 +269,33 @@ fn Pager(query: Memo<MessagesQuery>, page: Signal<usize>, pages: Signal<usize>) 
     let previous = move || query.with(|q| q.with_page(page.get().saturating_sub(1).max(1)).href());
     let next = move || query.with(|q| q.with_page(page.get() + 1).href());
     view! {
-        {move || {
-            (pages.get() > 1).then(|| view! {
+        <Show when=move || { pages.get() > 1 }>
             <nav class="nhsuk-pagination app-pager" role="navigation" aria-label="Pages of requests">
                 <ul class="nhsuk-list nhsuk-pagination__list">
-                    {move || {
-                        (page.get() > 1).then(|| view! {
+                    <Show when=move || { page.get() > 1 }>
                         <li class="nhsuk-pagination-item--previous">
-                            <a href=previous class="nhsuk-pagination__link nhsuk-pagination__link--prev" data-testid="page-previous">
+                            <A href=previous attr:class="nhsuk-pagination__link nhsuk-pagination__link--prev" attr:data-testid="page-previous">
                                 <span class="nhsuk-pagination__title">"Previous"</span>
                                 <span class="nhsuk-u-visually-hidden">":"</span>
                                 <span class="nhsuk-pagination__page">{move || format!("Page {}", page.get() - 1)}</span>
-                            </a>
+                            </A>
                         </li>
-                        })
-                    }}
-                    {move || {
-                        (page.get() < pages.get()).then(|| view! {
+                    </Show>
+                    <Show when=move || { page.get() < pages.get() }>
                         <li class="nhsuk-pagination-item--next">
-                            <a href=next class="nhsuk-pagination__link nhsuk-pagination__link--next" data-testid="page-next">
+                            <A href=next attr:class="nhsuk-pagination__link nhsuk-pagination__link--next" attr:data-testid="page-next">
                                 <span class="nhsuk-pagination__title">"Next"</span>
                                 <span class="nhsuk-u-visually-hidden">":"</span>
                                 <span class="nhsuk-pagination__page">{move || format!("Page {}", page.get() + 1)}</span>
-                            </a>
+                            </A>
                         </li>
-                        })
-                    }}
+                    </Show>
                 </ul>
                 <p class="app-pager__where" data-testid="page-where">
                     {move || format!("Page {} of {}", page.get(), pages.get())}
                 </p>
             </nav>
-            })
-        }}
+        </Show>
     }
 }
 

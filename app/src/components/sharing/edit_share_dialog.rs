@@ -1,20 +1,16 @@
 //! Editing a share from the owner's side (SPEC S5): only Restrict View can change; Remove asks
 //! for confirmation first, and says that nothing moves (S7).
 
-use std::sync::Arc;
-
 use domain::preview::{removal_effect, restriction_change_effect};
 use domain::wire::{Share, Target};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::{domain_kind, focus_soon, RestrictViewCheckbox, StateTag};
-use crate::api;
+use super::{domain_kind, focus_soon, EditShare, RestrictViewCheckbox, StateTag};
 use crate::components::dialog::Dialog;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::show::when;
+use crate::state::on_answer;
 
-/// What the owner did to a share, for the list to reload and say.
+/// What the owner does to a share: as asked (the share with its new flag), and as answered.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ShareEdit {
     Saved(Share),
@@ -25,7 +21,8 @@ pub enum ShareEdit {
 #[component]
 pub fn EditShareDialog(
     editing: RwSignal<Option<(Target, Share)>>,
-    on_done: Callback<(Target, ShareEdit)>,
+    /// The page's call, so a change answered after the dialog closed still shows on the page.
+    edit: EditShare,
 ) -> impl IntoView {
     let close = Callback::new(move |_| editing.set(None));
     view! {
@@ -39,7 +36,7 @@ pub fn EditShareDialog(
                 editing
                     .get_untracked()
                     .map(|(target, share)| {
-                        view! { <EditForm target=target share=share on_cancel=close on_done=on_done /> }
+                        view! { <EditForm target=target share=share on_cancel=close edit=edit /> }
                     })
             }}
         </Dialog>
@@ -51,18 +48,23 @@ fn EditForm(
     target: Target,
     share: Share,
     on_cancel: Callback<()>,
-    on_done: Callback<(Target, ShareEdit)>,
+    edit: EditShare,
 ) -> impl IntoView {
     let restricted = RwSignal::new(share.restricted);
     let confirming = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let busy = edit.pending();
     let error = RwSignal::new(None::<String>);
+    on_answer(edit, move |(_, answer)| {
+        if let Err(e) = answer {
+            error.set(Some(e.user_message()));
+        }
+    });
     let kind = domain_kind(target.kind);
     let partner = share.partner.name.clone();
     let was_restricted = share.restricted;
     let changed = move || restricted.get() != was_restricted;
 
-    let share_id = StoredValue::new(share.id.clone());
+    let share_stored = StoredValue::new(share.clone());
     let target_stored = StoredValue::new(target.clone());
 
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -70,38 +72,19 @@ fn EditForm(
         if busy.get_untracked() || !changed() {
             return;
         }
-        busy.set(true);
         error.set(None);
-        let id = share_id.get_value();
-        let value = restricted.get_untracked();
-        spawn_local(async move {
-            let answer = api::update_share(&id, value).await;
-            busy.set(false);
-            match answer {
-                Ok(share) => on_done.run((target_stored.get_value(), ShareEdit::Saved(share))),
-                Err(e) => error.set(Some(e.user_message())),
-            }
-        });
+        let mut asked = share_stored.get_value();
+        asked.restricted = restricted.get_untracked();
+        edit.dispatch((target_stored.get_value(), ShareEdit::Saved(asked)));
     };
 
     let remove = move |_| {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         error.set(None);
-        let id = share_id.get_value();
-        spawn_local(async move {
-            let answer = api::remove_share(&id).await;
-            busy.set(false);
-            match answer {
-                Ok(()) => on_done.run((
-                    target_stored.get_value(),
-                    ShareEdit::Removed { share_id: id },
-                )),
-                Err(e) => error.set(Some(e.user_message())),
-            }
-        });
+        let share_id = share_stored.with_value(|s| s.id.clone());
+        edit.dispatch((target_stored.get_value(), ShareEdit::Removed { share_id }));
     };
 
     let partner_for_effect = partner.clone();
@@ -136,42 +119,10 @@ fn EditForm(
                     }
                 })
         }}
-        {when(
-            Memo::new(move |_| confirming.get()),
-            Arc::new(move || view! {
-            <div class="nhsuk-warning-callout" data-testid="confirm-remove">
-                <h3 class="nhsuk-warning-callout__label" id="confirm-remove-heading" tabindex="-1">
-                    <span role="text">
-                        <span class="nhsuk-u-visually-hidden">"Important: "</span>
-                        {heading.clone()}
-                    </span>
-                </h3>
-                <p>{removal_text.clone()}</p>
-            </div>
-            <div class="app-dialog__actions">
-                <button
-                    type="button"
-                    class="nhsuk-button nhsuk-button--warning"
-                    disabled=move || busy.get()
-                    on:click=remove
-                    data-testid="confirm-remove-yes"
-                >
-                    "Yes, remove the share"
-                </button>
-                <button
-                    type="button"
-                    class="nhsuk-button nhsuk-button--secondary"
-                    on:click=move |_| {
-                        confirming.set(false);
-                        focus_soon("edit-remove-button".to_string());
-                    }
-                    data-testid="confirm-remove-no"
-                >
-                    "No, keep it"
-                </button>
-            </div>
-            }.into_any()),
-            Some(Arc::new(move || view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || {
+                view! {
                     <form on:submit=save>
                         <p class="nhsuk-body-s">
                             "Only Restrict View can be changed. To share with another organisation, use Share again."
@@ -209,7 +160,40 @@ fn EditForm(
                             </button>
                         </div>
                     </form>
-            }.into_any())),
-        )}
+                }
+            }
+        >
+            <div class="nhsuk-warning-callout" data-testid="confirm-remove">
+                <h3 class="nhsuk-warning-callout__label" id="confirm-remove-heading" tabindex="-1">
+                    <span role="text">
+                        <span class="nhsuk-u-visually-hidden">"Important: "</span>
+                        {heading.clone()}
+                    </span>
+                </h3>
+                <p>{removal_text.clone()}</p>
+            </div>
+            <div class="app-dialog__actions">
+                <button
+                    type="button"
+                    class="nhsuk-button nhsuk-button--warning"
+                    disabled=move || busy.get()
+                    on:click=remove
+                    data-testid="confirm-remove-yes"
+                >
+                    "Yes, remove the share"
+                </button>
+                <button
+                    type="button"
+                    class="nhsuk-button nhsuk-button--secondary"
+                    on:click=move |_| {
+                        confirming.set(false);
+                        focus_soon("edit-remove-button".to_string());
+                    }
+                    data-testid="confirm-remove-no"
+                >
+                    "No, keep it"
+                </button>
+            </div>
+        </Show>
     }
 }

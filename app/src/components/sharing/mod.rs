@@ -6,9 +6,63 @@ pub mod org_combobox;
 pub mod share_dialog;
 pub mod target_list;
 
-use domain::wire::{ShareState, TargetKind};
+use domain::wire::{Share, ShareCreate, ShareState, Target, TargetKind};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use crate::state::use_server_changes;
+use edit_share_dialog::ShareEdit;
+
+/// Share a target: `(target, body, partner's name)` answers the target and the new share, or
+/// the sentence saying why not. Created by the page, so the page hears the answer even when
+/// the dialog was closed before it came.
+pub type CreateShare = Action<(Target, ShareCreate, String), (Target, Result<Share, String>)>;
+
+/// Change or remove a share, from the Edit share dialog; owned by the page likewise.
+pub type EditShare = Action<(Target, ShareEdit), (Target, Result<ShareEdit, ApiError>)>;
+
+/// The page's two share actions.
+///
+/// Each accepted change bumps the app's change counter from inside the call, so the lists
+/// showing shares reload even when the dialog or the page is gone. A refusal does not: the
+/// dialog stays open to say why, and reloading the list under it would replace the button that
+/// focus returns to when it closes.
+pub fn share_actions() -> (CreateShare, EditShare) {
+    let changes = use_server_changes();
+    let create = Action::new_local(
+        move |(target, body, partner): &(Target, ShareCreate, String)| {
+            let (target, body, partner) = (target.clone(), body.clone(), partner.clone());
+            async move {
+                let answer = api::create_share(&body)
+                    .await
+                    .map_err(|e| share_dialog::refusal_message(&e, &target.name, &partner));
+                if answer.is_ok() {
+                    changes.bump();
+                }
+                (target, answer)
+            }
+        },
+    );
+    let edit = Action::new_local(move |(target, edit): &(Target, ShareEdit)| {
+        let (target, edit) = (target.clone(), edit.clone());
+        async move {
+            let answer = match edit {
+                ShareEdit::Saved(share) => api::update_share(&share.id, share.restricted)
+                    .await
+                    .map(ShareEdit::Saved),
+                ShareEdit::Removed { share_id } => api::remove_share(&share_id)
+                    .await
+                    .map(|()| ShareEdit::Removed { share_id }),
+            };
+            if answer.is_ok() {
+                changes.bump();
+            }
+            (target, answer)
+        }
+    });
+    (create, edit)
+}
 
 /// The wire kind as the domain's, for the sentences of `domain::preview`.
 pub fn domain_kind(kind: TargetKind) -> domain::TargetKind {
@@ -80,7 +134,7 @@ pub fn kind_label(kind: &str) -> String {
             let spaced = other.replace('_', " ");
             let mut chars = spaced.chars();
             match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                Some(first) => first.to_uppercase().chain(chars).collect(),
                 None => String::new(),
             }
         }
@@ -105,8 +159,7 @@ pub fn RestrictViewCheckbox(id: &'static str, checked: RwSignal<bool>) -> impl I
                         id=id
                         type="checkbox"
                         aria-describedby=hint_id.clone()
-                        prop:checked=move || checked.get()
-                        on:change=move |ev| checked.set(event_target_checked(&ev))
+                        bind:checked=checked
                         data-testid=id
                     />
                     <label class="nhsuk-label nhsuk-checkboxes__label" for=id>

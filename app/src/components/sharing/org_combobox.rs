@@ -8,12 +8,13 @@
 //! answer of a search made stale by clearing the box. So a slow answer to an older query never
 //! replaces a newer one, and a burst of typing costs at most one search per round trip (SPEC §4).
 
+use domain::text;
 use domain::wire::Organisation;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::kind_label;
-use crate::api;
+use crate::api::{self, ApiError};
 
 /// How many organisations one search lists.
 const LIMIT: u32 = 10;
@@ -35,44 +36,25 @@ enum Search {
 }
 
 /// Splits `text` into runs, marking (true) the parts that the directory search matched: for a
-/// name, the start of each word that a word of the query is a prefix of; for an ODS code, the
-/// prefix equal to the query (API.md). Case-insensitive, like the search.
+/// name, the start of each word that a word of the query is (`domain::text`, the server's own
+/// word splitting and case folding); for an ODS code, the prefix equal to the query (API.md).
 pub fn marked(text: &str, query: &str, is_code: bool) -> Vec<(String, bool)> {
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    if is_code {
-        let q = query.trim();
-        if let Some(end) = prefix_len(text, q) {
-            ranges.push((0, end));
-        }
+    let ranges = if is_code {
+        code_prefix(text, query.trim())
+            .map(|end| 0..end)
+            .into_iter()
+            .collect()
     } else {
-        let words: Vec<&str> = query.split_whitespace().collect();
-        let mut start = None;
-        let bounds = text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')));
-        for (i, c) in bounds {
-            match (c.is_whitespace(), start) {
-                (false, None) => start = Some(i),
-                (true, Some(s)) => {
-                    let word = &text[s..i];
-                    let longest = words.iter().filter_map(|w| prefix_len(word, w)).max();
-                    if let Some(len) = longest.filter(|len| *len > 0) {
-                        ranges.push((s, s + len));
-                    }
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-    }
+        text::matched_ranges(text, query)
+    };
     let mut runs = Vec::new();
     let mut at = 0;
-    for (s, e) in ranges {
-        if s > at {
-            runs.push((text[at..s].to_string(), false));
+    for range in ranges {
+        if range.start > at {
+            runs.push((text[at..range.start].to_string(), false));
         }
-        runs.push((text[s..e].to_string(), true));
-        at = e;
+        runs.push((text[range.clone()].to_string(), true));
+        at = range.end;
     }
     if at < text.len() || runs.is_empty() {
         runs.push((text[at..].to_string(), false));
@@ -80,20 +62,15 @@ pub fn marked(text: &str, query: &str, is_code: bool) -> Vec<(String, bool)> {
     runs
 }
 
-/// The length in bytes of the prefix of `word` that equals `prefix` ignoring ASCII case, if
-/// any. (ASCII only: the full Unicode case tables would add about 25 KB to the wasm.)
-fn prefix_len(word: &str, prefix: &str) -> Option<usize> {
+/// The length in bytes of the start of `code` that equals `prefix` ignoring case, if any.
+fn code_prefix(code: &str, prefix: &str) -> Option<usize> {
     let n = prefix.chars().count();
     if n == 0 {
         return None;
     }
-    let end = word
-        .char_indices()
-        .nth(n)
-        .map(|(i, _)| i)
-        .unwrap_or(word.len());
-    let head = &word[..end];
-    (head.chars().count() == n && head.eq_ignore_ascii_case(prefix)).then_some(end)
+    let end = code.char_indices().nth(n).map_or(code.len(), |(i, _)| i);
+    let head = &code[..end];
+    (head.chars().count() == n && text::fold(head) == text::fold(prefix)).then_some(end)
 }
 
 /// The search scheduling of one combobox: every handle is a signal or stored value, so the
@@ -128,7 +105,7 @@ impl Searcher {
         self.in_flight.set_value(true);
         self.loading.set(true);
         spawn_local(async move {
-            let answer = api::search_organisations(&query, LIMIT).await;
+            let answer = api::search_organisations(&query, LIMIT, None).await;
             // `try_` forms: the combobox may be gone (its dialog closed mid-search).
             self.in_flight.try_set_value(false);
             if let Some(Some(newer)) = self.pending.try_update_value(Option::take) {
@@ -149,6 +126,7 @@ impl Searcher {
                         results: found.results,
                     });
                 }
+                Err(ApiError::Aborted) => {}
                 Err(e) => {
                     self.expanded.set(false);
                     self.search.set(Search::Failed {
@@ -496,6 +474,18 @@ mod tests {
         assert_eq!(
             marked("Camelia Surgery", "zz", false),
             vec![("Camelia Surgery".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn words_split_at_punctuation_and_fold_beyond_ascii_like_the_server_search() {
+        assert_eq!(
+            hits(&marked("Hartley-Smith Surgery", "smith", false)),
+            vec!["Smith"]
+        );
+        assert_eq!(
+            hits(&marked("ZOË Health Centre", "zoë", false)),
+            vec!["ZOË"]
         );
     }
 

@@ -2,15 +2,15 @@
 //! optionally Restrict View, read what the partner would gain, and Share (SPEC S1–S4).
 
 use domain::preview::share_effect;
-use domain::wire::{Organisation, Share, ShareCreate, Target, TargetKind};
+use domain::wire::{Organisation, ShareCreate, Target, TargetKind};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::org_combobox::OrgCombobox;
-use super::{domain_kind, RestrictViewCheckbox};
-use crate::api::{self, ApiError};
+use super::{domain_kind, CreateShare, RestrictViewCheckbox};
+use crate::api::ApiError;
 use crate::components::dialog::Dialog;
 use crate::components::error_summary::ErrorSummary;
+use crate::state::on_answer;
 
 /// The dialog, open while `target` holds the group or colleague being shared.
 #[component]
@@ -19,8 +19,8 @@ pub fn ShareDialog(
     target: RwSignal<Option<Target>>,
     /// The signed-in user's organisation, which cannot be chosen (S3).
     own_ods: Signal<String>,
-    /// Runs with the new share after the server accepted it.
-    on_shared: Callback<(Target, Share)>,
+    /// The page's call (so that a share made after the dialog closed still shows on the page).
+    create: CreateShare,
 ) -> impl IntoView {
     let title = match kind {
         TargetKind::Group => "Share a group",
@@ -38,7 +38,7 @@ pub fn ShareDialog(
                 target
                     .get_untracked()
                     .map(|t| {
-                        view! { <ShareForm target=t own_ods=own_ods on_cancel=close on_shared=on_shared /> }
+                        view! { <ShareForm target=t own_ods=own_ods on_cancel=close create=create /> }
                     })
             }}
         </Dialog>
@@ -46,7 +46,7 @@ pub fn ShareDialog(
 }
 
 /// A sentence for a refused share, naming what to do instead.
-fn refusal_message(error: &ApiError, target: &str, partner: &str) -> String {
+pub fn refusal_message(error: &ApiError, target: &str, partner: &str) -> String {
     match error.code() {
         Some("already_shared") => format!(
             "{target} is already shared with {partner} (SPEC S2). Close this dialog and choose \
@@ -68,12 +68,17 @@ fn ShareForm(
     target: Target,
     own_ods: Signal<String>,
     on_cancel: Callback<()>,
-    on_shared: Callback<(Target, Share)>,
+    create: CreateShare,
 ) -> impl IntoView {
     let selected = RwSignal::new(None::<Organisation>);
     let restricted = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let busy = create.pending();
+    on_answer(create, move |(_, answer)| {
+        if let Err(message) = answer {
+            error.set(Some(message.clone()));
+        }
+    });
     let kind = domain_kind(target.kind);
     let noun = match target.kind {
         TargetKind::Group => "group",
@@ -111,22 +116,13 @@ fn ShareForm(
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         error.set(None);
-        let target = target_for_submit.clone();
         let body = ShareCreate {
-            target_id: target.id.clone(),
+            target_id: target_for_submit.id.clone(),
             partner_ods_code: partner.ods_code.clone(),
             restricted: restricted.get_untracked(),
         };
-        spawn_local(async move {
-            let answer = api::create_share(&body).await;
-            busy.set(false);
-            match answer {
-                Ok(share) => on_shared.run((target, share)),
-                Err(e) => error.set(Some(refusal_message(&e, &target.name, &partner.name))),
-            }
-        });
+        create.dispatch((target_for_submit.clone(), body, partner.name.clone()));
     };
 
     let preview = move || {

@@ -5,16 +5,14 @@
 use domain::wire::{Share, Target, TargetKind};
 use leptos::prelude::*;
 
-use crate::load::{loading, Loader};
-
 use super::edit_share_dialog::{EditShareDialog, ShareEdit};
 use super::share_dialog::ShareDialog;
-use super::{dom_id, focus_soon, RestrictedMarker, StateTag};
+use super::{dom_id, focus_soon, share_actions, RestrictedMarker, StateTag};
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
-use crate::state::use_session;
+use crate::state::{on_answer, use_server_changes, use_session};
 
 /// What must be true of the reloaded list before focus can go back to a control: a control
 /// whose row changed is re-rendered, so focusing it before the new list arrives would be lost.
@@ -67,7 +65,12 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
         TargetKind::Colleague => ("Colleagues", "colleagues", "No colleagues yet"),
     };
 
-    let targets = Loader::new(api::targets);
+    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`).
+    let changes = use_server_changes();
+    let targets = LocalResource::new(move || {
+        changes.track();
+        api::targets()
+    });
     let sharing = RwSignal::new(None::<Target>);
     let editing = RwSignal::new(None::<(Target, Share)>);
     let notice = RwSignal::new(None::<String>);
@@ -87,54 +90,56 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
         }
     });
 
-    let on_shared = Callback::new(move |(target, share): (Target, Share)| {
-        sharing.set(None);
-        let restricted = if share.restricted {
-            " with Restrict View"
-        } else {
-            ""
-        };
-        notice.set(Some(format!(
-            "{} is now shared with {}{restricted}. It shows as Pending until an administrator there accepts it.",
-            target.name, share.partner.name
-        )));
-        focus_when.set(Some(FocusWhen::Created {
-            share_id: share.id,
-            target_id: target.id,
-        }));
-        targets.refetch();
-    });
-
-    let on_edited = Callback::new(move |(target, edit): (Target, ShareEdit)| {
-        editing.set(None);
-        match edit {
-            ShareEdit::Saved(share) => {
-                let how = if share.restricted {
-                    "restricted"
-                } else {
-                    "unrestricted"
-                };
-                notice.set(Some(format!(
-                    "The share of {} with {} is now {how}.",
-                    target.name, share.partner.name
-                )));
-                focus_when.set(Some(FocusWhen::Edited {
-                    share_id: share.id,
-                    restricted: share.restricted,
-                }));
-            }
-            ShareEdit::Removed { share_id } => {
-                notice.set(Some(format!(
-                    "{} is no longer shared with that organisation.",
-                    target.name
-                )));
-                focus_when.set(Some(FocusWhen::Removed {
-                    share_id,
-                    target_id: target.id.clone(),
-                }));
-            }
+    // The calls belong to the page: whatever became of the dialog, an answer reloads the list
+    // (a refused one too, since the list may be out of date) and says what changed.
+    let (create, edit) = share_actions();
+    on_answer(create, move |(target, answer)| {
+        if let Ok(share) = answer {
+            sharing.set(None);
+            let restricted = if share.restricted {
+                " with Restrict View"
+            } else {
+                ""
+            };
+            notice.set(Some(format!(
+                "{} is now shared with {}{restricted}. It shows as Pending until an administrator there accepts it.",
+                target.name, share.partner.name
+            )));
+            focus_when.set(Some(FocusWhen::Created {
+                share_id: share.id.clone(),
+                target_id: target.id.clone(),
+            }));
         }
-        targets.refetch();
+    });
+    on_answer(edit, move |(target, answer)| match answer {
+        Ok(ShareEdit::Saved(share)) => {
+            editing.set(None);
+            let how = if share.restricted {
+                "restricted"
+            } else {
+                "unrestricted"
+            };
+            notice.set(Some(format!(
+                "The share of {} with {} is now {how}.",
+                target.name, share.partner.name
+            )));
+            focus_when.set(Some(FocusWhen::Edited {
+                share_id: share.id.clone(),
+                restricted: share.restricted,
+            }));
+        }
+        Ok(ShareEdit::Removed { share_id }) => {
+            editing.set(None);
+            notice.set(Some(format!(
+                "{} is no longer shared with that organisation.",
+                target.name
+            )));
+            focus_when.set(Some(FocusWhen::Removed {
+                share_id: share_id.clone(),
+                target_id: target.id.clone(),
+            }));
+        }
+        Err(_) => {}
     });
 
     let rows = move || {
@@ -156,46 +161,58 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
                 )}
             </p>
             <StatusNotice text=notice test_id="sharing-notice" />
-            {move || {
-                rows().map_or_else(|| loading(&format!("Loading {plural}…")), |answer| match answer {
-                    Err(e) => {
-                        view! {
-                            <ErrorSummary title=format!("Your {plural} could not be loaded") message=e.user_message() test_id="targets-error" on_retry=Callback::new(move |_| targets.refetch()) />
-                        }
-                            .into_any()
-                    }
-                    Ok(list) if list.is_empty() => {
-                        view! {
-                            <p class="nhsuk-body" data-testid="targets-empty">
-                                {empty}
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Ok(list) => {
-                        view! {
-                            <ul class="app-target-list">
-                                {list
-                                    .into_iter()
-                                    .map(|t| {
-                                        view! {
-                                            <TargetRow
-                                                target=t
-                                                is_admin=is_admin
-                                                sharing=sharing
-                                                editing=editing
-                                            />
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                            .into_any()
-                    }
-                })
-            }}
-            <ShareDialog kind=kind target=sharing own_ods=own_ods on_shared=on_shared />
-            <EditShareDialog editing=editing on_done=on_edited />
+            <Transition fallback=move || {
+                view! {
+                    <p class="nhsuk-body" role="status" data-testid="targets-loading">
+                        {format!("Loading {plural}…")}
+                    </p>
+                }
+            }>
+                {move || {
+                    rows()
+                        .map(|answer| match answer {
+                            Err(e) => {
+                                view! {
+                                    <ErrorSummary title=format!("Your {plural} could not be loaded") message=e.user_message() test_id="targets-error" on_retry=Callback::new(move |_| targets.refetch()) />
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="nhsuk-body" data-testid="targets-empty">
+                                        {empty}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                view! {
+                                    <ul class="app-target-list">
+                                        <For
+                                            each=move || list.clone()
+                                            // Any change to the row (a share added, edited or
+                                            // removed) must re-render it, so the key is all of it.
+                                            key=|t| format!("{t:?}")
+                                            children=move |t| {
+                                                view! {
+                                                    <TargetRow
+                                                        target=t
+                                                        is_admin=is_admin
+                                                        sharing=sharing
+                                                        editing=editing
+                                                    />
+                                                }
+                                            }
+                                        />
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            <ShareDialog kind=kind target=sharing own_ods=own_ods create=create />
+            <EditShareDialog editing=editing edit=edit />
         </div>
     }
 }
