@@ -212,7 +212,7 @@ pub async fn session_create(
             .map(views::user)
             .ok_or_else(ApiError::not_found)?
     };
-    let token = state.sessions.issue(user.id.clone());
+    let token = state.sessions.issue(user.id.clone())?;
     Ok(Json(wire::Session { token, user }))
 }
 
