@@ -119,7 +119,12 @@ impl std::error::Error for ApiError {}
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status.is_server_error() && self.status != StatusCode::SERVICE_UNAVAILABLE {
-            eprintln!("api-mock: {self}");
+            tracing::error!(
+                status = self.status.as_u16(),
+                code = self.code,
+                "{}",
+                self.message
+            );
         }
         let bytes = serde_json::to_vec(&self.body()).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (self.status, bytes).into_response();

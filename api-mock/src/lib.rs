@@ -11,6 +11,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, patch, post, put};
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
 
 pub mod auth;
 pub mod config;
@@ -78,13 +80,35 @@ pub fn app(state: Arc<AppState>) -> Router {
             state.knobs.clone(),
             knobs::apply,
         ));
-    match &state.static_dir {
+    let router = match &state.static_dir {
         Some(dir) => {
             let index = ServeFile::new(dir.join("index.html"));
             router.fallback_service(ServeDir::new(dir).fallback(index))
         }
         None => router,
-    }
+    };
+    router.layer(request_log())
+}
+
+/// One log line per request, when its answer starts: method, path, status and time taken.
+/// The path only: no query string (a search text), no header (the bearer token), no body
+/// (patients' data).
+fn request_log<B>() -> TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
+    impl Fn(&axum::http::Request<B>) -> tracing::Span + Clone,
+    (),
+    DefaultOnResponse,
+> {
+    TraceLayer::new_for_http()
+        .make_span_with(|req: &axum::http::Request<B>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        })
+        .on_request(())
+        .on_response(
+            DefaultOnResponse::new()
+                .level(tracing::Level::INFO)
+                .latency_unit(LatencyUnit::Micros),
+        )
 }
 
 async fn api_not_found() -> impl IntoResponse {
