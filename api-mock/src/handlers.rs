@@ -191,7 +191,7 @@ pub async fn personas_list(State(state): AppStateRef) -> Json<Vec<wire::Persona>
             .map(|u| wire::Persona {
                 user_id: u.id.as_str().to_owned(),
                 name: u.name.clone(),
-                role: views::role(u.role),
+                role: u.role,
                 ods_code: u.ods_code.as_str().to_owned(),
                 organisation: views::org_ref(world, &u.ods_code).name,
             })
@@ -274,7 +274,7 @@ pub async fn targets_list(
             .into_iter()
             .map(|(t, shares)| wire::Target {
                 id: t.id.as_str().to_owned(),
-                kind: views::target_kind(t.kind),
+                kind: t.kind,
                 name: t.name.clone(),
                 shares: shares.into_iter().map(|s| views::share(world, s)).collect(),
             })
@@ -728,7 +728,7 @@ pub async fn demo_requests_create(
             id: id.clone(),
             origin: origin.clone(),
             patient: PatientId::new(body.patient_id.as_str()),
-            kind: views::request_kind_in(body.kind),
+            kind: body.kind,
             subject: body.subject,
             message: body.message,
         };
@@ -754,15 +754,13 @@ pub async fn demo_patients_sharing(
     let patient = changing(&state, move |store| {
         me(&store.world, &actor)?;
         let id = PatientId::new(id);
-        store
-            .world
-            .set_patient_sharing(&id, views::sharing_in(body.sharing))?;
+        store.world.set_patient_sharing(&id, body.sharing)?;
         let p = store.world.patient(&id).ok_or_else(ApiError::not_found)?;
         Ok(wire::DemoPatient {
             id: p.id.as_str().to_owned(),
             name: p.name.clone(),
             nhs_number: p.nhs_number.as_str().to_owned(),
-            sharing: views::sharing(p.sharing),
+            sharing: p.sharing,
         })
     })
     .await?;

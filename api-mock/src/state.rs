@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use domain::{
     Agreement, AgreementId, Answer, DomainError, EventId, FolderId, Group, GroupId, NewRequest,
-    NhsNumber, OdsCode, Organisation, Patient, PatientId, RequestId, RequestStatus, Role, Share,
-    ShareId, Snapshot, TargetId, Timestamp, User, UserId, World,
+    NhsNumber, OdsCode, Organisation, Patient, PatientId, RequestId, RequestStatus, Share, ShareId,
+    Snapshot, TargetId, Timestamp, User, UserId, World,
 };
 
 use crate::auth::Sessions;
@@ -442,10 +442,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
         let user = User {
             id: UserId::new(u.id.as_str()),
             name: u.name.clone(),
-            role: match u.role {
-                domain::wire::Role::Admin => Role::Admin,
-                domain::wire::Role::Staff => Role::Staff,
-            },
+            role: u.role,
             ods_code: ods(&at, "ods_code", &u.ods_code)?,
             active: u.active,
         };
@@ -468,7 +465,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
             nhs_number: NhsNumber::parse(&p.nhs_number)
                 .map_err(|e| format!("{at}: nhs_number {:?}: {e}", p.nhs_number))?,
             date_of_birth: p.date_of_birth.clone(),
-            sharing: views::sharing_in(p.sharing),
+            sharing: p.sharing,
         };
         world.add_patient(patient).map_err(|e| refusal(at, e))?;
     }
@@ -485,7 +482,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
             owner,
             partner: ods(&at, "partner_ods_code", &s.partner_ods_code)?,
             restricted: s.restricted,
-            state: views::share_state_in(s.state),
+            state: s.state,
             created_at: Timestamp::from_millis(SEED_EPOCH_MS),
         };
         world.add_share_seeded(share).map_err(|e| refusal(at, e))?;
@@ -498,7 +495,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
             partner: ods(&at, "partner_ods_code", &a.partner_ods_code)?,
             reference: a.reference.clone(),
             proposer_answer: Some(Answer::Accepted),
-            partner_answer: a.partner_answer.map(views::answer_in),
+            partner_answer: a.partner_answer,
             created_at: Timestamp::from_millis(SEED_EPOCH_MS),
         };
         world
@@ -515,7 +512,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
             id: id.clone(),
             origin: origin.clone(),
             patient: PatientId::new(r.patient_id.as_str()),
-            kind: views::request_kind_in(r.kind),
+            kind: r.kind,
             subject: r.subject.clone(),
             message: r.message.clone(),
         };
@@ -542,7 +539,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
                 .map_err(|e| refusal(at, e))?;
             last_actor = Some(actor);
         }
-        if r.status == Some(domain::wire::RequestStatus::Closed) {
+        if r.status == Some(RequestStatus::Closed) {
             // Closed by the last user who moved it, or else by a user of the origin.
             let actor = last_actor.or_else(|| {
                 world

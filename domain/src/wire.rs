@@ -1,7 +1,8 @@
 //! The JSON bodies of `shared/API.md`, shared by the client (`app`, wasm32) and the server
 //! (`api-mock`) so that the two never drift apart.
 //!
-//! Plain structs and enums with serde derives only: no std-only dependency, no behaviour.
+//! Plain structs with serde derives only (the enums are the domain's own, re-exported): no
+//! std-only dependency, no behaviour.
 //! Request bodies refuse unknown fields (API.md: 400 `invalid`); response bodies accept them so
 //! the server may add fields without breaking an older client. A field that API.md marks `?` is
 //! an `Option` left out when `None`; a field that API.md says may be `null` is an `Option` that
@@ -9,42 +10,18 @@
 
 use serde::{Deserialize, Serialize};
 
+// The domain's own enums go on the wire as they are (their serde names are API.md's): one
+// definition each, re-exported here so client and server name them `wire::Role` and so on.
+pub use crate::audit::AuditAction;
+pub use crate::folders::{FolderKind, StatusFilter};
+pub use crate::model::{
+    Answer, HistoryAction, RequestKind, RequestStatus, Role, ShareState, Sharing, TargetKind,
+};
+pub use crate::visibility::VisibleBecause;
+
 // ---------------------------------------------------------------------------------------------
 // Shared small pieces
 // ---------------------------------------------------------------------------------------------
-
-/// A user's role (SPEC R1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Staff,
-}
-
-/// A patient's data sharing preference (SPEC V2, A3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sharing {
-    Share,
-    DoNotShare,
-}
-
-/// The state of a share (SPEC S4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ShareState {
-    Pending,
-    Enabled,
-    Disabled,
-}
-
-/// What a target is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetKind {
-    Group,
-    Colleague,
-}
 
 /// Who a request is assigned to: a target, or the inbox of an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,40 +30,6 @@ pub enum AssigneeKind {
     Group,
     Colleague,
     Inbox,
-}
-
-/// The kind of a patient request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestKind {
-    Medical,
-    Admin,
-}
-
-/// Whether a request is open or closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestStatus {
-    Open,
-    Closed,
-}
-
-/// The `status` filter of `GET /api/requests` (default `open`, SPEC C4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusFilter {
-    #[default]
-    Open,
-    Closed,
-    All,
-}
-
-/// One side's answer to a data sharing agreement (SPEC D1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Answer {
-    Accepted,
-    Refused,
 }
 
 /// An organisation named by code and name.
@@ -269,17 +212,6 @@ pub struct AgreementCreate {
 // Messages (SPEC V, A, C)
 // ---------------------------------------------------------------------------------------------
 
-/// The kind of a folder (SPEC C3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FolderKind {
-    All,
-    Mine,
-    Target,
-    External,
-    SentExternally,
-}
-
 /// An item of `GET /api/folders` and of the `PUT /api/covers` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Folder {
@@ -331,24 +263,6 @@ pub struct RequestSummary {
     pub assignee: Assignee,
     pub updated_at: String,
     pub version: u64,
-}
-
-/// Why the caller's organisation sees a request (SPEC V1, V2): `involved` when both apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VisibleBecause {
-    Involved,
-    UnrestrictedShare,
-}
-
-/// What happened to a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HistoryAction {
-    Received,
-    Assigned,
-    Closed,
-    Reopened,
 }
 
 /// A user named in a history event.
@@ -463,9 +377,6 @@ pub struct VersionCommand {
 // ---------------------------------------------------------------------------------------------
 // Audit (SPEC L1–L2)
 // ---------------------------------------------------------------------------------------------
-
-/// What an audit event records: the domain's own enum, whose serde names are API.md's.
-pub use crate::audit::AuditAction;
 
 /// An item of `GET /api/audit`, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
