@@ -8,6 +8,8 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
+use domain::{User, UserId};
+
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -91,5 +93,29 @@ impl FromRequestParts<Arc<AppState>> for Actor {
             .user(token)
             .ok_or_else(ApiError::unauthenticated)?;
         Ok(Actor(user))
+    }
+}
+
+/// The signed-in user, checked active: the handlers' caller. A token whose user has gone
+/// (after a reset to another seed) is 401, like an unknown token.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub User);
+
+impl FromRequestParts<Arc<AppState>> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let Actor(id) = Actor::from_request_parts(parts, state).await?;
+        state
+            .read()
+            .world
+            .user(&UserId::new(id))
+            .filter(|u| u.active)
+            .cloned()
+            .map(CurrentUser)
+            .ok_or_else(ApiError::unauthenticated)
     }
 }

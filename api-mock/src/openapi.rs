@@ -9,7 +9,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::extract::BODY_LIMIT;
-use crate::handlers::limits;
+use crate::routes::limits;
 
 fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
