@@ -37,22 +37,16 @@ use error::ApiError;
 pub fn app(state: Arc<AppState>) -> Router {
     // Every resource gets the test-mode knobs (latency, failures); `routes::service` (health,
     // OpenAPI) does not.
-    let resources = Router::new()
-        .merge(routes::sign_in::router())
-        .merge(routes::directory::router())
-        .merge(routes::sharing::router())
-        .merge(routes::external::router())
-        .merge(routes::agreements::router())
-        .merge(routes::messages::router())
-        .merge(routes::audit::router())
-        .merge(routes::demo::router())
+    let (resources, _) = routes::resources().split_for_parts();
+    let resources = resources
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.knobs.clone(),
             knobs::apply,
         ));
-    let api = routes::service()
+    let (service, _) = routes::service().split_for_parts();
+    let api = service
         .method_not_allowed_fallback(api_method_not_allowed)
         .merge(resources)
         // Bodies are read through `extract::ApiJson`, which turns this limit into 413 after

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use domain::{wire, AgreementId, User};
 
@@ -18,10 +19,10 @@ use crate::state::AppState;
 use crate::views;
 
 pub fn router() -> ApiRouter {
-    Router::new()
-        .route("/agreements", get(agreements_list).post(agreements_create))
-        .route("/agreements/{id}/accept", post(agreements_accept))
-        .route("/agreements/{id}/refuse", post(agreements_refuse))
+    OpenApiRouter::new()
+        .routes(routes!(agreements_list, agreements_create))
+        .routes(routes!(agreements_accept))
+        .routes(routes!(agreements_refuse))
 }
 
 impl Validate for wire::AgreementCreate {
@@ -31,6 +32,14 @@ impl Validate for wire::AgreementCreate {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/agreements",
+    tag = "agreements",
+    responses(
+        (status = 200, body = Vec<wire::Agreement>),
+    ),
+)]
 pub async fn agreements_list(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -47,6 +56,20 @@ pub async fn agreements_list(
     )
 }
 
+#[utoipa::path(
+    post,
+    path = "/agreements",
+    tag = "agreements",
+    request_body = wire::AgreementCreate,
+    responses(
+        (status = 201, body = wire::Agreement),
+        (status = 400, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody),
+    ),
+)]
 pub async fn agreements_create(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -101,6 +124,17 @@ async fn answer(
     Ok(Json(agreement))
 }
 
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/accept",
+    tag = "agreements",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = wire::Agreement),
+        (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+    ),
+)]
 pub async fn agreements_accept(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -109,6 +143,17 @@ pub async fn agreements_accept(
     answer(&state, user, id, true).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/refuse",
+    tag = "agreements",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = wire::Agreement),
+        (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+    ),
+)]
 pub async fn agreements_refuse(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,

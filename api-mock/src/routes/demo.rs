@@ -3,8 +3,9 @@
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use domain::{wire, NewRequest, PatientId, RequestId, VisibleBecause};
 
@@ -15,10 +16,10 @@ use crate::extract::{text, ApiJson, Validate};
 use crate::views;
 
 pub fn router() -> ApiRouter {
-    Router::new()
-        .route("/demo/requests", post(demo_requests_create))
-        .route("/demo/patients/{id}/sharing", post(demo_patients_sharing))
-        .route("/demo/reset", post(demo_reset))
+    OpenApiRouter::new()
+        .routes(routes!(demo_requests_create))
+        .routes(routes!(demo_patients_sharing))
+        .routes(routes!(demo_reset))
 }
 
 impl Validate for wire::DemoRequestCreate {
@@ -36,6 +37,18 @@ impl Validate for wire::DemoSharingUpdate {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/demo/requests",
+    tag = "demo",
+    request_body = wire::DemoRequestCreate,
+    responses(
+        (status = 201, body = wire::RequestDetail),
+        (status = 400, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
+    ),
+)]
 pub async fn demo_requests_create(
     state: AppStateRef,
     _user: CurrentUser,
@@ -75,6 +88,19 @@ pub async fn demo_requests_create(
     Ok((StatusCode::CREATED, Json(detail)).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/demo/patients/{id}/sharing",
+    tag = "demo",
+    params(("id" = String, Path)),
+    request_body = wire::DemoSharingUpdate,
+    responses(
+        (status = 200, body = wire::DemoPatient),
+        (status = 400, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
+    ),
+)]
 pub async fn demo_patients_sharing(
     state: AppStateRef,
     _user: CurrentUser,
@@ -97,6 +123,14 @@ pub async fn demo_patients_sharing(
     Ok(Json(patient))
 }
 
+#[utoipa::path(
+    post,
+    path = "/demo/reset",
+    tag = "demo",
+    responses(
+        (status = 204),
+    ),
+)]
 pub async fn demo_reset(state: AppStateRef, _user: CurrentUser) -> ApiResult<StatusCode> {
     state.reset().await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,7 +1,8 @@
 //! The national directory search (API.md, Organisations).
 
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use domain::wire;
 
@@ -11,9 +12,19 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 
 pub fn router() -> ApiRouter {
-    Router::new().route("/organisations", get(organisations_search))
+    OpenApiRouter::new().routes(routes!(organisations_search))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organisations",
+    tag = "directory",
+    params(("q" = Option<String>, Query, description = "ODS code or words of the name."), ("limit" = Option<i64>, Query, description = "1 to 50 results (clamped), 10 by default.")),
+    responses(
+        (status = 200, body = wire::OrganisationResults),
+        (status = 400, body = wire::ErrorBody),
+    ),
+)]
 pub async fn organisations_search(
     state: AppStateRef,
     _user: CurrentUser,

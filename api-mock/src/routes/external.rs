@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use axum::extract::Path;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use domain::{wire, ShareId, User};
 
@@ -15,12 +16,20 @@ use crate::state::AppState;
 use crate::views;
 
 pub fn router() -> ApiRouter {
-    Router::new()
-        .route("/external", get(external_list))
-        .route("/external/{share_id}/enable", post(external_enable))
-        .route("/external/{share_id}/disable", post(external_disable))
+    OpenApiRouter::new()
+        .routes(routes!(external_list))
+        .routes(routes!(external_enable))
+        .routes(routes!(external_disable))
 }
 
+#[utoipa::path(
+    get,
+    path = "/external",
+    tag = "external",
+    responses(
+        (status = 200, body = Vec<wire::ExternalShare>),
+    ),
+)]
 pub async fn external_list(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -62,6 +71,18 @@ async fn answer(
     Ok(Json(share))
 }
 
+#[utoipa::path(
+    post,
+    path = "/external/{share_id}/enable",
+    tag = "external",
+    params(("share_id" = String, Path)),
+    responses(
+        (status = 200, body = wire::ExternalShare),
+        (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody),
+    ),
+)]
 pub async fn external_enable(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -70,6 +91,18 @@ pub async fn external_enable(
     answer(&state, user, share_id, true).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/external/{share_id}/disable",
+    tag = "external",
+    params(("share_id" = String, Path)),
+    responses(
+        (status = 200, body = wire::ExternalShare),
+        (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody),
+    ),
+)]
 pub async fn external_disable(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,

@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use axum::extract::Path;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use domain::{wire, FolderId, OdsCode, RequestId, StatusFilter, TargetId, User, UserId, World};
 
@@ -17,15 +18,15 @@ use crate::state::AppState;
 use crate::views;
 
 pub fn router() -> ApiRouter {
-    Router::new()
-        .route("/folders", get(folders_list))
-        .route("/covers", put(covers_update))
-        .route("/requests", get(requests_list))
-        .route("/requests/{id}", get(requests_get))
-        .route("/requests/{id}/assignable", get(requests_assignable))
-        .route("/requests/{id}/assign", post(requests_assign))
-        .route("/requests/{id}/close", post(requests_close))
-        .route("/requests/{id}/reopen", post(requests_reopen))
+    OpenApiRouter::new()
+        .routes(routes!(folders_list))
+        .routes(routes!(covers_update))
+        .routes(routes!(requests_list))
+        .routes(routes!(requests_get))
+        .routes(routes!(requests_assignable))
+        .routes(routes!(requests_assign))
+        .routes(routes!(requests_close))
+        .routes(routes!(requests_reopen))
 }
 
 impl Validate for wire::CoversUpdate {
@@ -75,6 +76,14 @@ pub(crate) fn detail_for(
     Ok(views::detail(world, request, why))
 }
 
+#[utoipa::path(
+    get,
+    path = "/folders",
+    tag = "messages",
+    responses(
+        (status = 200, body = Vec<wire::Folder>),
+    ),
+)]
 pub async fn folders_list(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -82,6 +91,18 @@ pub async fn folders_list(
     Ok(Json(folders_of(&state.read().world, &user.id)?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/covers",
+    tag = "messages",
+    request_body = wire::CoversUpdate,
+    responses(
+        (status = 200, body = Vec<wire::Folder>),
+        (status = 400, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody),
+    ),
+)]
 pub async fn covers_update(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -100,6 +121,17 @@ pub async fn covers_update(
     Ok(Json(folders))
 }
 
+#[utoipa::path(
+    get,
+    path = "/requests",
+    tag = "messages",
+    params(("status" = Option<wire::StatusFilter>, Query, description = "open (default), closed or all."), ("folder" = Option<String>, Query, description = "A folder id: all, mine, sent_externally or a target id.")),
+    responses(
+        (status = 200, body = Vec<wire::RequestSummary>),
+        (status = 400, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+    ),
+)]
 pub async fn requests_list(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -130,6 +162,16 @@ pub async fn requests_list(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/requests/{id}",
+    tag = "messages",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = wire::RequestDetail),
+        (status = 404, body = wire::ErrorBody),
+    ),
+)]
 pub async fn requests_get(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -143,6 +185,16 @@ pub async fn requests_get(
     )?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/requests/{id}/assignable",
+    tag = "messages",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Vec<wire::Assignable>),
+        (status = 404, body = wire::ErrorBody),
+    ),
+)]
 pub async fn requests_assignable(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -159,6 +211,21 @@ pub async fn requests_assignable(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/requests/{id}/assign",
+    tag = "messages",
+    params(("id" = String, Path)),
+    request_body = wire::AssignCommand,
+    responses(
+        (status = 200, body = wire::RequestDetail),
+        (status = 400, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody),
+    ),
+)]
 pub async fn requests_assign(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -212,6 +279,21 @@ async fn set_status(
     Ok(Json(detail))
 }
 
+#[utoipa::path(
+    post,
+    path = "/requests/{id}/close",
+    tag = "messages",
+    params(("id" = String, Path)),
+    request_body = wire::VersionCommand,
+    responses(
+        (status = 200, body = wire::RequestDetail),
+        (status = 400, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody),
+    ),
+)]
 pub async fn requests_close(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -221,6 +303,21 @@ pub async fn requests_close(
     set_status(&state, user, id, body.version, true).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/requests/{id}/reopen",
+    tag = "messages",
+    params(("id" = String, Path)),
+    request_body = wire::VersionCommand,
+    responses(
+        (status = 200, body = wire::RequestDetail),
+        (status = 400, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody),
+    ),
+)]
 pub async fn requests_reopen(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,

@@ -1,5 +1,7 @@
 //! The endpoints of API.md, one module per resource, each with its own `router()`; `app()`
-//! merges them. Handlers are thin: parse → domain → persist → respond.
+//! merges them. Handlers are thin: parse → domain → persist → respond. Each handler carries
+//! its `#[utoipa::path]` (statuses, body, parameters): `openapi.rs` builds the OpenAPI
+//! document from these routers, so the document and the routes cannot drift apart.
 //!
 //! The caller is the `CurrentUser` extractor (401), the body `ApiJson` (413, 400); everything
 //! else — visibility (404), roles (403), conflicts (409) and rules (422) — is the domain's
@@ -8,8 +10,9 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use domain::{wire, OdsCode};
 
@@ -41,21 +44,43 @@ pub mod limits {
 pub(crate) type AppStateRef = State<Arc<AppState>>;
 
 /// The router type every resource module returns.
-pub(crate) type ApiRouter = Router<Arc<AppState>>;
+pub(crate) type ApiRouter = OpenApiRouter<Arc<AppState>>;
 
 /// A code typed by a user: trimmed and upper-cased; a malformed one is simply unknown.
 pub(crate) fn typed_ods(text: &str) -> Option<OdsCode> {
     OdsCode::parse(&text.trim().to_uppercase()).ok()
 }
 
+/// Every resource of the API (they get the test-mode knobs; `service` does not).
+pub fn resources() -> ApiRouter {
+    OpenApiRouter::new()
+        .merge(sign_in::router())
+        .merge(directory::router())
+        .merge(sharing::router())
+        .merge(external::router())
+        .merge(agreements::router())
+        .merge(messages::router())
+        .merge(audit::router())
+        .merge(demo::router())
+}
+
 /// What readiness probes, the client's banner and API tools call: no sign-in, and exempt from
 /// the test-mode knobs.
 pub fn service() -> ApiRouter {
-    Router::new()
-        .route("/health", get(health_get))
-        .route("/openapi.json", get(openapi_get))
+    OpenApiRouter::new()
+        .routes(routes!(health_get))
+        .routes(routes!(openapi_get))
 }
 
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "service",
+    responses(
+        (status = 200, body = wire::Health),
+    ),
+    security(()),
+)]
 pub async fn health_get(State(state): AppStateRef) -> Json<wire::Health> {
     let knobs = &state.knobs;
     Json(wire::Health {
@@ -65,6 +90,15 @@ pub async fn health_get(State(state): AppStateRef) -> Json<wire::Health> {
     })
 }
 
-pub async fn openapi_get() -> Json<serde_json::Value> {
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "service",
+    responses(
+        (status = 200, description = "This document.", content_type = "application/json"),
+    ),
+    security(()),
+)]
+pub async fn openapi_get() -> Json<&'static serde_json::Value> {
     Json(crate::openapi::document())
 }

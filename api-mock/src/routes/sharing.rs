@@ -3,8 +3,9 @@
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use domain::{wire, ShareId, TargetId};
 
@@ -15,10 +16,10 @@ use crate::extract::{text, ApiJson, Validate};
 use crate::views;
 
 pub fn router() -> ApiRouter {
-    Router::new()
-        .route("/targets", get(targets_list))
-        .route("/shares", post(shares_create))
-        .route("/shares/{id}", patch(shares_update).delete(shares_delete))
+    OpenApiRouter::new()
+        .routes(routes!(targets_list))
+        .routes(routes!(shares_create))
+        .routes(routes!(shares_update, shares_delete))
 }
 
 impl Validate for wire::ShareCreate {
@@ -34,6 +35,14 @@ impl Validate for wire::ShareUpdate {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/targets",
+    tag = "sharing",
+    responses(
+        (status = 200, body = Vec<wire::Target>),
+    ),
+)]
 pub async fn targets_list(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -54,6 +63,21 @@ pub async fn targets_list(
     )
 }
 
+#[utoipa::path(
+    post,
+    path = "/shares",
+    tag = "sharing",
+    request_body = wire::ShareCreate,
+    responses(
+        (status = 201, body = wire::Share),
+        (status = 400, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody),
+    ),
+)]
 pub async fn shares_create(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -85,6 +109,20 @@ pub async fn shares_create(
     Ok((StatusCode::CREATED, Json(share)).into_response())
 }
 
+#[utoipa::path(
+    patch,
+    path = "/shares/{id}",
+    tag = "sharing",
+    params(("id" = String, Path)),
+    request_body = wire::ShareUpdate,
+    responses(
+        (status = 200, body = wire::Share),
+        (status = 400, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
+    ),
+)]
 pub async fn shares_update(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
@@ -109,6 +147,17 @@ pub async fn shares_update(
     Ok(Json(share))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/shares/{id}",
+    tag = "sharing",
+    params(("id" = String, Path)),
+    responses(
+        (status = 204),
+        (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+    ),
+)]
 pub async fn shares_delete(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,

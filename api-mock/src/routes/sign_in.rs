@@ -1,7 +1,8 @@
 //! Sign-in (API.md, Sign-in): the personas, a session, and who the caller is.
 
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use domain::{wire, UserId};
 
@@ -12,10 +13,10 @@ use crate::extract::{text, ApiJson, Validate};
 use crate::views;
 
 pub fn router() -> ApiRouter {
-    Router::new()
-        .route("/personas", get(personas_list))
-        .route("/session", post(session_create))
-        .route("/me", get(me_get))
+    OpenApiRouter::new()
+        .routes(routes!(personas_list))
+        .routes(routes!(session_create))
+        .routes(routes!(me_get))
 }
 
 impl Validate for wire::SessionCreate {
@@ -24,6 +25,15 @@ impl Validate for wire::SessionCreate {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/personas",
+    tag = "sign-in",
+    responses(
+        (status = 200, body = Vec<wire::Persona>),
+    ),
+    security(()),
+)]
 pub async fn personas_list(state: AppStateRef) -> Json<Vec<wire::Persona>> {
     let store = state.read();
     let world = &store.world;
@@ -43,6 +53,19 @@ pub async fn personas_list(state: AppStateRef) -> Json<Vec<wire::Persona>> {
     )
 }
 
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "sign-in",
+    request_body = wire::SessionCreate,
+    responses(
+        (status = 200, body = wire::Session),
+        (status = 400, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 413, body = wire::ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn session_create(
     state: AppStateRef,
     ApiJson(body): ApiJson<wire::SessionCreate>,
@@ -58,6 +81,14 @@ pub async fn session_create(
     Ok(Json(wire::Session { token, user }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "sign-in",
+    responses(
+        (status = 200, body = wire::Me),
+    ),
+)]
 pub async fn me_get(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
