@@ -425,6 +425,7 @@ pub struct AssignCommand {
         schema(min_length = 1, max_length = 100, pattern = r"\S")
     )]
     pub target_id: String,
+    #[serde(deserialize_with = "whole_number")]
     pub version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_reason: Option<String>,
@@ -435,6 +436,7 @@ pub struct AssignCommand {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VersionCommand {
+    #[serde(deserialize_with = "whole_number")]
     pub version: u64,
 }
 
@@ -504,6 +506,39 @@ pub struct DemoPatient {
     pub name: String,
     pub nhs_number: String,
     pub sharing: Sharing,
+}
+
+/// A version in a command: a JSON number with no fractional part, `3` or `3.0` (JSON Schema
+/// 2020-12, which the OpenAPI 3.1 document follows, calls both integers). Negative, fractional
+/// or non-finite numbers are refused.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    struct Whole;
+
+    impl serde::de::Visitor<'_> for Whole {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number from 0")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
+            if v.is_finite() && v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v) {
+                Ok(v as u64)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+
+    deserializer.deserialize_u64(Whole)
 }
 
 /// Schemas utoipa cannot derive here.
