@@ -24,8 +24,10 @@ impl Server {
     /// Starts the binary with `args` plus `--port 0` and waits for `listening on http://ADDR`.
     /// Returns the child's stderr when it exits before listening. Both pipes are drained by
     /// threads so the server never blocks on a full pipe; its stderr is echoed to ours.
+    /// The request log is off (`RUST_LOG=warn`): thousands of lines per crash or race run
+    /// would drown the test output; errors still show.
     pub fn start(args: &[&str]) -> Result<Server, String> {
-        Server::start_with_env(args, &[])
+        Server::start_with_env(args, &[("RUST_LOG", "warn")])
     }
 
     /// [`Server::start`] with extra environment variables (`RUST_LOG`).
