@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::response::IntoResponse;
 use axum::Router;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -68,8 +68,9 @@ fn with_static(router: Router, dir: &Path) -> Router {
 }
 
 /// One log line per request, when its answer starts: method, path, status and time taken.
-/// The path only: no query string (a search text), no header (the bearer token), no body
-/// (patients' data).
+/// The path is the route's template where one matched (`/api/demo/patients/{id}/sharing`: the
+/// demo's patient ids carry names), else the path alone: no query string (a search text), no
+/// header (the bearer token), no body (patients' data).
 fn request_log<B>() -> TraceLayer<
     tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
     impl Fn(&axum::http::Request<B>) -> tracing::Span + Clone,
@@ -78,7 +79,11 @@ fn request_log<B>() -> TraceLayer<
 > {
     TraceLayer::new_for_http()
         .make_span_with(|req: &axum::http::Request<B>| {
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            let path = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or_else(|| req.uri().path(), MatchedPath::as_str);
+            tracing::info_span!("request", method = %req.method(), path = %path)
         })
         .on_request(())
         .on_response(

@@ -39,16 +39,29 @@ fn one_line_per_request_without_token_or_patient_data() {
     assert_eq!(search.status, 200);
     let missing = client.get("/api/requests/r-nope", &token);
     assert_eq!(missing.status, 404);
+    // The demo's patient ids carry the patient's name.
+    let sharing = client
+        .post(
+            "/api/demo/patients/p-margaret-hill/sharing",
+            &token,
+            &serde_json::json!({ "sharing": "do_not_share" }),
+        )
+        .unwrap();
+    assert_eq!(sharing.status, 200, "{:?}", sharing.json);
+    let unknown = client.get("/api/no-such-thing", &token);
+    assert_eq!(unknown.status, 404);
 
-    let log = log_with(&server, 5);
+    let log = log_with(&server, 7);
     let lines: Vec<&str> = log.lines().collect();
-    assert_eq!(lines.len(), 5, "one line per request:\n{log}");
+    assert_eq!(lines.len(), 7, "one line per request:\n{log}");
     for (line, method, path, status) in [
         (lines[0], "POST", "/api/session", "200"),
-        (lines[1], "GET", "/api/requests/r-1003", "200"),
+        (lines[1], "GET", "/api/requests/{id}", "200"),
         (lines[2], "GET", "/api/requests", "200"),
         (lines[3], "GET", "/api/organisations", "200"),
-        (lines[4], "GET", "/api/requests/r-nope", "404"),
+        (lines[4], "GET", "/api/requests/{id}", "404"),
+        (lines[5], "POST", "/api/demo/patients/{id}/sharing", "200"),
+        (lines[6], "GET", "/api/no-such-thing", "404"),
     ] {
         assert!(line.contains(&format!("method={method}")), "{line}");
         assert!(line.contains(&format!("path={path}}}")), "{line}");
@@ -62,6 +75,7 @@ fn one_line_per_request_without_token_or_patient_data() {
         "1938-04-12",
         "Riverside",
         "status=all",
+        "margaret",
     ] {
         assert!(!log.contains(secret), "{secret:?} is in the log:\n{log}");
     }
