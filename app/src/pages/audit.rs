@@ -179,36 +179,45 @@ pub fn AuditPage() -> impl IntoView {
                                     <p class="nhsuk-body-s" role="status" data-testid="audit-count">
                                         {if count == 1 { "1 event".to_string() } else { format!("{count} events") }}
                                     </p>
-                                    <table class="nhsuk-table app-table" data-testid="audit-table">
+                                    <table class="nhsuk-table nhsuk-table--responsive app-table" role="table" data-testid="audit-table">
                                         <caption class="nhsuk-u-visually-hidden">"Audit log, newest first"</caption>
-                                        <thead class="nhsuk-table__head">
-                                            <tr class="nhsuk-table__row">
-                                                <th scope="col" class="nhsuk-table__header">"Time"</th>
-                                                <th scope="col" class="nhsuk-table__header">"Action"</th>
-                                                <th scope="col" class="nhsuk-table__header">"User"</th>
-                                                <th scope="col" class="nhsuk-table__header">"Organisation"</th>
-                                                <th scope="col" class="nhsuk-table__header">"Detail"</th>
+                                        <thead class="nhsuk-table__head" role="rowgroup">
+                                            <tr class="nhsuk-table__row" role="row">
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Time"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Action"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"User"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Organisation"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Detail"</th>
                                             </tr>
                                         </thead>
-                                        <tbody class="nhsuk-table__body">
+                                        <tbody class="nhsuk-table__body" role="rowgroup">
                                             <For
                                                 each=move || rows.clone()
                                                 // Events are immutable (L1): the id names all of it.
                                                 key=|e| e.id.clone()
                                                 children=|e| {
                                                     view! {
-                                                        <tr class="nhsuk-table__row" data-testid="audit-row" data-action=value(e.action)>
-                                                            <td class="nhsuk-table__cell">
+                                                        <tr class="nhsuk-table__row" role="row" data-testid="audit-row" data-action=value(e.action)>
+                                                            <td class="nhsuk-table__cell" role="cell">
+                                                                <span class="nhsuk-table__heading" aria-hidden="true">"Time "</span>
                                                                 <time datetime=e.at.clone()>{short_time(&e.at)}</time>
                                                             </td>
-                                                            <td class="nhsuk-table__cell" data-testid="audit-action">
-                                                                {label(e.action)}
+                                                            <td class="nhsuk-table__cell" role="cell">
+                                                                <span class="nhsuk-table__heading" aria-hidden="true">"Action "</span>
+                                                                <span data-testid="audit-action">{label(e.action)}</span>
                                                             </td>
-                                                            <td class="nhsuk-table__cell">
-                                                                {e.user_id.clone().unwrap_or_else(|| "None (patient)".to_string())}
+                                                            <td class="nhsuk-table__cell" role="cell">
+                                                                <span class="nhsuk-table__heading" aria-hidden="true">"User "</span>
+                                                                <span>{e.user_id.clone().unwrap_or_else(|| "None (patient)".to_string())}</span>
                                                             </td>
-                                                            <td class="nhsuk-table__cell">{e.ods_code.clone()}</td>
-                                                            <td class="nhsuk-table__cell">{e.detail.clone()}</td>
+                                                            <td class="nhsuk-table__cell" role="cell">
+                                                                <span class="nhsuk-table__heading" aria-hidden="true">"Organisation "</span>
+                                                                <span>{e.ods_code.clone()}</span>
+                                                            </td>
+                                                            <td class="nhsuk-table__cell app-audit-detail" role="cell">
+                                                                <span class="nhsuk-table__heading" aria-hidden="true">"Detail "</span>
+                                                                <span>{e.detail.clone()}</span>
+                                                            </td>
                                                         </tr>
                                                     }
                                                 }
