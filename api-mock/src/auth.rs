@@ -2,53 +2,40 @@
 //! old token answers 401 and the client returns to the persona picker.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
+use domain::{User, UserId};
+
 use crate::error::ApiError;
-use crate::rng::SplitMix64;
 use crate::state::AppState;
 
+/// Bytes of operating-system randomness in a token: 256 bits, so one token says nothing about
+/// another and none can be guessed.
+const TOKEN_BYTES: usize = 32;
+
 /// Tokens issued since start.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Sessions {
     tokens: RwLock<HashMap<String, String>>,
-    counter: AtomicU64,
-    /// Differs on every start, so a token from an earlier run never matches.
-    salt: u64,
-}
-
-impl Default for Sessions {
-    fn default() -> Self {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0);
-        Self {
-            tokens: RwLock::new(HashMap::new()),
-            counter: AtomicU64::new(0),
-            salt: nanos ^ u64::from(std::process::id()).rotate_left(32),
-        }
-    }
 }
 
 impl Sessions {
-    /// A new token for `user`.
-    pub fn issue(&self, user: String) -> String {
-        let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let mut rng = SplitMix64::new(self.salt ^ n.wrapping_mul(0x2545_F491_4F6C_DD1D));
-        let token = format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64());
+    /// A new token for `user`: 64 hex digits from the operating system's random source.
+    pub fn issue(&self, user: String) -> Result<String, ApiError> {
+        let mut bytes = [0u8; TOKEN_BYTES];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| ApiError::internal(format!("no randomness for a token: {e}")))?;
+        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let mut tokens = match self.tokens.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
         tokens.insert(token.clone(), user);
-        token
+        Ok(token)
     }
 
     /// The user a token was issued to.
@@ -58,6 +45,25 @@ impl Sessions {
             Err(poisoned) => poisoned.into_inner(),
         };
         tokens.get(token).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_random_bits_and_never_repeat() {
+        let sessions = Sessions::default();
+        let tokens: Vec<String> = (0..1000)
+            .map(|_| sessions.issue("u".into()).expect("randomness"))
+            .collect();
+        assert!(tokens
+            .iter()
+            .all(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())));
+        let distinct: std::collections::HashSet<&String> = tokens.iter().collect();
+        assert_eq!(distinct.len(), tokens.len());
+        assert_eq!(sessions.user(&tokens[0]).as_deref(), Some("u"));
     }
 }
 
@@ -87,5 +93,29 @@ impl FromRequestParts<Arc<AppState>> for Actor {
             .user(token)
             .ok_or_else(ApiError::unauthenticated)?;
         Ok(Actor(user))
+    }
+}
+
+/// The signed-in user, checked active: the handlers' caller. A token whose user has gone
+/// (after a reset to another seed) is 401, like an unknown token.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub User);
+
+impl FromRequestParts<Arc<AppState>> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let Actor(id) = Actor::from_request_parts(parts, state).await?;
+        state
+            .read()
+            .world
+            .user(&UserId::new(id))
+            .filter(|u| u.active)
+            .cloned()
+            .map(CurrentUser)
+            .ok_or_else(ApiError::unauthenticated)
     }
 }

@@ -1,6 +1,10 @@
-//! The command line of `api-mock` (API.md, Command line).
+//! The command line of `api-mock` (API.md, Command line), parsed by clap: `--help` prints every
+//! option and exits 0; an unknown option, a missing or bad value, or `--data` with
+//! `--in-memory` exits 2 with a message.
 
 use std::path::PathBuf;
+
+use clap::Parser;
 
 /// Where the first state comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,80 +91,97 @@ impl Default for Config {
     }
 }
 
-pub const USAGE: &str = "usage: api-mock [--host 127.0.0.1] [--port 8080] [--seed FILE | --seed demo] \
-[--data FILE | --in-memory] [--static DIR] [--latency-ms N|MIN-MAX] [--fail-rate F] [--chaos-seed N]";
+/// The arguments as clap reads them; [`Config::from_args`] turns them into a [`Config`].
+#[derive(Debug, Parser)]
+#[command(
+    name = "api-mock",
+    version,
+    about = "The mock API of the Collaboration screens (API.md), optionally serving the built client."
+)]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The first state: `demo` (the built-in network) or a seed file.
+    #[arg(long, value_name = "FILE|demo", default_value = "demo", value_parser = parse_seed)]
+    seed: SeedSource,
+    /// The data file where the state persists; an existing one wins over the seed.
+    #[arg(long, value_name = "FILE", default_value = "data/state.json")]
+    data: PathBuf,
+    /// Keep the state in memory only (nothing is written).
+    #[arg(long, conflicts_with = "data")]
+    in_memory: bool,
+    /// The built client to serve (deep links fall back to its index.html).
+    #[arg(long = "static", value_name = "DIR")]
+    static_dir: Option<PathBuf>,
+    /// Simulated latency of `/api` calls: N or MIN-MAX milliseconds (uniform, from --chaos-seed).
+    #[arg(long, value_name = "N|MIN-MAX", default_value = "0", value_parser = Latency::parse)]
+    latency_ms: Latency,
+    /// Share of `/api` calls (not /api/health) that answer 503, from 0 to 1.
+    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_fail_rate)]
+    fail_rate: f64,
+    /// Seed of the latency and failure draws, so a run can be repeated.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    chaos_seed: u64,
+}
+
+fn parse_seed(text: &str) -> Result<SeedSource, String> {
+    Ok(if text == "demo" {
+        SeedSource::Demo
+    } else {
+        SeedSource::File(PathBuf::from(text))
+    })
+}
+
+fn parse_fail_rate(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|f| (0.0..=1.0).contains(f))
+        .ok_or_else(|| format!("--fail-rate needs a number from 0 to 1, not {text:?}"))
+}
 
 impl Config {
-    /// Parses the arguments after the program name.
-    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
-        let mut config = Self::default();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-                _ => (arg.clone(), None),
-            };
-            let mut value = || {
-                inline
-                    .clone()
-                    .or_else(|| args.next())
-                    .ok_or_else(|| format!("{flag} needs a value"))
-            };
-            match flag.as_str() {
-                "--host" => config.host = value()?,
-                "--port" => {
-                    let v = value()?;
-                    config.port = v
-                        .parse()
-                        .map_err(|_| format!("--port needs a number from 0 to 65535, not {v:?}"))?;
-                }
-                "--seed" => {
-                    let v = value()?;
-                    config.seed = if v == "demo" {
-                        SeedSource::Demo
-                    } else {
-                        SeedSource::File(PathBuf::from(v))
-                    };
-                }
-                "--data" => config.data = Some(PathBuf::from(value()?)),
-                "--in-memory" => config.data = None,
-                "--static" => config.static_dir = Some(PathBuf::from(value()?)),
-                "--latency-ms" => config.latency = Latency::parse(&value()?)?,
-                "--fail-rate" => {
-                    let v = value()?;
-                    let f: f64 = v.parse().map_err(|_| {
-                        format!("--fail-rate needs a number from 0 to 1, not {v:?}")
-                    })?;
-                    if !(0.0..=1.0).contains(&f) {
-                        return Err(format!("--fail-rate needs a number from 0 to 1, not {v:?}"));
-                    }
-                    config.fail_rate = f;
-                }
-                "--chaos-seed" => {
-                    let v = value()?;
-                    config.chaos_seed = v
-                        .parse()
-                        .map_err(|_| format!("--chaos-seed needs a whole number, not {v:?}"))?;
-                }
-                "--help" | "-h" => return Err(USAGE.to_owned()),
-                other => return Err(format!("unknown argument {other}\n{USAGE}")),
-            }
-        }
-        Ok(config)
+    /// Parses the whole command line, program name first. The error prints clap's message
+    /// (or the help or version text) and knows its exit code: 0 for `--help`, 2 otherwise.
+    pub fn from_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let cli = Cli::try_parse_from(args)?;
+        Ok(Self {
+            host: cli.host,
+            port: cli.port,
+            seed: cli.seed,
+            data: (!cli.in_memory).then_some(cli.data),
+            static_dir: cli.static_dir,
+            latency: cli.latency_ms,
+            fail_rate: cli.fail_rate,
+            chaos_seed: cli.chaos_seed,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::error::ErrorKind;
 
-    fn parse(args: &[&str]) -> Result<Config, String> {
-        Config::parse(args.iter().map(|s| s.to_string()))
+    fn parse(args: &[&str]) -> Result<Config, clap::Error> {
+        Config::from_args(std::iter::once("api-mock").chain(args.iter().copied()))
+    }
+
+    fn message(args: &[&str]) -> String {
+        parse(args).expect_err("refused").to_string()
     }
 
     #[test]
     fn defaults_match_api_md() {
         let c = parse(&[]).expect("no arguments is valid");
+        assert_eq!(c, Config::default());
         assert_eq!(c.host, "127.0.0.1");
         assert_eq!(c.port, 8080);
         assert_eq!(c.seed, SeedSource::Demo);
@@ -191,17 +212,56 @@ mod tests {
         assert_eq!(c.port, 0);
         assert_eq!(c.seed, SeedSource::File("s.json".into()));
         assert_eq!(c.data, None);
+        assert_eq!(c.static_dir, Some(PathBuf::from("dist")));
         assert_eq!(c.latency.label(), "100-300");
         assert_eq!(c.fail_rate, 0.25);
         assert_eq!(c.chaos_seed, 9);
+        assert_eq!(
+            parse(&["--seed", "demo", "--data", "d.json"])
+                .map(|c| (c.seed, c.data))
+                .ok(),
+            Some((SeedSource::Demo, Some(PathBuf::from("d.json"))))
+        );
     }
 
     #[test]
     fn bad_values_are_refused_with_the_flag_named() {
-        assert!(parse(&["--port", "x"]).is_err_and(|e| e.contains("--port")));
-        assert!(parse(&["--fail-rate", "2"]).is_err_and(|e| e.contains("--fail-rate")));
-        assert!(parse(&["--latency-ms", "5-1"]).is_err());
-        assert!(parse(&["--bogus"]).is_err_and(|e| e.contains("--bogus")));
-        assert!(parse(&["--static"]).is_err_and(|e| e.contains("needs a value")));
+        assert!(message(&["--port", "x"]).contains("--port"));
+        assert!(message(&["--fail-rate", "2"]).contains("--fail-rate"));
+        assert!(message(&["--latency-ms", "5-1"]).contains("--latency-ms"));
+        assert!(message(&["--bogus"]).contains("--bogus"));
+        assert!(message(&["--static"]).contains("--static"));
+        for args in [&["--port", "x"][..], &["--bogus"], &["--static"]] {
+            assert_eq!(parse(args).expect_err("refused").exit_code(), 2, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn data_and_in_memory_exclude_each_other() {
+        let e = parse(&["--data", "d.json", "--in-memory"]).expect_err("conflict");
+        assert_eq!(e.kind(), ErrorKind::ArgumentConflict);
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("--in-memory"));
+    }
+
+    #[test]
+    fn help_lists_every_option_and_exits_zero() {
+        let e = parse(&["--help"]).expect_err("help is not a configuration");
+        assert_eq!(e.kind(), ErrorKind::DisplayHelp);
+        assert_eq!(e.exit_code(), 0);
+        let help = e.to_string();
+        for flag in [
+            "--host",
+            "--port",
+            "--seed",
+            "--data",
+            "--in-memory",
+            "--static",
+            "--latency-ms",
+            "--fail-rate",
+            "--chaos-seed",
+        ] {
+            assert!(help.contains(flag), "{flag} in {help}");
+        }
     }
 }

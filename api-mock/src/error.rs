@@ -4,6 +4,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::wire::{ErrorBody, ErrorDetail};
+use domain::DomainError;
 
 /// A refused call: status, stable code, human message and the offending field, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +120,12 @@ impl std::error::Error for ApiError {}
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status.is_server_error() && self.status != StatusCode::SERVICE_UNAVAILABLE {
-            eprintln!("api-mock: {self}");
+            tracing::error!(
+                status = self.status.as_u16(),
+                code = self.code,
+                "{}",
+                self.message
+            );
         }
         let bytes = serde_json::to_vec(&self.body()).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (self.status, bytes).into_response();
@@ -131,5 +137,82 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// API.md's status and error code for a refusal of the domain.
+pub fn status_and_code(e: &DomainError) -> (StatusCode, &'static str) {
+    match e {
+        DomainError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        DomainError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        DomainError::Invalid { .. } => (StatusCode::BAD_REQUEST, "invalid"),
+        DomainError::AlreadyShared => (StatusCode::CONFLICT, "already_shared"),
+        DomainError::AgreementExists => (StatusCode::CONFLICT, "agreement_exists"),
+        DomainError::Conflict => (StatusCode::CONFLICT, "conflict"),
+        DomainError::PartnerNotAvailable => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "partner_not_available")
+        }
+        DomainError::InvalidTransition => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_transition"),
+        DomainError::TargetNotAvailable => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "target_not_available")
+        }
+        DomainError::ConsentOverrideRequired => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "consent_override_required",
+        ),
+        DomainError::InvalidOverrideReason => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_override_reason")
+        }
+        DomainError::InvalidStatus => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_status"),
+        DomainError::AlreadyAssigned => (StatusCode::UNPROCESSABLE_ENTITY, "already_assigned"),
+    }
+}
+
+/// The request field a refusal is about, where API.md names one.
+pub fn field_of(e: &DomainError) -> Option<&'static str> {
+    match e {
+        DomainError::Invalid { field } => Some(field),
+        DomainError::PartnerNotAvailable => Some("partner_ods_code"),
+        DomainError::InvalidOverrideReason | DomainError::ConsentOverrideRequired => {
+            Some("override_reason")
+        }
+        _ => None,
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        if e == DomainError::NotFound {
+            // One body for unknown and not visible (V4, R1).
+            return ApiError::not_found();
+        }
+        let (status, code) = status_and_code(&e);
+        let mut message = e.to_string();
+        if let Some(first) = message.get(..1) {
+            message = format!("{}{}.", first.to_uppercase(), &message[1..]);
+        }
+        let mut error = ApiError::new(status, code, message);
+        error.field = field_of(&e).map(str::to_owned);
+        error
+    }
+}
+
 /// The answer of a successful call, or the refusal.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_domain_error_maps_to_the_status_api_md_gives_its_code() {
+        let status = |e: DomainError| status_and_code(&e).0.as_u16();
+        assert_eq!(status(DomainError::NotFound), 404);
+        assert_eq!(status_and_code(&DomainError::Conflict).1, "conflict");
+        assert_eq!(status(DomainError::AlreadyShared), 409);
+        assert_eq!(status(DomainError::AgreementExists), 409);
+        assert_eq!(status(DomainError::ConsentOverrideRequired), 422);
+        assert_eq!(status(DomainError::Invalid { field: "reference" }), 400);
+        assert_eq!(
+            field_of(&DomainError::PartnerNotAvailable),
+            Some("partner_ods_code")
+        );
+    }
+}

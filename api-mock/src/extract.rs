@@ -185,6 +185,28 @@ mod tests {
         assert!(decode::<AssignCommand>(br#"{"target_id":"g","version":1} x"#).is_err());
     }
 
+    /// A5: `version` is a whole number; `3.0` is the same JSON number as `3` (the OpenAPI 3.1
+    /// document's JSON Schema calls both integers, and schemathesis sends both).
+    #[test]
+    fn a_version_is_any_whole_json_number_and_nothing_else() {
+        let version = |text: &str| {
+            decode::<AssignCommand>(format!(r#"{{"target_id":"g","version":{text}}}"#).as_bytes())
+                .map(|c| c.version)
+        };
+        assert_eq!(version("3").ok(), Some(3));
+        assert_eq!(version("3.0").ok(), Some(3));
+        assert_eq!(version("3e2").ok(), Some(300));
+        // Read exactly (serde_json's `float_roundtrip`), not as ...53.5.
+        assert_eq!(
+            version("3687982614511354.0").ok(),
+            Some(3_687_982_614_511_354)
+        );
+        for bad in ["1.5", "-1", "-1.0", "\"3\"", "null"] {
+            let e = version(bad).expect_err(bad);
+            assert_eq!(e.field.as_deref(), Some("version"), "{bad}");
+        }
+    }
+
     #[test]
     fn json_content_types_are_recognised() {
         assert!(is_json("application/json"));

@@ -1,7 +1,8 @@
 //! UX-testing knobs (API.md, Command line): simulated latency (`--latency-ms`, or per call the
 //! `X-Mock-Delay-Ms` header) and simulated failures (`--fail-rate`), both drawn from
-//! `--chaos-seed` so a run can be repeated. `/api/health` and `/api/openapi.json` are exempt so
-//! readiness probes, the client's banner and API tools always work.
+//! `--chaos-seed` so a run can be repeated. `app()` puts this layer on the API's resources only:
+//! `/api/health` and `/api/openapi.json` are exempt so readiness probes, the client's banner and
+//! API tools always work.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -70,10 +71,6 @@ pub async fn apply(
     req: Request,
     next: Next,
 ) -> Response {
-    let path = req.uri().path();
-    if !path.starts_with("/api/") || path == "/api/health" || path == "/api/openapi.json" {
-        return next.run(req).await;
-    }
     let header_delay = req
         .headers()
         .get(DELAY_HEADER)

@@ -1,20 +1,24 @@
 //! `api-mock`: parses the command line, loads the state, prints `listening on http://ADDR`
-//! once the socket is bound, and serves until interrupted.
+//! once the socket is bound, and serves until interrupted. Logs go to stderr through
+//! `tracing`, one line per request, level from `RUST_LOG` (default `info`).
 
 use std::sync::Arc;
 
 use api_mock::config::Config;
 use api_mock::{app, AppState};
+use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() {
-    let config = match Config::parse(std::env::args().skip(1)) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("api-mock: {e}");
-            std::process::exit(2)
-        }
-    };
+    // `--help` and `--version` exit 0 on stdout; a refused command line exits 2 on stderr.
+    let config = Config::from_args(std::env::args_os()).unwrap_or_else(|e| e.exit());
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
     let state = match tokio::task::spawn_blocking({
         let config = config.clone();
         move || AppState::start(&config)
@@ -22,31 +26,19 @@ async fn main() {
     .await
     {
         Ok(Ok(s)) => Arc::new(s),
-        Ok(Err(e)) => {
-            eprintln!("api-mock: {e}");
-            std::process::exit(1)
-        }
-        Err(e) => {
-            eprintln!("api-mock: loading the state failed: {e}");
-            std::process::exit(1)
-        }
+        Ok(Err(e)) => fail(e),
+        Err(e) => fail(format!("loading the state failed: {e}")),
     };
     let listener = match tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!(
-                "api-mock: cannot listen on {}:{}: {e}",
-                config.host, config.port
-            );
-            std::process::exit(1)
-        }
+        Err(e) => fail(format!(
+            "cannot listen on {}:{}: {e}",
+            config.host, config.port
+        )),
     };
     match listener.local_addr() {
         Ok(addr) => println!("listening on http://{addr}"),
-        Err(e) => {
-            eprintln!("api-mock: {e}");
-            std::process::exit(1)
-        }
+        Err(e) => fail(e),
     }
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -55,7 +47,12 @@ async fn main() {
         .with_graceful_shutdown(shutdown)
         .await
     {
-        eprintln!("api-mock: {e}");
-        std::process::exit(1)
+        fail(e)
     }
+}
+
+/// Says why the server cannot start or stopped, on stderr, and exits 1.
+fn fail(e: impl std::fmt::Display) -> ! {
+    eprintln!("api-mock: {e}");
+    std::process::exit(1)
 }

@@ -1,5 +1,6 @@
-//! A tiny deterministic generator (SplitMix64): the synthetic directory, the chaos knobs and the
-//! tokens need reproducible numbers, not cryptographic ones, so no `rand` dependency.
+//! A tiny deterministic generator (SplitMix64): the synthetic directory and the chaos knobs
+//! need reproducible numbers, not secret ones. Session tokens do not come from here: they are
+//! drawn from the operating system (`auth.rs`).
 
 /// SplitMix64 (Steele, Lea and Flood, 2014): one `u64` of state, good enough statistics for
 /// picking names and dice rolls.

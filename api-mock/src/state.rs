@@ -2,11 +2,14 @@
 //! the sessions and the knobs.
 //!
 //! Invariants:
-//! - a change is applied, written (temp file, fsync, rename, fsync dir) and only then answered;
-//!   the write lock is held throughout, so the file always equals an acknowledged state and
-//!   changes reach the disk in the order they were applied;
-//! - if writing fails, the in-memory world is restored from the last written state, so memory
-//!   and disk never disagree;
+//! - changes take turns (an async mutex, first come first served); each is applied to a copy
+//!   of the current state, written (temp file, fsync, rename, fsync dir) on a blocking thread,
+//!   and only then published and answered, so the file always equals an acknowledged state
+//!   and changes reach the disk in the order they were applied;
+//! - readers take the published state (an `Arc`, behind a lock held only to copy or swap the
+//!   pointer): they never wait for a change or an fsync, and never see a state that is not on
+//!   disk yet;
+//! - if writing fails, the copy is dropped, so memory and disk never disagree;
 //! - new ids (`ev-N`, `sh-N`, `ag-N`, `r-N`) come from a counter stored in the data file, so
 //!   ids are never reused across restarts;
 //! - the organisations of the seed's `directory.generate` are the last ones of the world, in
@@ -17,15 +20,15 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use domain::{
     Agreement, AgreementId, Answer, DomainError, EventId, FolderId, Group, GroupId, NewRequest,
-    NhsNumber, OdsCode, Organisation, Patient, PatientId, RequestId, RequestStatus, Role, Share,
-    ShareId, Snapshot, TargetId, Timestamp, User, UserId, World,
+    NhsNumber, OdsCode, Organisation, Patient, PatientId, RequestId, RequestStatus, Share, ShareId,
+    Snapshot, TargetId, Timestamp, User, UserId, World,
 };
 
 use crate::auth::Sessions;
@@ -130,8 +133,8 @@ pub struct Loaded {
     pub generated: usize,
 }
 
-/// The mutable part, behind one lock.
-#[derive(Debug)]
+/// The state a change works on: copied, changed, written, then published whole.
+#[derive(Debug, Clone)]
 pub struct Store {
     pub world: World,
     pub directory: Arc<Directory>,
@@ -201,13 +204,10 @@ pub struct AppState {
     pub knobs: Arc<Knobs>,
     /// The built client to serve, if any.
     pub static_dir: Option<PathBuf>,
-    store: RwLock<Store>,
-    /// Taken by a change before the write lock, so at most one change ever waits on `store`.
-    /// std's `RwLock` makes new readers wait while any writer waits; with changes queued
-    /// back to back on the write lock, reads starved for as long as writes kept coming (found
-    /// by tests/crash.rs: a sign-in waited over a minute). Queued here instead, each change
-    /// lets the readers that arrived during the previous one in first.
-    writers: Mutex<()>,
+    /// The published state; the lock is held only to copy or replace the `Arc`.
+    store: RwLock<Arc<Store>>,
+    /// Changes take turns here (first come, first served), for as long as they write.
+    writers: Arc<tokio::sync::Mutex<()>>,
     /// `None` with `--in-memory`.
     data: Option<PathBuf>,
     seed: SeedFile,
@@ -286,8 +286,8 @@ impl AppState {
                 config.chaos_seed,
             )),
             static_dir: config.static_dir.clone(),
-            store: RwLock::new(store),
-            writers: Mutex::new(()),
+            store: RwLock::new(Arc::new(store)),
+            writers: Arc::new(tokio::sync::Mutex::new(())),
             data: config.data.clone(),
             seed,
         };
@@ -314,64 +314,65 @@ impl AppState {
         })
     }
 
-    /// A shared read of the state.
-    pub fn read(&self) -> RwLockReadGuard<'_, Store> {
+    /// The published state, as of now: a later change publishes a new one and leaves this
+    /// one as it is.
+    pub fn read(&self) -> Arc<Store> {
         match self.store.read() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
-    /// Applies `change` under the write lock and persists before returning. On a refusal the
-    /// domain has changed nothing, and nothing is written.
-    pub fn change<T>(
+    /// Applies `change` to a copy of the state, writes it, then publishes it, on a blocking
+    /// thread and in turn with other changes. On a refusal the domain has changed nothing, and
+    /// nothing is written. The turn and the work belong to the blocking task, so a caller that
+    /// goes away cannot leave the disk ahead of memory.
+    pub async fn change<T: Send + 'static>(
+        self: &Arc<Self>,
+        change: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let turn = self.writers.clone().lock_owned().await;
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            state.apply(change)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a change did not finish: {e}")))?
+    }
+
+    fn apply<T>(
         &self,
         change: impl FnOnce(&mut Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        // Declared first, so released after the write lock (locals drop in reverse order).
-        let _turn = match self.writers.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let mut store = match self.store.write() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let answer = change(&mut store)?;
+        let mut next = Store::clone(&self.read());
+        let answer = change(&mut next)?;
         if let Some(path) = &self.data {
-            let written = store.encode().and_then(|bytes| {
-                persist::write_atomic(path, &bytes).map_err(|e| {
-                    ApiError::internal(format!("cannot write {}: {e}", path.display()))
-                })
-            });
-            if let Err(e) = written {
-                // Memory must not run ahead of the disk: go back to the last written state.
-                let restored = persist::read_existing(path)
-                    .ok()
-                    .flatten()
-                    .and_then(|bytes| decode_data(&bytes).ok());
-                if let Some(loaded) = restored {
-                    let last_now = store.last_now;
-                    *store = Store::new(loaded);
-                    store.last_now = last_now;
-                }
-                return Err(e);
-            }
+            let bytes = next.encode()?;
+            persist::write_atomic(path, &bytes)
+                .map_err(|e| ApiError::internal(format!("cannot write {}: {e}", path.display())))?;
+        }
+        let next = Arc::new(next);
+        match self.store.write() {
+            Ok(mut g) => *g = next,
+            Err(poisoned) => *poisoned.into_inner() = next,
         }
         Ok(answer)
     }
 
     /// `POST /api/demo/reset`: back to the seed data (sessions stay valid: the seed's users are
     /// the same).
-    pub fn reset(&self) -> Result<(), ApiError> {
-        let loaded = world_from_seed(&self.seed).map_err(ApiError::internal)?;
-        self.change(|store| {
+    pub async fn reset(self: &Arc<Self>) -> Result<(), ApiError> {
+        let seed = self.seed.clone();
+        self.change(move |store| {
+            let loaded = world_from_seed(&seed).map_err(ApiError::internal)?;
             let next_id = store.next_id;
             let last_now = store.last_now;
             *store = Store::new(Loaded { next_id, ..loaded });
             store.last_now = last_now;
             Ok(())
         })
+        .await
     }
 
     pub fn data_path(&self) -> Option<&Path> {
@@ -394,11 +395,10 @@ fn entry(kind: &str, i: usize, id: &str) -> String {
 }
 
 fn refusal(at: String, e: DomainError) -> String {
-    let field = e
-        .field()
+    let field = crate::error::field_of(&e)
         .map(|f| format!(", field {f}"))
         .unwrap_or_default();
-    format!("{at}: {} ({e}{field})", e.code())
+    format!("{at}: {} ({e}{field})", crate::error::status_and_code(&e).1)
 }
 
 fn ods(at: &str, field: &str, text: &str) -> Result<OdsCode, String> {
@@ -442,10 +442,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
         let user = User {
             id: UserId::new(u.id.as_str()),
             name: u.name.clone(),
-            role: match u.role {
-                domain::wire::Role::Admin => Role::Admin,
-                domain::wire::Role::Staff => Role::Staff,
-            },
+            role: u.role,
             ods_code: ods(&at, "ods_code", &u.ods_code)?,
             active: u.active,
         };
@@ -468,7 +465,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
             nhs_number: NhsNumber::parse(&p.nhs_number)
                 .map_err(|e| format!("{at}: nhs_number {:?}: {e}", p.nhs_number))?,
             date_of_birth: p.date_of_birth.clone(),
-            sharing: views::sharing_in(p.sharing),
+            sharing: p.sharing,
         };
         world.add_patient(patient).map_err(|e| refusal(at, e))?;
     }
@@ -485,7 +482,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
             owner,
             partner: ods(&at, "partner_ods_code", &s.partner_ods_code)?,
             restricted: s.restricted,
-            state: views::share_state_in(s.state),
+            state: s.state,
             created_at: Timestamp::from_millis(SEED_EPOCH_MS),
         };
         world.add_share_seeded(share).map_err(|e| refusal(at, e))?;
@@ -498,7 +495,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
             partner: ods(&at, "partner_ods_code", &a.partner_ods_code)?,
             reference: a.reference.clone(),
             proposer_answer: Some(Answer::Accepted),
-            partner_answer: a.partner_answer.map(views::answer_in),
+            partner_answer: a.partner_answer,
             created_at: Timestamp::from_millis(SEED_EPOCH_MS),
         };
         world
@@ -515,7 +512,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
             id: id.clone(),
             origin: origin.clone(),
             patient: PatientId::new(r.patient_id.as_str()),
-            kind: views::request_kind_in(r.kind),
+            kind: r.kind,
             subject: r.subject.clone(),
             message: r.message.clone(),
         };
@@ -542,7 +539,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
                 .map_err(|e| refusal(at, e))?;
             last_actor = Some(actor);
         }
-        if r.status == Some(domain::wire::RequestStatus::Closed) {
+        if r.status == Some(RequestStatus::Closed) {
             // Closed by the last user who moved it, or else by a user of the origin.
             let actor = last_actor.or_else(|| {
                 world

@@ -1,11 +1,12 @@
-//! Mapping between domain values and the wire types of API.md. No rule lives here: what is
-//! visible and allowed was decided by the domain before a value reaches these functions.
+//! The wire shapes of API.md built from domain values: names resolved, ids as text, and the
+//! answers seen from the caller's organisation. The domain's enums go on the wire as they are.
+//! No rule lives here: what is visible and allowed was decided by the domain before a value
+//! reaches these functions.
 
 use domain::wire;
 use domain::{
-    Agreement, Answer, Assignable, Assignee, AuditEvent, Consent, Folder, FolderKind,
-    HistoryAction, HistoryEvent, OdsCode, Organisation, Override, Request, RequestKind,
-    RequestStatus, Role, Share, ShareState, Sharing, TargetInfo, TargetKind, User, VisibleBecause,
+    Agreement, Assignable, Assignee, AuditEvent, Consent, Folder, HistoryEvent, OdsCode,
+    Organisation, Override, Request, Share, Sharing, TargetInfo, TargetKind, User, VisibleBecause,
     World,
 };
 
@@ -29,91 +30,19 @@ pub fn org_ref(world: &World, code: &OdsCode) -> wire::OrgRef {
     }
 }
 
-pub fn role(r: Role) -> wire::Role {
-    match r {
-        Role::Admin => wire::Role::Admin,
-        Role::Staff => wire::Role::Staff,
-    }
-}
-
 pub fn user(u: &User) -> wire::UserView {
     wire::UserView {
         id: u.id.as_str().to_owned(),
         name: u.name.clone(),
-        role: role(u.role),
+        role: u.role,
         ods_code: u.ods_code.as_str().to_owned(),
-    }
-}
-
-pub fn sharing(s: Sharing) -> wire::Sharing {
-    match s {
-        Sharing::Share => wire::Sharing::Share,
-        Sharing::DoNotShare => wire::Sharing::DoNotShare,
-    }
-}
-
-pub fn sharing_in(s: wire::Sharing) -> Sharing {
-    match s {
-        wire::Sharing::Share => Sharing::Share,
-        wire::Sharing::DoNotShare => Sharing::DoNotShare,
-    }
-}
-
-pub fn share_state(s: ShareState) -> wire::ShareState {
-    match s {
-        ShareState::Pending => wire::ShareState::Pending,
-        ShareState::Enabled => wire::ShareState::Enabled,
-        ShareState::Disabled => wire::ShareState::Disabled,
-    }
-}
-
-pub fn share_state_in(s: wire::ShareState) -> ShareState {
-    match s {
-        wire::ShareState::Pending => ShareState::Pending,
-        wire::ShareState::Enabled => ShareState::Enabled,
-        wire::ShareState::Disabled => ShareState::Disabled,
-    }
-}
-
-pub fn answer(a: Answer) -> wire::Answer {
-    match a {
-        Answer::Accepted => wire::Answer::Accepted,
-        Answer::Refused => wire::Answer::Refused,
-    }
-}
-
-pub fn answer_in(a: wire::Answer) -> Answer {
-    match a {
-        wire::Answer::Accepted => Answer::Accepted,
-        wire::Answer::Refused => Answer::Refused,
-    }
-}
-
-pub fn request_kind(k: RequestKind) -> wire::RequestKind {
-    match k {
-        RequestKind::Medical => wire::RequestKind::Medical,
-        RequestKind::Admin => wire::RequestKind::Admin,
-    }
-}
-
-pub fn request_kind_in(k: wire::RequestKind) -> RequestKind {
-    match k {
-        wire::RequestKind::Medical => RequestKind::Medical,
-        wire::RequestKind::Admin => RequestKind::Admin,
-    }
-}
-
-pub fn target_kind(k: TargetKind) -> wire::TargetKind {
-    match k {
-        TargetKind::Group => wire::TargetKind::Group,
-        TargetKind::Colleague => wire::TargetKind::Colleague,
     }
 }
 
 pub fn target_ref(t: &TargetInfo) -> wire::TargetRef {
     wire::TargetRef {
         id: t.id.as_str().to_owned(),
-        kind: target_kind(t.kind),
+        kind: t.kind,
         name: t.name.clone(),
     }
 }
@@ -123,7 +52,7 @@ pub fn share(world: &World, s: &Share) -> wire::Share {
         id: s.id.as_str().to_owned(),
         partner: org_ref(world, &s.partner),
         restricted: s.restricted,
-        state: share_state(s.state),
+        state: s.state,
     }
 }
 
@@ -131,7 +60,7 @@ pub fn external(world: &World, s: &Share) -> wire::ExternalShare {
     let target = world.target(&s.target).map_or_else(
         || wire::TargetRef {
             id: s.target.as_str().to_owned(),
-            kind: wire::TargetKind::Group,
+            kind: TargetKind::Group,
             name: s.target.as_str().to_owned(),
         },
         |t| target_ref(&t),
@@ -141,7 +70,7 @@ pub fn external(world: &World, s: &Share) -> wire::ExternalShare {
         target,
         owner: org_ref(world, &s.owner),
         restricted: s.restricted,
-        state: share_state(s.state),
+        state: s.state,
     }
 }
 
@@ -152,8 +81,8 @@ pub fn agreement(world: &World, a: &Agreement, org: &OdsCode) -> wire::Agreement
         partner: org_ref(world, a.other_party(org)),
         reference: a.reference.clone(),
         proposed_by_ods_code: a.proposer.as_str().to_owned(),
-        our_answer: ours.map(answer),
-        their_answer: theirs.map(answer),
+        our_answer: ours,
+        their_answer: theirs,
         active: a.active(),
         created_at: a.created_at.to_rfc3339(),
     }
@@ -162,13 +91,7 @@ pub fn agreement(world: &World, a: &Agreement, org: &OdsCode) -> wire::Agreement
 pub fn folder(world: &World, f: &Folder) -> wire::Folder {
     wire::Folder {
         id: f.id.as_str().to_owned(),
-        kind: match f.kind {
-            FolderKind::All => wire::FolderKind::All,
-            FolderKind::Mine => wire::FolderKind::Mine,
-            FolderKind::SentExternally => wire::FolderKind::SentExternally,
-            FolderKind::Target => wire::FolderKind::Target,
-            FolderKind::External => wire::FolderKind::External,
-        },
+        kind: f.kind,
         name: f.name.clone(),
         owner_ods_code: f.owner.as_str().to_owned(),
         owner_name: org_ref(world, &f.owner).name,
@@ -213,22 +136,15 @@ fn patient(world: &World, r: &Request, with_birth_date: bool) -> wire::Patient {
         Some(p) => wire::Patient {
             name: p.name.clone(),
             nhs_number: p.nhs_number.as_str().to_owned(),
-            sharing: sharing(p.sharing),
+            sharing: p.sharing,
             date_of_birth: with_birth_date.then(|| p.date_of_birth.clone()),
         },
         None => wire::Patient {
             name: String::new(),
             nhs_number: String::new(),
-            sharing: wire::Sharing::DoNotShare,
+            sharing: Sharing::DoNotShare,
             date_of_birth: with_birth_date.then(String::new),
         },
-    }
-}
-
-fn status(s: RequestStatus) -> wire::RequestStatus {
-    match s {
-        RequestStatus::Open => wire::RequestStatus::Open,
-        RequestStatus::Closed => wire::RequestStatus::Closed,
     }
 }
 
@@ -237,8 +153,8 @@ pub fn summary(world: &World, r: &Request) -> wire::RequestSummary {
         id: r.id.as_str().to_owned(),
         patient: patient(world, r, false),
         subject: r.subject.clone(),
-        kind: request_kind(r.kind),
-        status: status(r.status),
+        kind: r.kind,
+        status: r.status,
         origin_ods_code: r.origin.as_str().to_owned(),
         assignee: assignee(world, &r.assignee),
         updated_at: r.last_activity().to_rfc3339(),
@@ -250,12 +166,7 @@ fn history_event(world: &World, e: &HistoryEvent) -> wire::HistoryEvent {
     wire::HistoryEvent {
         id: e.id.as_str().to_owned(),
         at: e.at.to_rfc3339(),
-        action: match e.action {
-            HistoryAction::Received => wire::HistoryAction::Received,
-            HistoryAction::Assigned => wire::HistoryAction::Assigned,
-            HistoryAction::Closed => wire::HistoryAction::Closed,
-            HistoryAction::Reopened => wire::HistoryAction::Reopened,
-        },
+        action: e.action,
         user: e.user.as_ref().map(|id| wire::UserRef {
             id: id.as_str().to_owned(),
             name: world
@@ -301,10 +212,7 @@ pub fn detail(world: &World, r: &Request, why: VisibleBecause) -> wire::RequestD
         origin: org_ref(world, &r.origin),
         holder,
         history: r.history.iter().map(|e| history_event(world, e)).collect(),
-        visible_because: match why {
-            VisibleBecause::Involved => wire::VisibleBecause::Involved,
-            VisibleBecause::UnrestrictedShare => wire::VisibleBecause::UnrestrictedShare,
-        },
+        visible_because: why,
     }
 }
 

@@ -32,9 +32,9 @@ impl ParseError {
     }
 }
 
-/// Why a command or a load was refused. Every refusal leaves the `World` unchanged.
-///
-/// `code()` is the API.md error code and `status()` the HTTP status the mock API answers with.
+/// Why a command or a load was refused. Every refusal leaves the `World` unchanged. The HTTP
+/// status and error code each variant answers with are the server's business (api-mock's
+/// `error.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DomainError {
     /// Unknown, or exists but not visible to the caller (V4, R1): the two are indistinguishable.
@@ -82,79 +82,8 @@ pub enum DomainError {
     AgreementExists,
 }
 
-impl DomainError {
-    /// The API.md error code (`not_found`, `already_shared`, …).
-    pub fn code(&self) -> &'static str {
-        match self {
-            DomainError::NotFound => "not_found",
-            DomainError::Forbidden => "forbidden",
-            DomainError::Invalid { .. } => "invalid",
-            DomainError::AlreadyShared => "already_shared",
-            DomainError::PartnerNotAvailable => "partner_not_available",
-            DomainError::InvalidTransition => "invalid_transition",
-            DomainError::TargetNotAvailable => "target_not_available",
-            DomainError::ConsentOverrideRequired => "consent_override_required",
-            DomainError::InvalidOverrideReason => "invalid_override_reason",
-            DomainError::InvalidStatus => "invalid_status",
-            DomainError::AlreadyAssigned => "already_assigned",
-            DomainError::Conflict => "conflict",
-            DomainError::AgreementExists => "agreement_exists",
-        }
-    }
-
-    /// The HTTP status of API.md for this error.
-    pub fn status(&self) -> u16 {
-        match self {
-            DomainError::Invalid { .. } => 400,
-            DomainError::Forbidden => 403,
-            DomainError::NotFound => 404,
-            DomainError::Conflict | DomainError::AlreadyShared | DomainError::AgreementExists => {
-                409
-            }
-            DomainError::PartnerNotAvailable
-            | DomainError::InvalidTransition
-            | DomainError::TargetNotAvailable
-            | DomainError::ConsentOverrideRequired
-            | DomainError::InvalidOverrideReason
-            | DomainError::InvalidStatus
-            | DomainError::AlreadyAssigned => 422,
-        }
-    }
-
-    /// The field an error is about, where API.md names one.
-    pub fn field(&self) -> Option<&'static str> {
-        match self {
-            DomainError::Invalid { field } => Some(field),
-            DomainError::PartnerNotAvailable => Some("partner_ods_code"),
-            DomainError::InvalidOverrideReason | DomainError::ConsentOverrideRequired => {
-                Some("override_reason")
-            }
-            _ => None,
-        }
-    }
-}
-
 impl From<ParseError> for DomainError {
     fn from(e: ParseError) -> Self {
         DomainError::Invalid { field: e.field() }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_error_maps_to_the_status_api_md_gives_its_code() {
-        assert_eq!(DomainError::NotFound.status(), 404);
-        assert_eq!(DomainError::Conflict.code(), "conflict");
-        assert_eq!(DomainError::AlreadyShared.status(), 409);
-        assert_eq!(DomainError::AgreementExists.status(), 409);
-        assert_eq!(DomainError::ConsentOverrideRequired.status(), 422);
-        assert_eq!(DomainError::Invalid { field: "reference" }.status(), 400);
-        assert_eq!(
-            DomainError::PartnerNotAvailable.field(),
-            Some("partner_ods_code")
-        );
     }
 }

@@ -1,53 +1,35 @@
 //! The JSON bodies of `shared/API.md`, shared by the client (`app`, wasm32) and the server
 //! (`api-mock`) so that the two never drift apart.
 //!
-//! Plain structs and enums with serde derives only: no std-only dependency, no behaviour.
+//! Plain structs with serde derives only (the enums are the domain's own, re-exported): no
+//! std-only dependency, no behaviour.
 //! Request bodies refuse unknown fields (API.md: 400 `invalid`); response bodies accept them so
 //! the server may add fields without breaking an older client. A field that API.md marks `?` is
 //! an `Option` left out when `None`; a field that API.md says may be `null` is an `Option` that
 //! is always written.
+//!
+//! With the `openapi` feature every type also derives utoipa's `ToSchema`, and request bodies
+//! carry the limits the server enforces (API.md: longer or blank texts are 400 `invalid`), so
+//! the server's generated OpenAPI document says what it accepts.
 
 use serde::{Deserialize, Serialize};
+
+// The domain's own enums go on the wire as they are (their serde names are API.md's): one
+// definition each, re-exported here so client and server name them `wire::Role` and so on.
+pub use crate::audit::AuditAction;
+pub use crate::folders::{FolderKind, StatusFilter};
+pub use crate::model::{
+    Answer, HistoryAction, RequestKind, RequestStatus, Role, ShareState, Sharing, TargetKind,
+};
+pub use crate::visibility::VisibleBecause;
 
 // ---------------------------------------------------------------------------------------------
 // Shared small pieces
 // ---------------------------------------------------------------------------------------------
 
-/// A user's role (SPEC R1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Staff,
-}
-
-/// A patient's data sharing preference (SPEC V2, A3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sharing {
-    Share,
-    DoNotShare,
-}
-
-/// The state of a share (SPEC S4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ShareState {
-    Pending,
-    Enabled,
-    Disabled,
-}
-
-/// What a target is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetKind {
-    Group,
-    Colleague,
-}
-
 /// Who a request is assigned to: a target, or the inbox of an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssigneeKind {
     Group,
@@ -55,42 +37,9 @@ pub enum AssigneeKind {
     Inbox,
 }
 
-/// The kind of a patient request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestKind {
-    Medical,
-    Admin,
-}
-
-/// Whether a request is open or closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestStatus {
-    Open,
-    Closed,
-}
-
-/// The `status` filter of `GET /api/requests` (default `open`, SPEC C4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusFilter {
-    #[default]
-    Open,
-    Closed,
-    All,
-}
-
-/// One side's answer to a data sharing agreement (SPEC D1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Answer {
-    Accepted,
-    Refused,
-}
-
 /// An organisation named by code and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgRef {
     pub ods_code: String,
     pub name: String,
@@ -98,6 +47,7 @@ pub struct OrgRef {
 
 /// A target named by id, kind and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetRef {
     pub id: String,
     pub kind: TargetKind,
@@ -106,12 +56,14 @@ pub struct TargetRef {
 
 /// The error body of every refused call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 /// `{"code","message","field"?}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
@@ -122,6 +74,7 @@ pub struct ErrorDetail {
 /// `GET /api/health`: `status` is always `"ok"`; the simulated latency and failure rate are
 /// present only while switched on, so the client can say so.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,6 +89,7 @@ pub struct Health {
 
 /// An item of `GET /api/personas`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Persona {
     pub user_id: String,
     pub name: String,
@@ -146,13 +100,19 @@ pub struct Persona {
 
 /// `POST /api/session` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SessionCreate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub user_id: String,
 }
 
 /// A signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     pub id: String,
     pub name: String,
@@ -162,6 +122,7 @@ pub struct UserView {
 
 /// `POST /api/session` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub token: String,
     pub user: UserView,
@@ -169,6 +130,7 @@ pub struct Session {
 
 /// An organisation of the directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     pub ods_code: String,
     pub name: String,
@@ -179,6 +141,7 @@ pub struct Organisation {
 
 /// `GET /api/me` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub user: UserView,
     pub organisation: Organisation,
@@ -186,6 +149,7 @@ pub struct Me {
 
 /// `GET /api/organisations` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganisationResults {
     pub results: Vec<Organisation>,
 }
@@ -196,6 +160,7 @@ pub struct OrganisationResults {
 
 /// One share as its owner sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Share {
     pub id: String,
     pub partner: OrgRef,
@@ -205,6 +170,7 @@ pub struct Share {
 
 /// An item of `GET /api/targets`: one of the organisation's groups or colleagues.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Target {
     pub id: String,
     pub kind: TargetKind,
@@ -214,15 +180,25 @@ pub struct Target {
 
 /// `POST /api/shares` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ShareCreate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub target_id: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 16, pattern = r"\S")
+    )]
     pub partner_ods_code: String,
     pub restricted: bool,
 }
 
 /// `PATCH /api/shares/{id}` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ShareUpdate {
     pub restricted: bool,
@@ -230,6 +206,7 @@ pub struct ShareUpdate {
 
 /// An item of `GET /api/external`: a target another organisation shared with ours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExternalShare {
     pub share_id: String,
     pub target: TargetRef,
@@ -244,6 +221,7 @@ pub struct ExternalShare {
 
 /// An item of `GET /api/agreements`, seen from the caller's organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agreement {
     pub id: String,
     pub partner: OrgRef,
@@ -259,9 +237,18 @@ pub struct Agreement {
 
 /// `POST /api/agreements` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgreementCreate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 16, pattern = r"\S")
+    )]
     pub partner_ods_code: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 1000, pattern = r"\S")
+    )]
     pub reference: String,
 }
 
@@ -269,19 +256,9 @@ pub struct AgreementCreate {
 // Messages (SPEC V, A, C)
 // ---------------------------------------------------------------------------------------------
 
-/// The kind of a folder (SPEC C3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FolderKind {
-    All,
-    Mine,
-    Target,
-    External,
-    SentExternally,
-}
-
 /// An item of `GET /api/folders` and of the `PUT /api/covers` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Folder {
     pub id: String,
     pub kind: FolderKind,
@@ -294,13 +271,16 @@ pub struct Folder {
 
 /// `PUT /api/covers` body: the complete new set of covered folders (SPEC C1, C2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CoversUpdate {
+    #[cfg_attr(feature = "openapi", schema(schema_with = openapi::folder_ids))]
     pub folder_ids: Vec<String>,
 }
 
 /// A patient as shown with a request; `date_of_birth` only on the detail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Patient {
     pub name: String,
     pub nhs_number: String,
@@ -312,6 +292,7 @@ pub struct Patient {
 /// Who a request is assigned to; an inbox has the organisation's code as `id` and its name as
 /// `name`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignee {
     pub kind: AssigneeKind,
     pub id: String,
@@ -321,6 +302,7 @@ pub struct Assignee {
 
 /// An item of `GET /api/requests`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestSummary {
     pub id: String,
     pub patient: Patient,
@@ -333,26 +315,9 @@ pub struct RequestSummary {
     pub version: u64,
 }
 
-/// Why the caller's organisation sees a request (SPEC V1, V2): `involved` when both apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VisibleBecause {
-    Involved,
-    UnrestrictedShare,
-}
-
-/// What happened to a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HistoryAction {
-    Received,
-    Assigned,
-    Closed,
-    Reopened,
-}
-
 /// A user named in a history event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRef {
     pub id: String,
     pub name: String,
@@ -360,6 +325,7 @@ pub struct UserRef {
 
 /// How an assignment overrode a `do_not_share` preference (SPEC A3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Override {
     Reason {
@@ -373,6 +339,7 @@ pub enum Override {
 
 /// One event of a request's history (SPEC A4, L2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEvent {
     pub id: String,
     pub at: String,
@@ -390,6 +357,7 @@ pub struct HistoryEvent {
 
 /// `GET /api/requests/{id}` and the answer to every change of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestDetail {
     pub id: String,
     pub patient: Patient,
@@ -410,6 +378,7 @@ pub struct RequestDetail {
 
 /// What an assignment to a target would need (SPEC A3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Consent {
     None,
@@ -419,6 +388,7 @@ pub enum Consent {
 
 /// An agreement named by id and reference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgreementRef {
     pub id: String,
     pub reference: String,
@@ -427,6 +397,7 @@ pub struct AgreementRef {
 /// Who would see a request after an assignment: organisations by name, other unrestricted
 /// partners of the target only as a number (SPEC §4, assign dialog).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WouldSee {
     pub organisations: Vec<OrgRef>,
     pub other_unrestricted_partners: u32,
@@ -434,6 +405,7 @@ pub struct WouldSee {
 
 /// An item of `GET /api/requests/{id}/assignable`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignable {
     pub target: TargetRef,
     pub owner: OrgRef,
@@ -445,9 +417,15 @@ pub struct Assignable {
 
 /// `POST /api/requests/{id}/assign` body (SPEC A1–A5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignCommand {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub target_id: String,
+    #[serde(deserialize_with = "whole_number")]
     pub version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_reason: Option<String>,
@@ -455,8 +433,10 @@ pub struct AssignCommand {
 
 /// `POST /api/requests/{id}/close` and `/reopen` body (SPEC A5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VersionCommand {
+    #[serde(deserialize_with = "whole_number")]
     pub version: u64,
 }
 
@@ -464,11 +444,9 @@ pub struct VersionCommand {
 // Audit (SPEC L1–L2)
 // ---------------------------------------------------------------------------------------------
 
-/// What an audit event records: the domain's own enum, whose serde names are API.md's.
-pub use crate::audit::AuditAction;
-
 /// An item of `GET /api/audit`, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: String,
     pub at: String,
@@ -486,17 +464,35 @@ pub struct AuditEntry {
 
 /// `POST /api/demo/requests` body: a patient request arriving.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DemoRequestCreate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 16, pattern = r"\S")
+    )]
     pub ods_code: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub patient_id: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub subject: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 10000, pattern = r"\S")
+    )]
     pub message: String,
     pub kind: RequestKind,
 }
 
 /// `POST /api/demo/patients/{id}/sharing` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DemoSharingUpdate {
     pub sharing: Sharing,
@@ -504,9 +500,75 @@ pub struct DemoSharingUpdate {
 
 /// `POST /api/demo/patients/{id}/sharing` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemoPatient {
     pub id: String,
     pub name: String,
     pub nhs_number: String,
     pub sharing: Sharing,
+}
+
+/// A version in a command: a JSON number with no fractional part, `3` or `3.0` (JSON Schema
+/// 2020-12, which the OpenAPI 3.1 document follows, calls both integers). Negative, fractional
+/// or non-finite numbers are refused.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    struct Whole;
+
+    impl serde::de::Visitor<'_> for Whole {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number from 0")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
+            if v.is_finite() && v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v) {
+                Ok(v as u64)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+
+    deserializer.deserialize_u64(Whole)
+}
+
+/// Schemas utoipa cannot derive here.
+#[cfg(feature = "openapi")]
+pub mod openapi {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+    use utoipa::openapi::RefOr;
+    use utoipa::{PartialSchema, ToSchema};
+
+    /// `CoversUpdate.folder_ids`: at most 500 ids, each a non-blank text of at most 100.
+    pub fn folder_ids() -> ArrayBuilder {
+        ArrayBuilder::new().max_items(Some(500)).items(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .min_length(Some(1))
+                .max_length(Some(100))
+                .pattern(Some(r"\S")),
+        )
+    }
+
+    // `VisibleBecause` lives in `visibility.rs`; its schema is written here, from its serde
+    // names, which `wire_json` and the tests check.
+    impl PartialSchema for super::VisibleBecause {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .enum_values(Some(["involved", "unrestricted_share"]))
+                .into()
+        }
+    }
+
+    impl ToSchema for super::VisibleBecause {}
 }

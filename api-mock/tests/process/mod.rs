@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -15,29 +16,42 @@ use serde_json::Value;
 pub struct Server {
     pub child: Child,
     pub addr: SocketAddr,
+    /// Everything the server has written to stderr so far (its log).
+    pub log: Arc<Mutex<String>>,
 }
 
 impl Server {
     /// Starts the binary with `args` plus `--port 0` and waits for `listening on http://ADDR`.
     /// Returns the child's stderr when it exits before listening. Both pipes are drained by
     /// threads so the server never blocks on a full pipe; its stderr is echoed to ours.
+    /// The request log is off (`RUST_LOG=warn`): thousands of lines per crash or race run
+    /// would drown the test output; errors still show.
     pub fn start(args: &[&str]) -> Result<Server, String> {
+        Server::start_with_env(args, &[("RUST_LOG", "warn")])
+    }
+
+    /// [`Server::start`] with extra environment variables (`RUST_LOG`).
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<Server, String> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_api-mock"))
             .args(args)
+            .envs(env.iter().copied())
             .args(["--port", "0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot run api-mock: {e}"))?;
         let stderr = child.stderr.take().unwrap();
-        let errors = std::thread::spawn(move || {
-            let mut all = String::new();
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                eprintln!("[api-mock] {line}");
-                all.push_str(&line);
-                all.push('\n');
+        let log = Arc::new(Mutex::new(String::new()));
+        let errors = std::thread::spawn({
+            let log = log.clone();
+            move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    eprintln!("[api-mock] {line}");
+                    let mut all = log.lock().unwrap();
+                    all.push_str(&line);
+                    all.push('\n');
+                }
             }
-            all
         });
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
@@ -47,10 +61,12 @@ impl Server {
             Some(addr) => Ok(Server {
                 addr: addr.parse().unwrap(),
                 child,
+                log,
             }),
             None => {
                 let _ = child.wait();
-                let err = errors.join().unwrap_or_default();
+                let _ = errors.join();
+                let err = log.lock().unwrap().clone();
                 Err(format!("api-mock did not start: {line}{err}"))
             }
         }
