@@ -359,6 +359,8 @@ test('External groups targets by owner, explains the effect, and offers Enable f
 });
 
 test('every sharing screen and dialog has no axe violations', async ({ page, request, baseURL }) => {
+  // Eleven axe scans, the Audit log's responsive table among them: over 30 s on a loaded machine.
+  test.slow();
   await shareAsSarah(request, baseURL!, 'A81002', true);
   const shell = new Shell(page);
   const groups = new TargetsPage(page);
