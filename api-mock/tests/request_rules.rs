@@ -356,6 +356,17 @@ async fn l1_l2_the_audit_log_lists_our_events_newest_first_and_exports_csv() {
     assert_eq!(first["action"], "request_closed");
     assert_eq!(first["user_id"], CAMELIA_ADMIN);
     assert_eq!(first["subject_id"], "r-1001");
+    // Issue 15: the names people read, beside the ids. Every request event in an
+    // organisation's log is one it took part in (receiving, assigning, closing and reopening
+    // join involved(R)), so V1 lets it read the subject; the server still checks V1–V4.
+    assert_eq!(first["user_name"], "Dr Sarah Ahmed");
+    assert_eq!(first["organisation_name"], "Camelia Surgery");
+    assert_eq!(first["request_subject"], "Repeat prescription: amlodipine");
+    for e in log.as_array().unwrap() {
+        let about_request = e["action"].as_str().unwrap().starts_with("request_");
+        assert_eq!(e["request_subject"].is_string(), about_request, "{e}");
+        assert!(e["organisation_name"].is_string(), "{e}");
+    }
     let csv = api.get("/api/audit?format=csv", &admin).await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.content_type.starts_with("text/csv"));

@@ -12,12 +12,13 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use components::footer::Footer;
 use components::header::Header;
 use components::status_banner::StatusBanner;
 use pages::{
-    agreements::AgreementsPage, audit::AuditPage, colleagues::ColleaguesPage,
-    external::ExternalPage, groups::GroupsPage, messages::MessagesPage, not_found::NotFoundPage,
-    sign_in::SignInPage,
+    about::AboutPage, accessibility::AccessibilityPage, agreements::AgreementsPage,
+    audit::AuditPage, colleagues::ColleaguesPage, external::ExternalPage, groups::GroupsPage,
+    messages::MessagesPage, not_found::NotFoundPage, sign_in::SignInPage,
 };
 
 /// The whole client: header, service status, and the routed page.
@@ -25,29 +26,51 @@ use pages::{
 pub fn App() -> impl IntoView {
     state::provide_health_context();
     state::provide_server_changes();
-    let session = state::provide_session_context();
+    state::provide_session_context();
     view! {
         <Router>
+            <Gated />
+            <Footer />
+        </Router>
+    }
+}
+
+/// The shell and the routed page. Every page needs a persona except the footer's pages:
+/// `<Private>` shows the persona picker in place of a page while signed out, keeping the
+/// address, so after signing in the user lands where the link pointed. The `<Routes>` stay
+/// mounted either way, so the router follows every link, the footer's too.
+#[component]
+fn Gated() -> impl IntoView {
+    view! {
             <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
             <Header />
             <div class="nhsuk-width-container">
                 <StatusBanner />
                 <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
-                    // Every page needs a persona; the address is kept, so after signing in
-                    // the user lands where the link pointed.
-                    <Show when=move || session.session.with(Option::is_some) fallback=SignInPage>
-                    <Routes fallback=NotFoundPage>
-                        <Route path=path!("/") view=MessagesPage />
-                        <Route path=path!("/messages") view=MessagesPage />
-                        <Route path=path!("/groups") view=GroupsPage />
-                        <Route path=path!("/colleagues") view=ColleaguesPage />
-                        <Route path=path!("/external") view=ExternalPage />
-                        <Route path=path!("/agreements") view=AgreementsPage />
-                        <Route path=path!("/audit") view=AuditPage />
+                    <Routes fallback=|| view! { <Private><NotFoundPage /></Private> }>
+                        <Route path=path!("/") view=|| view! { <Private><MessagesPage /></Private> } />
+                        <Route path=path!("/messages") view=|| view! { <Private><MessagesPage /></Private> } />
+                        <Route path=path!("/groups") view=|| view! { <Private><GroupsPage /></Private> } />
+                        <Route path=path!("/colleagues") view=|| view! { <Private><ColleaguesPage /></Private> } />
+                        <Route path=path!("/external") view=|| view! { <Private><ExternalPage /></Private> } />
+                        <Route path=path!("/agreements") view=|| view! { <Private><AgreementsPage /></Private> } />
+                        <Route path=path!("/audit") view=|| view! { <Private><AuditPage /></Private> } />
+                        <Route path=path!("/accessibility") view=AccessibilityPage />
+                        <Route path=path!("/about") view=AboutPage />
                     </Routes>
-                    </Show>
                 </main>
             </div>
-        </Router>
+    }
+}
+
+/// A page that needs a persona: the persona picker while signed out. A persona switch
+/// remounts the page, so it reads the new organisation afresh.
+#[component]
+fn Private(children: ChildrenFn) -> impl IntoView {
+    let session = state::use_session();
+    view! {
+        <Show when=move || session.session.with(Option::is_some) fallback=SignInPage>
+            {children()}
+        </Show>
     }
 }

@@ -59,6 +59,9 @@ pub struct SessionContext {
     pub session: RwSignal<Option<Session>>,
     /// Why the user is back at the persona picker, e.g. after a 401.
     pub notice: RwSignal<Option<String>>,
+    /// Set when the session starts or ends: the page shown next moves focus to its `<h1>`
+    /// (`PageHeading`), so keyboard and screen-reader users are not left on the body (WCAG 2.4.3).
+    pub focus_heading: RwSignal<bool>,
 }
 
 impl SessionContext {
@@ -71,6 +74,7 @@ impl SessionContext {
             }
         }
         self.notice.set(None);
+        self.focus_heading.set(true);
         self.session.set(Some(session));
     }
 
@@ -81,6 +85,7 @@ impl SessionContext {
             let _ = storage.remove_item(SESSION_KEY);
         }
         self.notice.set(notice);
+        self.focus_heading.set(true);
         self.session.set(None);
     }
 
@@ -117,6 +122,7 @@ pub fn provide_session_context() -> SessionContext {
     let ctx = SessionContext {
         session: RwSignal::new(restored),
         notice: RwSignal::new(None),
+        focus_heading: RwSignal::new(false),
     };
     api::on_unauthorized(move || {
         ctx.end(Some(

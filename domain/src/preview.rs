@@ -14,17 +14,25 @@ fn this(kind: TargetKind) -> &'static str {
     }
 }
 
-/// How the requests of a target are spoken of: a group holds requests, a colleague is assigned
-/// them.
+/// What an unrestricted, accepted share lets the partner see (V1, V2): the requests in the
+/// target, except those whose patients asked not to share, which it sees only if it was involved
+/// in them. A group holds requests, a colleague is assigned them.
 fn every_request(kind: TargetKind) -> &'static str {
     match kind {
-        TargetKind::Group => "every request in it",
-        TargetKind::Colleague => "every request assigned to them",
+        TargetKind::Group => {
+            "the requests in it, except those whose patients asked not to share (unless it was \
+             involved in them)"
+        }
+        TargetKind::Colleague => {
+            "the requests assigned to them, except those whose patients asked not to share \
+             (unless it was involved in them)"
+        }
     }
 }
 
 /// What `partner` gains from a new share of a target (S4, V2, V3): an unrestricted share lets
-/// it see every request in the target, a restricted one only those it assigned there. Either
+/// it see the requests in the target whose patients did not ask not to share, a restricted one
+/// only those it assigned there. Either
 /// way nothing happens until the partner's administrator accepts, since a new share is pending.
 pub fn share_effect(partner: &str, kind: TargetKind, restricted: bool) -> String {
     let gain = if restricted {
@@ -80,7 +88,8 @@ pub fn external_effect(state: ShareState, restricted: bool) -> String {
     let seeing = if restricted {
         "only the requests your organisation assigns to it"
     } else {
-        "every request in it"
+        "the requests in it, except those whose patients asked not to share (unless your \
+         organisation was involved in them)"
     };
     match state {
         ShareState::Pending => format!(
@@ -102,11 +111,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unrestricted_share_lets_the_partner_see_every_request_in_the_group() {
+    fn unrestricted_share_lets_the_partner_see_the_group_s_requests_but_not_do_not_share_v2() {
         let text = share_effect("Camelia Surgery", TargetKind::Group, false);
         assert!(text.starts_with(
-            "Camelia Surgery will be able to assign to this group and see every request in it."
+            "Camelia Surgery will be able to assign to this group and see the requests in it, \
+             except those whose patients asked not to share (unless it was involved in them)."
         ));
+        assert!(!text.contains("every request"));
     }
 
     #[test]
@@ -129,7 +140,10 @@ mod tests {
     #[test]
     fn an_unrestricted_colleague_share_speaks_of_requests_assigned_to_them() {
         let text = share_effect("Hartley Pharmacy", TargetKind::Colleague, false);
-        assert!(text.contains("assign to this colleague and see every request assigned to them"));
+        assert!(text.contains(
+            "assign to this colleague and see the requests assigned to them, except those whose \
+             patients asked not to share"
+        ));
     }
 
     #[test]
@@ -139,9 +153,11 @@ mod tests {
     }
 
     #[test]
-    fn lifting_the_restriction_says_the_partner_sees_everything() {
+    fn lifting_the_restriction_says_the_partner_sees_the_requests_patients_allow_v2() {
         let text = restriction_change_effect("X", TargetKind::Group, true, false);
-        assert!(text.is_some_and(|t| t.contains("every request in it")));
+        assert!(text
+            .is_some_and(|t| t
+                .contains("the requests in it, except those whose patients asked not to share")));
     }
 
     #[test]
@@ -168,5 +184,21 @@ mod tests {
         assert!(external_effect(ShareState::Enabled, true).contains("only the requests"));
         assert!(external_effect(ShareState::Enabled, false).contains("drops covers"));
         assert!(external_effect(ShareState::Disabled, false).starts_with("Disabled"));
+    }
+
+    #[test]
+    fn external_line_says_unrestricted_partners_do_not_see_do_not_share_requests_v2() {
+        for state in [
+            ShareState::Pending,
+            ShareState::Enabled,
+            ShareState::Disabled,
+        ] {
+            let text = external_effect(state, false);
+            assert!(!text.contains("every request"), "{text}");
+            assert!(
+                text.contains("except those whose patients asked not to share (unless your organisation was involved in them)"),
+                "{text}"
+            );
+        }
     }
 }

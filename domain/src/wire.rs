@@ -456,6 +456,18 @@ pub struct AuditEntry {
     pub action: AuditAction,
     pub subject_id: String,
     pub detail: String,
+    /// The acting user's name; absent for a received request (issue 15: the log in people's
+    /// words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// The acting organisation's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_name: Option<String>,
+    /// For a request event, the request's subject, only while the caller's organisation may
+    /// see the request (SPEC V1–V4); absent otherwise, so the log reveals no subject it could
+    /// not read in Messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_subject: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ test('the audit log lists the newest event first and filters by action (L1, L2)'
 
   await audit.filter.selectOption({ label: 'Share created' });
   await expect(audit.rows).toHaveCount(1);
-  await expect(audit.rows.first()).toContainText('u-sarah-ahmed');
+  await expect(audit.rows.first()).toContainText('Dr Sarah Ahmed');
 
   await audit.filter.selectOption({ label: 'Request received' });
   const received = await audit.rows.count();
@@ -55,4 +55,36 @@ test('Download CSV saves audit-<ODS>.csv with the header row and the events (L2)
   // Details may hold quoted line breaks, so count events by their id column instead.
   expect(text.match(/\r\n[^,\r\n"]+,\d{4}-\d{2}-\d{2}T/g)?.length).toBe(rows);
   expect(text).toContain(',request_received,');
+});
+
+// Issue 15, item 4: the audit log in people's words (L1, L2): users and organisations by name,
+// requests by subject with a link, and times in UK local time like every other screen.
+test('the audit log names users, organisations and requests, in UK local time (L1, L2)', async ({ page }) => {
+  const shell = new Shell(page);
+  const audit = new AuditPage(page);
+  await shell.gotoAs(sarah, '/audit');
+  await expect(audit.rows.first()).toBeVisible();
+  const table = page.getByTestId('audit-table');
+  await expect(table).not.toContainText(/\bu-[a-z]+-[a-z]+\b/);
+  await expect(table).not.toContainText(/\br-\d{4}\b/);
+  await expect(table).not.toContainText('UTC');
+  await expect(table).toContainText('Dr Sarah Ahmed');
+  await expect(table).toContainText('Camelia Surgery (A81001)');
+  // 24 Nov 2026, 08:05, as Messages shows times.
+  await expect(audit.rows.first().locator('time')).toHaveText(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/);
+
+  await audit.filter.selectOption({ label: 'Request assigned' });
+  // The request is named by its subject (r-1002 is 'Sore throat for a week' in the seed) and
+  // links to it in Messages.
+  await expect(page.getByTestId('audit-table').getByRole('link', { name: 'Sore throat for a week' }).first()).toHaveAttribute(
+    'href',
+    '/messages?request=r-1002',
+  );
+  const link = audit.rows.first().getByRole('link');
+  await expect(link).toHaveAttribute('href', /^\/messages\?request=r-\d{4}$/);
+  const href = (await link.getAttribute('href'))!;
+  await expectNoAxeViolations(page);
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`${href.replace('?', '\\?')}$`));
+  await expect(shell.heading).toHaveText('Messages');
 });

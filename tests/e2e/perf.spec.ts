@@ -64,10 +64,8 @@ test('a first visit transfers the client compressed and a second visit only inde
   browser,
   server,
 }) => {
-  // A context of its own: the suite's pages route the NHS font host, and routing turns the
-  // HTTP cache off, which is the very thing measured here. The fonts live on a host this
-  // machine cannot reach, so they fail at once and count 0 bytes here (a real first visit
-  // also fetches them from assets.nhs.uk, not from this server).
+  // A context of its own, with its own HTTP cache, which is the very thing measured here. Every
+  // byte comes from this server: the client asks no other origin for anything (issue 15).
   const context = await browser.newContext({ baseURL: server.url });
   try {
     const page = await context.newPage();

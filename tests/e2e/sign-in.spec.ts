@@ -55,3 +55,23 @@ test('a rejected token (401) returns to the picker with a message', async ({ pag
   await shell.signInAs('u-sarah-ahmed');
   await expect(shell.heading).toHaveText('Groups');
 });
+
+// Issue 15, item 5: before anyone has signed in there is nothing to navigate to (every address
+// shows the persona picker), so there is no main navigation and no page is marked current.
+test('the persona picker shows no navigation until there is a session', async ({ page }) => {
+  const shell = new Shell(page);
+  for (const path of ['/', '/messages', '/audit']) {
+    await shell.goto(path);
+    await expect(shell.heading).toHaveText('Choose a persona');
+    await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+    await expect(page.locator('[aria-current="page"]')).toHaveCount(0);
+  }
+  await expectNoAxeViolations(page);
+  await shell.signInAs('u-sarah-ahmed');
+  await expect(shell.navLink('Audit')).toHaveAttribute('aria-current', 'page');
+  await shell.switchPersona('u-james-wilson');
+  await expect(shell.navLink('Audit')).toHaveAttribute('aria-current', 'page');
+  await page.getByTestId('switch-persona').click();
+  await expect(shell.heading).toHaveText('Choose a persona');
+  await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+});

@@ -63,6 +63,9 @@ pub async fn audit_list(
         );
         return Ok(response);
     }
-    let entries: Vec<wire::AuditEntry> = events.into_iter().map(views::audit_entry).collect();
+    let entries: Vec<wire::AuditEntry> = events
+        .into_iter()
+        .map(|e| views::audit_entry(&store.world, &user.ods_code, e))
+        .collect();
     Ok(Json(entries).into_response())
 }

@@ -19,11 +19,14 @@ pub const NAV_ITEMS: [(&str, &str); 6] = [
 
 #[component]
 pub fn Header() -> impl IntoView {
+    let session = use_session();
     view! {
         <header class="nhsuk-header" role="banner" data-testid="site-header">
             <div class="nhsuk-header__container nhsuk-width-container">
                 <div class="nhsuk-header__service">
-                    <A href="/messages" attr:class="nhsuk-header__service-logo" attr:aria-label="NHS Engage Collaboration homepage">
+                    // A plain link (the router still handles its click): `<A>` would mark the
+                    // logo `aria-current` on /messages, even on the persona picker shown there.
+                    <a href="/messages" class="nhsuk-header__service-logo" aria-label="NHS Engage Collaboration homepage">
                         <svg
                             class="nhsuk-header__logo"
                             xmlns="http://www.w3.org/2000/svg"
@@ -39,10 +42,13 @@ pub fn Header() -> impl IntoView {
                             ></path>
                         </svg>
                         <span class="nhsuk-header__service-name">"Engage Collaboration"</span>
-                    </A>
+                    </a>
                 </div>
                 <Account />
             </div>
+            // No navigation before there is a session: every page would show the persona picker,
+            // and marking Messages current on it was untrue (issue 15).
+            <Show when=move || session.session.with(Option::is_some)>
             <nav class="nhsuk-header__navigation" aria-label="Main">
                 <div class="nhsuk-header__navigation-container nhsuk-width-container">
                     <ul class="nhsuk-header__navigation-list app-nav-list">
@@ -61,6 +67,7 @@ pub fn Header() -> impl IntoView {
                     </ul>
                 </div>
             </nav>
+            </Show>
         </header>
     }
 }

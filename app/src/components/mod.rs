@@ -2,6 +2,7 @@
 
 pub mod dialog;
 pub mod error_summary;
+pub mod footer;
 pub mod header;
 pub mod messages;
 pub mod page_heading;

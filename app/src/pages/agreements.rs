@@ -145,21 +145,21 @@ pub fn AgreementsPage() -> impl IntoView {
                             Ok(list) => {
                                 let own = own_ods.clone();
                                 view! {
-                                    <table class="nhsuk-table app-table" data-testid="agreements-table">
+                                    <table class="nhsuk-table nhsuk-table--responsive app-table" role="table" data-testid="agreements-table">
                                         <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
-                                        <thead class="nhsuk-table__head">
-                                            <tr class="nhsuk-table__row">
-                                                <th scope="col" class="nhsuk-table__header">"Partner"</th>
-                                                <th scope="col" class="nhsuk-table__header">"Reference"</th>
-                                                <th scope="col" class="nhsuk-table__header">"Our answer"</th>
-                                                <th scope="col" class="nhsuk-table__header">"Their answer"</th>
-                                                <th scope="col" class="nhsuk-table__header">"Status"</th>
-                                                <th scope="col" class="nhsuk-table__header">
+                                        <thead class="nhsuk-table__head" role="rowgroup">
+                                            <tr class="nhsuk-table__row" role="row">
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Partner"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Reference"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Our answer"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Their answer"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Status"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">
                                                     <span class="nhsuk-u-visually-hidden">"Actions"</span>
                                                 </th>
                                             </tr>
                                         </thead>
-                                        <tbody class="nhsuk-table__body">
+                                        <tbody class="nhsuk-table__body" role="rowgroup">
                                             <For
                                                 each=move || list.clone()
                                                 // Answers are part of the key, so a changed row re-renders.
@@ -218,28 +218,43 @@ where
     let reference = agreement.reference.clone();
     let reference2 = agreement.reference.clone();
     view! {
-        <tr class="nhsuk-table__row" data-testid=dom_id("agreement", &agreement.partner.ods_code)>
-            <td class="nhsuk-table__cell">
+        <tr class="nhsuk-table__row" role="row" data-testid=dom_id("agreement", &agreement.partner.ods_code)>
+            <td class="nhsuk-table__cell" role="cell">
+                <span class="nhsuk-table__heading" aria-hidden="true">"Partner "</span>
+                <span>
                 {agreement.partner.name.clone()}
                 <span class="app-ods">{format!(" ({})", agreement.partner.ods_code)}</span>
+                </span>
             </td>
-            <td class="nhsuk-table__cell">
+            <td class="nhsuk-table__cell" role="cell">
+                <span class="nhsuk-table__heading" aria-hidden="true">"Reference "</span>
+                <span>
                 {agreement.reference.clone()}
                 <br />
                 <span class="nhsuk-body-s app-muted">{who}</span>
+                </span>
             </td>
-            <td class="nhsuk-table__cell" data-testid="our-answer">
+            <td class="nhsuk-table__cell" role="cell">
+                <span class="nhsuk-table__heading" aria-hidden="true">"Our answer "</span>
+                <span data-testid="our-answer">
                 {answer_label(agreement.our_answer)}
+                </span>
             </td>
-            <td class="nhsuk-table__cell" data-testid="their-answer">
+            <td class="nhsuk-table__cell" role="cell">
+                <span class="nhsuk-table__heading" aria-hidden="true">"Their answer "</span>
+                <span data-testid="their-answer">
                 {answer_label(agreement.their_answer)}
+                </span>
             </td>
-            <td class="nhsuk-table__cell">
+            <td class="nhsuk-table__cell" role="cell">
+                <span class="nhsuk-table__heading" aria-hidden="true">"Status "</span>
+                <span>
                 <strong class=tag_class data-testid="agreement-status">
                     {tag}
                 </strong>
+                </span>
             </td>
-            <td class="nhsuk-table__cell app-actions">
+            <td class="nhsuk-table__cell app-actions" role="cell">
                 {can_accept
                     .then(|| {
                         view! {

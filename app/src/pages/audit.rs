@@ -1,5 +1,6 @@
 //! Audit page: the organisation's log (SPEC L1–L2), newest first, filterable by action, with the
-//! server's CSV export offered as a file download.
+//! server's CSV export offered as a file download. People, organisations and requests are
+//! named as on every other screen, times in UK local time (issue 15).
 
 use domain::wire::{AuditAction, AuditEntry};
 use leptos::prelude::*;
@@ -7,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
+use crate::components::messages::format_time;
 use crate::components::page_heading::PageHeading;
 use crate::state::{on_answer, use_session};
 
@@ -42,12 +44,42 @@ fn value(action: AuditAction) -> &'static str {
     action.as_str()
 }
 
-/// "2026-03-01T09:30:00Z" as "2026-03-01 09:30 UTC", without a date library (wasm size).
-fn short_time(at: &str) -> String {
-    match (at.get(0..10), at.get(11..16)) {
-        (Some(date), Some(time)) => format!("{date} {time} UTC"),
-        _ => at.to_string(),
+/// The organisation as people name it, with its ODS code: "Camelia Surgery (A81001)".
+fn organisation(e: &AuditEntry) -> String {
+    match &e.organisation_name {
+        Some(name) => format!("{name} ({})", e.ods_code),
+        None => e.ods_code.clone(),
     }
+}
+
+/// The detail sentence with the request named by its subject and linked to it in Messages,
+/// where the server gave the subject (only for a request the organisation may see, V1–V4).
+/// "Request r-1003 (Subject) received…" and "… assigned request r-1003 from…" both read with
+/// the subject in place of the id.
+fn detail(e: &AuditEntry) -> AnyView {
+    let Some(subject) = e.request_subject.clone() else {
+        return e.detail.clone().into_any();
+    };
+    let id = e.subject_id.as_str();
+    let with_subject = format!("{id} ({})", subject.trim());
+    let found = e
+        .detail
+        .find(&with_subject)
+        .map(|i| (i, with_subject.len()))
+        .or_else(|| e.detail.find(id).map(|i| (i, id.len())));
+    let (before, after) = match found {
+        Some((i, len)) => (e.detail[..i].to_string(), e.detail[i + len..].to_string()),
+        None => (format!("{} ", e.detail), String::new()),
+    };
+    let href = format!("/messages?request={id}");
+    view! {
+        {before}
+        <a class="nhsuk-link" href=href>
+            {subject}
+        </a>
+        {after}
+    }
+    .into_any()
 }
 
 /// Offers `text` as a file download named `filename`, through a Blob URL revoked afterwards.
@@ -179,36 +211,51 @@ pub fn AuditPage() -> impl IntoView {
                                     <p class="nhsuk-body-s" role="status" data-testid="audit-count">
                                         {if count == 1 { "1 event".to_string() } else { format!("{count} events") }}
                                     </p>
-                                    <table class="nhsuk-table app-table" data-testid="audit-table">
+                                    <table class="nhsuk-table nhsuk-table--responsive app-table" role="table" data-testid="audit-table">
                                         <caption class="nhsuk-u-visually-hidden">"Audit log, newest first"</caption>
-                                        <thead class="nhsuk-table__head">
-                                            <tr class="nhsuk-table__row">
-                                                <th scope="col" class="nhsuk-table__header">"Time"</th>
-                                                <th scope="col" class="nhsuk-table__header">"Action"</th>
-                                                <th scope="col" class="nhsuk-table__header">"User"</th>
-                                                <th scope="col" class="nhsuk-table__header">"Organisation"</th>
-                                                <th scope="col" class="nhsuk-table__header">"Detail"</th>
+                                        <thead class="nhsuk-table__head" role="rowgroup">
+                                            <tr class="nhsuk-table__row" role="row">
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Time"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Action"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"User"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Organisation"</th>
+                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Detail"</th>
                                             </tr>
                                         </thead>
-                                        <tbody class="nhsuk-table__body">
+                                        <tbody class="nhsuk-table__body" role="rowgroup">
                                             <For
                                                 each=move || rows.clone()
                                                 // Events are immutable (L1): the id names all of it.
                                                 key=|e| e.id.clone()
                                                 children=|e| {
                                                     view! {
-                                                        <tr class="nhsuk-table__row" data-testid="audit-row" data-action=value(e.action)>
-                                                            <td class="nhsuk-table__cell">
-                                                                <time datetime=e.at.clone()>{short_time(&e.at)}</time>
+                                                        <tr class="nhsuk-table__row" role="row" data-testid="audit-row" data-action=value(e.action)>
+                                                            <td class="nhsuk-table__cell" role="cell">
+                                                                <span class="nhsuk-table__heading" aria-hidden="true">"Time "</span>
+                                                                <time datetime=e.at.clone()>{format_time(&e.at)}</time>
                                                             </td>
-                                                            <td class="nhsuk-table__cell" data-testid="audit-action">
-                                                                {label(e.action)}
+                                                            <td class="nhsuk-table__cell" role="cell">
+                                                                <span class="nhsuk-table__heading" aria-hidden="true">"Action "</span>
+                                                                <span data-testid="audit-action">{label(e.action)}</span>
                                                             </td>
-                                                            <td class="nhsuk-table__cell">
-                                                                {e.user_id.clone().unwrap_or_else(|| "None (patient)".to_string())}
+                                                            <td class="nhsuk-table__cell" role="cell">
+                                                                <span class="nhsuk-table__heading" aria-hidden="true">"User "</span>
+                                                                <span>
+                                                                    {e
+                                                                        .user_name
+                                                                        .clone()
+                                                                        .or_else(|| e.user_id.clone())
+                                                                        .unwrap_or_else(|| "None (patient)".to_string())}
+                                                                </span>
                                                             </td>
-                                                            <td class="nhsuk-table__cell">{e.ods_code.clone()}</td>
-                                                            <td class="nhsuk-table__cell">{e.detail.clone()}</td>
+                                                            <td class="nhsuk-table__cell" role="cell">
+                                                                <span class="nhsuk-table__heading" aria-hidden="true">"Organisation "</span>
+                                                                <span>{organisation(&e)}</span>
+                                                            </td>
+                                                            <td class="nhsuk-table__cell app-audit-detail" role="cell">
+                                                                <span class="nhsuk-table__heading" aria-hidden="true">"Detail "</span>
+                                                                <span>{detail(&e)}</span>
+                                                            </td>
                                                         </tr>
                                                     }
                                                 }

@@ -1,5 +1,7 @@
 //! One page per file; each is a route of `App`.
 
+pub mod about;
+pub mod accessibility;
 pub mod agreements;
 pub mod audit;
 pub mod colleagues;

@@ -69,10 +69,21 @@ export const test = base.extend<{ pageErrors: string[]; freshState: void }, Work
           errors.push(msg.text());
         }
       });
-      // The NHS web fonts live on a host this machine cannot reach; fail them at once.
-      await page.route(/assets\.nhs\.uk/, (route) => route.abort());
+      // Nothing may leave the origin of the page's server (issue 15, item 10): not a font, not
+      // an image. A test navigates only to its servers (some start one of their own); every
+      // other request is compared with the origin of the document that made it.
+      const elsewhere: string[] = [];
+      page.on('request', (request) => {
+        if (request.isNavigationRequest()) return;
+        const url = new URL(request.url());
+        const from = new URL(request.frame().url());
+        if (/^https?:$/.test(url.protocol) && url.origin !== from.origin) {
+          elsewhere.push(`${request.url()} (from ${from.origin})`);
+        }
+      });
       await use(errors);
       expect(errors, 'errors in the browser console').toEqual([]);
+      expect(elsewhere, 'requests to another origin').toEqual([]);
     },
     { auto: true },
   ],

@@ -188,6 +188,40 @@ pub fn OrgCombobox(
     let is_open = move || expanded.get() && count() > 0;
 
     on_cleanup(move || searcher.cancel());
+
+    // Closing the list moves what lies below it up. A pointer press elsewhere blurs the text box
+    // on mousedown; closing right then would move the button under the pointer before its click
+    // lands, so one click on Cancel or Restrict View did nothing (issue 15). While a pointer is
+    // held, the list closes only once the press has ended and its click was delivered.
+    let pointer_held = StoredValue::new(false);
+    let close_when_released = StoredValue::new(false);
+    let close = move || {
+        let _ = expanded.try_set(false);
+        let _ = active.try_set(None);
+    };
+    let down = window_event_listener(leptos::ev::pointerdown, move |_| {
+        let _ = pointer_held.try_set_value(true);
+    });
+    let up = window_event_listener(leptos::ev::pointerup, move |_| {
+        let _ = pointer_held.try_set_value(false);
+        if close_when_released.try_get_value() == Some(true) {
+            let _ = close_when_released.try_set_value(false);
+            // After this event's click has been dispatched (a task of its own).
+            set_timeout(close, std::time::Duration::ZERO);
+        }
+    });
+    let cancel_pointer = window_event_listener(leptos::ev::pointercancel, move |_| {
+        let _ = pointer_held.try_set_value(false);
+        if close_when_released.try_get_value() == Some(true) {
+            let _ = close_when_released.try_set_value(false);
+            close();
+        }
+    });
+    on_cleanup(move || {
+        down.remove();
+        up.remove();
+        cancel_pointer.remove();
+    });
     let run = move |query: String| searcher.request(query);
 
     let on_input = move |ev: leptos::ev::Event| {
@@ -311,11 +345,17 @@ pub fn OrgCombobox(
                 prop:value=move || text.get()
                 on:input=on_input
                 on:keydown=on_keydown
+                // Blur also fires as the dialog removes the text box, after this component
+                // is gone: hence the try_ accesses.
                 on:blur=move |_| {
-                    expanded.set(false);
-                    active.set(None);
+                    if pointer_held.try_get_value() == Some(true) {
+                        let _ = close_when_released.try_set_value(true);
+                    } else {
+                        close();
+                    }
                 }
                 on:focus=move |_| {
+                    let _ = close_when_released.try_set_value(false);
                     if count() > 0 && selected.with(Option::is_none) {
                         expanded.set(true);
                     }
