@@ -470,3 +470,29 @@ test('on a phone the request list fits the screen: each request stacks, with its
   await expect(row).toContainText('Swollen ankles');
   await expectNoAxeViolations(page);
 });
+
+test('C3, V4: opening a request from a folder, Back and Forward, a folder link from the request and leaving Messages from a folder all work without a browser error (issue 15 A)', async ({ page }) => {
+  // The list, the request and the assign targets wait for their answers in a <Transition>.
+  // Each of these steps removes a view while its address changes; the pageErrors fixture
+  // fails the test on any panic ("already disposed").
+  const shell = new Shell(page);
+  const messages = new MessagesPage(page);
+  await shell.gotoAs(james, '/messages');
+  await messages.openFolder('g-cam-gps');
+  await messages.openRequest('r-1002');
+  const dialog = await messages.openAssign();
+  await dialog.cancel.click();
+  await page.goBack();
+  await expect(messages.list).toHaveAttribute('data-folder', 'g-cam-gps');
+  await expect(messages.row('r-1002')).toBeVisible();
+  await page.goForward();
+  await expect(page.getByTestId('request-status')).toBeVisible();
+  await messages.folder('g-cam-gps').click();
+  await expect(messages.row('r-1002')).toBeVisible();
+  await messages.showStatus('all');
+  await shell.navLink('Groups').click();
+  await expect(page).toHaveURL(/\/groups$/);
+  await shell.navLink('Messages').click();
+  await expect(messages.list).toHaveAttribute('aria-busy', 'false');
+  await expect(messages.listHeading).toHaveText('My messages');
+});

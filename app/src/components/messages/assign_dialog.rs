@@ -67,7 +67,6 @@ fn AssignForm(
             .with(|t| t.as_ref().and_then(|r| r.as_ref().ok().cloned()))
             .unwrap_or_default()
     });
-    let loaded = move || targets.with(Option::is_some);
     let load_error = Memo::new(move |_| targets.with(|t| t.as_ref().and_then(|r| r.clone().err())));
 
     let filter = RwSignal::new(String::new());
@@ -204,8 +203,10 @@ fn AssignForm(
                 />
             </div>
             <div class="app-assign__targets" data-testid="assign-targets">
-                <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
+                <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
                     {move || {
+                        // Read here, inside the Transition, so that it waits for the answer.
+                        targets.with(|_| ());
                         let sections = sections();
                         if sections.is_empty() {
                             let message = if all.with(Vec::is_empty) {
@@ -233,7 +234,7 @@ fn AssignForm(
                             .collect_view()
                             .into_any()
                     }}
-                </Show>
+                </Transition>
             </div>
             {move || chosen.get().map(|c| view! { <ConsentStep chosen=c detail=detail reason=reason reason_count=reason_count /> })}
             <div class="app-assign__buttons">
