@@ -206,14 +206,15 @@ fn schemas() -> Value {
             "reference": text(limits::REFERENCE)
         })),
         "Folder": object(&["id", "kind", "name", "owner_ods_code", "owner_name", "open_count",
-                           "covered"], json!({
+                           "covered", "active"], json!({
             "id": { "type": "string" },
             "kind": enumeration(&["all", "mine", "target", "external", "sent_externally"]),
             "name": { "type": "string" },
             "owner_ods_code": { "type": "string" },
             "owner_name": { "type": "string" },
             "open_count": { "type": "integer", "minimum": 0 },
-            "covered": { "type": "boolean" }
+            "covered": { "type": "boolean" },
+            "active": { "type": "boolean" }
         })),
         "CoversUpdate": strict(&["folder_ids"], json!({
             "folder_ids": { "type": "array", "maxItems": limits::FOLDERS, "items": text(limits::ID) }

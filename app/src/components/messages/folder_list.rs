@@ -77,7 +77,7 @@ pub fn FolderList(
                                     <ul class="app-folders__list" aria-busy=move || busy.get().to_string()>
                                         <For
                                             each=move || rows.get()
-                                            key=|f: &Folder| (f.id.clone(), f.open_count, f.covered, f.name.clone())
+                                            key=|f: &Folder| (f.id.clone(), f.open_count, f.covered, f.active, f.name.clone())
                                             let:folder
                                         >
                                             <FolderRow folder=folder query=query set_cover=set_cover busy=busy.into() />
@@ -117,6 +117,14 @@ fn FolderRow(
     let label = match folder.kind {
         FolderKind::External => format!("{} ({})", folder.name, folder.owner_name),
         _ => folder.name.clone(),
+    };
+    // A colleague who has left keeps a folder (their requests still need someone), marked so
+    // that nobody takes it for a person who will read them.
+    let inactive = !folder.active;
+    let label = if inactive {
+        format!("{label} (inactive)")
+    } else {
+        label
     };
     let id = folder.id.clone();
     let href = {
@@ -172,7 +180,10 @@ fn FolderRow(
                 aria-current=current
                 data-testid=format!("folder-{}", folder.id)
             >
-                <span class="app-folders__name">{folder.name.clone()}</span>
+                <span class="app-folders__name">
+                    {folder.name.clone()}
+                    {inactive.then(|| view! { " " <strong class="nhsuk-tag nhsuk-tag--grey app-folders__inactive">"Inactive"</strong> })}
+                </span>
                 {owner.map(|o| view! { <span class="app-folders__owner">{o}</span> })}
                 <span class="app-folders__count" data-testid=format!("folder-count-{}", folder.id)>
                     {count}
