@@ -46,3 +46,34 @@ test('item 9: an inactive colleague\'s folder says the colleague is inactive, ac
   await expect(page.getByRole('button', { name: 'Cover Peter Marsh (inactive)' })).toBeVisible();
   await expectNoAxeViolations(page);
 });
+
+test('item 8: on a phone the folders are behind a "Folders (n)" disclosure, all of them on the page when opened, each count beside its name (C3)', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  const shell = new Shell(page);
+  const messages = new MessagesPage(page);
+  await shell.gotoAs(sarah, '/messages');
+  const items = page.locator('.app-folders__item');
+  const toggle = page.locator('.app-folders summary');
+  await expect(toggle).toHaveText(/^Folders \(\d+\)$/);
+  const n = Number((await toggle.textContent())!.match(/\d+/)![0]);
+  expect(n).toBeGreaterThan(5);
+  // Closed at first, so the list of requests is the first thing under the heading.
+  await expect(messages.folder('g-cam-reception')).toBeHidden();
+  await expectNoAxeViolations(page);
+  await toggle.click();
+  await expect(items).toHaveCount(n - 1);
+  for (const id of ['g-cam-reception', 'g-pcn-carehome', 'u-peter-marsh']) {
+    await expect(messages.folder(id)).toBeVisible();
+    expect(await insideScrollBox(messages.folder(id)), `${id} hidden in a scroll box`).toBe(false);
+  }
+  await expectCountsBesideNames(page);
+  await expectNoAxeViolations(page);
+  await messages.openFolder('g-cam-reception');
+  await expect(messages.listHeading).toHaveText('Reception');
+
+  // On a computer the folders are shown at once, counts beside names too.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.reload();
+  await expect(messages.folder('g-pcn-carehome')).toBeVisible();
+  await expectCountsBesideNames(page);
+});

@@ -49,9 +49,29 @@ pub fn FolderList(
     let home_href = move || query.with(|q| q.with_folder(None).href());
     let home_current = move || query.with(|q| q.folder.is_none()).then_some("page");
 
+    // On a phone the folders would push the requests a screen down, so they sit behind a
+    // disclosure that says how many there are, closed at first; on a wider screen it starts
+    // open. Either way the user may open or close it.
+    let wide = window()
+        .match_media("(min-width: 48.0625em)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    let summary = move || {
+        folders.with(|answer| match answer {
+            // "My messages" is one of the places to go too.
+            Some(Ok(list)) => format!("Folders ({})", list.len() + 1),
+            _ => "Folders".to_string(),
+        })
+    };
+
     view! {
         <nav class="app-folders" aria-label="Folders" data-testid="folder-list">
-            <h2 class="nhsuk-heading-s">"Folders"</h2>
+            <details class="nhsuk-details app-folders__details" prop:open=wide>
+            <summary class="nhsuk-details__summary" data-testid="folders-toggle">
+                <span class="nhsuk-details__summary-text">{summary}</span>
+            </summary>
+            <div class="nhsuk-details__text app-folders__body">
             // Folder links are plain anchors: the router's `<A>` marks the current page by path
             // alone, which is the same for every folder; here the query decides.
             <a
@@ -89,6 +109,8 @@ pub fn FolderList(
                         })
                 }}
             </Transition>
+            </div>
+            </details>
             {move || {
                 cover_error
                     .get()
