@@ -77,3 +77,45 @@ test('item 8: on a phone the folders are behind a "Folders (n)" disclosure, all 
   await expect(messages.folder('g-pcn-carehome')).toBeVisible();
   await expectCountsBesideNames(page);
 });
+
+test('item 7: the assign dialog scrolls as one, its Assign button stays in reach, and a missing choice or too short reason shows an error summary and an inline error on submit (A2, A3)', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const shell = new Shell(page);
+  const messages = new MessagesPage(page);
+  // r-1004 (John Carter, do_not_share) is with the PCN; Riverside needs a reason (A3).
+  await shell.gotoAs(james, '/messages?request=r-1004');
+  const dialog = await messages.openAssign();
+  expect(await insideScrollBox(dialog.targets), 'targets in a scroll area of their own').toBe(false);
+  await expect(dialog.submit).toBeInViewport({ ratio: 1 });
+
+  // Nothing chosen: the button is not greyed out; pressing it explains what is missing.
+  await expect(dialog.submit).toBeEnabled();
+  await dialog.submit.click();
+  const summary = dialog.root.locator('.nhsuk-error-summary');
+  await expect(summary).toBeVisible();
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('heading')).toHaveText('There is a problem');
+  await expect(summary.getByRole('link')).toHaveText(['Choose a group or colleague']);
+  await expect(dialog.root.locator('#assign-target-error')).toHaveText('Error: Choose a group or colleague');
+  await expectNoAxeViolations(page);
+
+  // The last target: the consent step appears, and the button is still on screen.
+  await dialog.choose('g-riv-extended');
+  await expect(dialog.reason).toBeVisible();
+  await expect(dialog.submit).toBeInViewport({ ratio: 1 });
+  await dialog.reason.fill('too short');
+  await dialog.submit.click();
+  await expect(summary.getByRole('link')).toHaveText(['Give a reason of at least 10 characters']);
+  await expect(summary).toBeFocused();
+  await expect(dialog.root.locator('#assign-reason-error')).toHaveText('Error: Give a reason of at least 10 characters');
+  await expect(dialog.reason).toHaveAttribute('aria-describedby', /assign-reason-error/);
+  await expect(dialog.root).toBeVisible();
+  await expectNoAxeViolations(page);
+  await summary.getByRole('link').click();
+  await expect(dialog.reason).toBeFocused();
+
+  await dialog.reason.fill('Patient phoned and agreed to the extended hours clinic seeing this.');
+  await dialog.submit.click();
+  await expect(dialog.root).toBeHidden();
+  await expect(messages.notice).toHaveText('Assigned to Extended (Riverside Medical Practice).');
+});
