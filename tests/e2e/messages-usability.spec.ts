@@ -118,4 +118,11 @@ test('item 7: the assign dialog scrolls as one, its Assign button stays in reach
   await dialog.submit.click();
   await expect(dialog.root).toBeHidden();
   await expect(messages.notice).toHaveText('Assigned to Extended (Riverside Medical Practice).');
+
+  // On a phone too: the button in reach, the errors shown, no axe violation.
+  await page.setViewportSize({ width: 375, height: 812 });
+  const again = await messages.openAssign();
+  await expect(again.submit).toBeInViewport({ ratio: 1 });
+  await again.expectRefused('Choose a group or colleague');
+  await expectNoAxeViolations(page);
 });
