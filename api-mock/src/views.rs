@@ -97,6 +97,7 @@ pub fn folder(world: &World, f: &Folder) -> wire::Folder {
         owner_name: org_ref(world, &f.owner).name,
         open_count: u32::try_from(f.open_count).unwrap_or(u32::MAX),
         covered: f.covered,
+        active: f.active,
     }
 }
 

@@ -96,6 +96,9 @@ pub struct Folder {
     pub owner: OdsCode,
     pub open_count: usize,
     pub covered: bool,
+    /// False for the folder of a colleague who is no longer active (their requests can still
+    /// be covered, but nothing new can be assigned to them, A2).
+    pub active: bool,
 }
 
 /// The status filter of the Messages list (C4): open by default.
@@ -293,6 +296,10 @@ impl World {
                     ),
                 };
                 let covered = covers.contains(&id);
+                let active = match slot {
+                    Slot::Own(t) | Slot::External(t) => self.target_active(t),
+                    Slot::All | Slot::Mine(_) | Slot::SentExternally => true,
+                };
                 Folder {
                     id,
                     kind,
@@ -300,6 +307,7 @@ impl World {
                     owner,
                     open_count,
                     covered,
+                    active,
                 }
             })
             .collect())

@@ -267,6 +267,8 @@ pub struct Folder {
     pub owner_name: String,
     pub open_count: u32,
     pub covered: bool,
+    /// False for the folder of an inactive colleague.
+    pub active: bool,
 }
 
 /// `PUT /api/covers` body: the complete new set of covered folders (SPEC C1, C2).

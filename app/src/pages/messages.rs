@@ -4,7 +4,7 @@
 
 use domain::wire::{AssignCommand, Folder};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::{self, ApiError};
 use crate::components::messages::folder_list::FolderList;
@@ -18,7 +18,28 @@ use crate::state::{use_server_changes, use_session};
 pub fn MessagesPage() -> impl IntoView {
     let session = use_session();
     let params = use_query_map();
-    let query = Memo::new(move |_| params.with(MessagesQuery::from_params));
+    let path = use_location().pathname;
+    // Each piece below subscribes only to the part of the address that it shows, never to the
+    // part that decides whether it exists. A change of address notifies every subscriber in
+    // one pass; when the piece that removes a view (the `request` switch below, or the router
+    // leaving this page) runs first, it disposes the view's memos, and the view's own
+    // subscribers, already queued, would then read them ("already disposed", issue 15 A).
+    // So: the address freezes once the router has left Messages, the list sees the address
+    // without `request`, and the request view gets its id as a plain value.
+    let query = Memo::new(move |previous: Option<&MessagesQuery>| {
+        let here = path.with(|p| p == "/" || p == "/messages");
+        match previous {
+            Some(previous) if !here => previous.clone(),
+            _ => params.with(MessagesQuery::from_params),
+        }
+    });
+    let list_query = Memo::new(move |_| {
+        query.with(|q| MessagesQuery {
+            request: None,
+            ..q.clone()
+        })
+    });
+    let request_id = Memo::new(move |_| query.with(|q| q.request.clone()));
     let my_ods_code = Signal::derive(move || {
         session
             .session
@@ -71,20 +92,17 @@ pub fn MessagesPage() -> impl IntoView {
             answer
         }
     });
-    let showing_request = move || query.with(|q| q.request.is_some());
 
     view! {
         <div data-testid="page-messages" class="app-messages">
             <PageHeading title="Messages" />
             <div class="app-messages__layout">
-                <FolderList query=query folders=folders />
+                <FolderList query=list_query folders=folders />
                 <div class="app-messages__main">
-                    <Show
-                        when=showing_request
-                        fallback=move || view! { <RequestList query=query folders=folders /> }
-                    >
-                        <RequestDetailView query=query />
-                    </Show>
+                    {move || match request_id.get() {
+                        Some(id) => view! { <RequestDetailView id=id list=list_query /> }.into_any(),
+                        None => view! { <RequestList query=list_query folders=folders /> }.into_any(),
+                    }}
                 </div>
             </div>
         </div>

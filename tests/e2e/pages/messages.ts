@@ -137,6 +137,15 @@ export class AssignDialog {
     await this.target(id).check();
   }
 
+  /** Presses Assign with something missing: the dialog stays, its error summary says what. */
+  async expectRefused(problem: string): Promise<void> {
+    await this.submit.click();
+    const summary = this.page.getByTestId('assign-error-summary');
+    await expect(summary.getByRole('link')).toHaveText([problem]);
+    await expect(summary).toBeFocused();
+    await expect(this.root).toBeVisible();
+  }
+
   /** Chooses a target, gives a reason when asked, and assigns. */
   async assignTo(id: string, reason?: string): Promise<void> {
     await this.choose(id);

@@ -7,11 +7,13 @@ use std::collections::BTreeMap;
 
 use domain::text;
 use domain::wire::{AssignCommand, Assignable, Consent, RequestDetail, Sharing, TargetKind};
+use leptos::html;
 use leptos::prelude::*;
 
 use super::{is_conflict, on_answer, use_messages, CONFLICT_MESSAGE};
 use crate::api::{self, ApiError};
 use crate::components::dialog::Dialog;
+use crate::components::error_summary::ErrorSummary;
 
 /// SPEC A3: a reason has 10 to 1000 Unicode code points after trimming.
 const REASON_MIN: usize = 10;
@@ -67,7 +69,6 @@ fn AssignForm(
             .with(|t| t.as_ref().and_then(|r| r.as_ref().ok().cloned()))
             .unwrap_or_default()
     });
-    let loaded = move || targets.with(Option::is_some);
     let load_error = Memo::new(move |_| targets.with(|t| t.as_ref().and_then(|r| r.clone().err())));
 
     let filter = RwSignal::new(String::new());
@@ -82,8 +83,35 @@ fn AssignForm(
     let reason_count = Memo::new(move |_| reason.with(|r| r.trim().chars().count()));
     let needs_reason =
         move || chosen.with(|c| c.as_ref().is_some_and(|c| c.consent == Consent::Reason));
-    let reason_ok = move || (REASON_MIN..=REASON_MAX).contains(&reason_count.get());
-    let valid = move || chosen.with(Option::is_some) && (!needs_reason() || reason_ok());
+    // The NHS pattern for a form: nothing greyed out; pressing Assign checks the answers and,
+    // if something is missing, shows an error summary (focused, with a link to each field)
+    // and an error by each field. What is shown is what was wrong when Assign was pressed.
+    let problems = move || {
+        let mut out = Vec::new();
+        if chosen.with(Option::is_none) {
+            out.push(Problem::Target);
+        } else if needs_reason() {
+            let n = reason_count.get_untracked();
+            if n < REASON_MIN {
+                out.push(Problem::ReasonShort);
+            } else if n > REASON_MAX {
+                out.push(Problem::ReasonLong);
+            }
+        }
+        out
+    };
+    let shown = RwSignal::new(Vec::<Problem>::new());
+    let attempts = RwSignal::new(0_u32);
+    let summary_ref = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if attempts.get() > 0 {
+            if let Some(summary) = summary_ref.get() {
+                let _ = summary.focus();
+            }
+        }
+    });
+    let field_error =
+        move |field: Field| shown.with(|p| p.iter().copied().find(|p| p.field() == field));
 
     // The page owns the call (`ctx.assign`), so an answer that arrives after the dialog closed
     // still reloads the page; the dialog only reports it, while it is open.
@@ -156,8 +184,16 @@ fn AssignForm(
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                if valid() && !pending.get_untracked() {
+                if pending.get_untracked() {
+                    return;
+                }
+                let found = untrack(problems);
+                let ok = found.is_empty();
+                shown.set(found);
+                if ok {
                     dispatch();
+                } else {
+                    attempts.update(|n| *n += 1);
                 }
             }
         >
@@ -173,16 +209,41 @@ fn AssignForm(
                     })
             }}
             {move || {
+                (!shown.with(Vec::is_empty))
+                    .then(|| {
+                        view! {
+                            <div
+                                class="nhsuk-error-summary"
+                                aria-labelledby="assign-error-summary-title"
+                                role="alert"
+                                tabindex="-1"
+                                node_ref=summary_ref
+                                data-testid="assign-error-summary"
+                            >
+                                <h3 class="nhsuk-error-summary__title" id="assign-error-summary-title">
+                                    "There is a problem"
+                                </h3>
+                                <div class="nhsuk-error-summary__body">
+                                    <ul class="nhsuk-list nhsuk-error-summary__list">
+                                        {shown.get().into_iter().map(problem_link).collect_view()}
+                                    </ul>
+                                </div>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
                 load_error
                     .get()
                     .map(|e| {
                         view! {
-                            <div class="nhsuk-error-summary app-inline-error" role="alert" data-testid="assign-load-error">
-                                <p>{e.user_message()}</p>
-                                <button type="button" class="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0" on:click=move |_| targets.refetch()>
-                                    "Try again"
-                                </button>
-                            </div>
+                            <ErrorSummary
+                                title="Groups and colleagues could not be loaded"
+                                message=e.user_message()
+                                test_id="assign-load-error"
+                                subheading=true
+                                on_retry=Callback::new(move |_| targets.refetch())
+                            />
                         }
                     })
             }}
@@ -203,9 +264,16 @@ fn AssignForm(
                     }
                 />
             </div>
-            <div class="app-assign__targets" data-testid="assign-targets">
-                <Show when=loaded fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
+            <div
+                class="app-assign__targets"
+                class:nhsuk-form-group--error=move || field_error(Field::Target).is_some()
+                data-testid="assign-targets"
+            >
+                {move || field_error(Field::Target).map(inline_error)}
+                <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
                     {move || {
+                        // Read here, inside the Transition, so that it waits for the answer.
+                        targets.with(|_| ());
                         let sections = sections();
                         if sections.is_empty() {
                             let message = if all.with(Vec::is_empty) {
@@ -233,15 +301,29 @@ fn AssignForm(
                             .collect_view()
                             .into_any()
                     }}
-                </Show>
+                </Transition>
             </div>
-            {move || chosen.get().map(|c| view! { <ConsentStep chosen=c detail=detail reason=reason reason_count=reason_count /> })}
+            {move || {
+                chosen
+                    .get()
+                    .map(|c| {
+                        view! {
+                            <ConsentStep
+                                chosen=c
+                                detail=detail
+                                reason=reason
+                                reason_count=reason_count
+                                reason_error=Signal::derive(move || field_error(Field::Reason))
+                            />
+                        }
+                    })
+            }}
             <div class="app-assign__buttons">
                 <button
                     type="submit"
                     class="nhsuk-button"
                     data-testid="assign-submit"
-                    disabled=move || !valid() || pending.get()
+                    disabled=move || pending.get()
                 >
                     {move || if pending.get() { "Assigning…" } else { "Assign" }}
                 </button>
@@ -296,6 +378,8 @@ fn ConsentStep(
     detail: Memo<Option<RequestDetail>>,
     reason: RwSignal<String>,
     reason_count: Memo<usize>,
+    /// The reason's problem when Assign was last pressed, if any.
+    reason_error: Signal<Option<Problem>>,
 ) -> impl IntoView {
     let ctx = use_messages();
     let (patient, sharing, origin_code, origin_name) = detail.with_untracked(|d| match d {
@@ -357,25 +441,30 @@ fn ConsentStep(
                     format!("{n} of at most {REASON_MAX} characters.")
                 }
             };
-            let too_long_or_short = move || {
-                let n = reason_count.get();
-                n > REASON_MAX || (n > 0 && n < REASON_MIN)
+            let has_error = move || reason_error.with(Option::is_some);
+            let described_by = move || {
+                if has_error() {
+                    "assign-reason-hint assign-reason-error assign-reason-count"
+                } else {
+                    "assign-reason-hint assign-reason-count"
+                }
             };
             Some(
                 view! {
-                    <div class="nhsuk-form-group app-consent" data-testid="consent-reason">
+                    <div class="nhsuk-form-group app-consent" class:nhsuk-form-group--error=has_error data-testid="consent-reason">
                         <label class="nhsuk-label nhsuk-label--s" for="assign-reason">
                             "Reason for sharing (required)"
                         </label>
                         <div class="nhsuk-hint" id="assign-reason-hint" data-testid="consent-reason-why">{why}</div>
+                        {move || reason_error.get().map(inline_error)}
                         <textarea
                             class="nhsuk-textarea"
-                            class:nhsuk-textarea--error=too_long_or_short
+                            class:nhsuk-textarea--error=has_error
                             id="assign-reason"
                             name="reason"
                             rows="4"
                             required
-                            aria-describedby="assign-reason-hint assign-reason-count"
+                            aria-describedby=described_by
                             data-testid="assign-reason"
                             bind:value=reason
                         ></textarea>
@@ -421,5 +510,87 @@ fn assign_error_words(error: &ApiError) -> String {
         Some("already_assigned") => "The request is already assigned there.".to_string(),
         Some("invalid_status") => "The request is closed. Reopen it to assign it.".to_string(),
         _ => error.user_message(),
+    }
+}
+
+/// The fields of the assign form that can be wrong.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Target,
+    Reason,
+}
+
+/// What can be wrong when Assign is pressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Problem {
+    Target,
+    ReasonShort,
+    ReasonLong,
+}
+
+impl Problem {
+    fn field(self) -> Field {
+        match self {
+            Problem::Target => Field::Target,
+            Problem::ReasonShort | Problem::ReasonLong => Field::Reason,
+        }
+    }
+
+    fn words(self) -> String {
+        match self {
+            Problem::Target => "Choose a group or colleague".to_string(),
+            Problem::ReasonShort => format!("Give a reason of at least {REASON_MIN} characters"),
+            Problem::ReasonLong => format!("Give a reason of at most {REASON_MAX} characters"),
+        }
+    }
+
+    /// The id of the inline error and of the field the summary's link goes to.
+    fn ids(self) -> (&'static str, &'static str) {
+        match self.field() {
+            Field::Target => ("assign-target-error", "assign-targets-first"),
+            Field::Reason => ("assign-reason-error", "assign-reason"),
+        }
+    }
+}
+
+/// A link of the error summary: it moves focus to the field (the first radio for the target).
+fn problem_link(problem: Problem) -> impl IntoView {
+    let (_, field_id) = problem.ids();
+    view! {
+        <li>
+            <a
+                href=format!("#{field_id}")
+                on:click=move |ev| {
+                    // Not a navigation: the router must not see it. Focus the field instead.
+                    ev.prevent_default();
+                    let field = document()
+                        .get_element_by_id(field_id)
+                        .or_else(|| {
+                            document()
+                                .query_selector("[data-testid=assign-targets] input[type=radio]")
+                                .ok()
+                                .flatten()
+                        });
+                    if let Some(field) = field.and_then(|f| {
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(f).ok()
+                    }) {
+                        let _ = field.focus();
+                    }
+                }
+            >
+                {problem.words()}
+            </a>
+        </li>
+    }
+}
+
+/// The error by a field, NHS style: "Error:" for screen readers, then what to do.
+fn inline_error(problem: Problem) -> impl IntoView {
+    let (error_id, _) = problem.ids();
+    view! {
+        <span class="nhsuk-error-message" id=error_id>
+            <span class="nhsuk-u-visually-hidden">"Error: "</span>
+            {problem.words()}
+        </span>
     }
 }

@@ -49,9 +49,29 @@ pub fn FolderList(
     let home_href = move || query.with(|q| q.with_folder(None).href());
     let home_current = move || query.with(|q| q.folder.is_none()).then_some("page");
 
+    // On a phone the folders would push the requests a screen down, so they sit behind a
+    // disclosure that says how many there are, closed at first; on a wider screen it starts
+    // open. Either way the user may open or close it.
+    let wide = window()
+        .match_media("(min-width: 48.0625em)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    let summary = move || {
+        folders.with(|answer| match answer {
+            // "My messages" is one of the places to go too.
+            Some(Ok(list)) => format!("Folders ({})", list.len() + 1),
+            _ => "Folders".to_string(),
+        })
+    };
+
     view! {
         <nav class="app-folders" aria-label="Folders" data-testid="folder-list">
-            <h2 class="nhsuk-heading-s">"Folders"</h2>
+            <details class="nhsuk-details app-folders__details" prop:open=wide>
+            <summary class="nhsuk-details__summary" data-testid="folders-toggle">
+                <span class="nhsuk-details__summary-text">{summary}</span>
+            </summary>
+            <div class="nhsuk-details__text app-folders__body">
             // Folder links are plain anchors: the router's `<A>` marks the current page by path
             // alone, which is the same for every folder; here the query decides.
             <a
@@ -77,7 +97,7 @@ pub fn FolderList(
                                     <ul class="app-folders__list" aria-busy=move || busy.get().to_string()>
                                         <For
                                             each=move || rows.get()
-                                            key=|f: &Folder| (f.id.clone(), f.open_count, f.covered, f.name.clone())
+                                            key=|f: &Folder| (f.id.clone(), f.open_count, f.covered, f.active, f.name.clone())
                                             let:folder
                                         >
                                             <FolderRow folder=folder query=query set_cover=set_cover busy=busy.into() />
@@ -89,6 +109,8 @@ pub fn FolderList(
                         })
                 }}
             </Transition>
+            </div>
+            </details>
             {move || {
                 cover_error
                     .get()
@@ -117,6 +139,14 @@ fn FolderRow(
     let label = match folder.kind {
         FolderKind::External => format!("{} ({})", folder.name, folder.owner_name),
         _ => folder.name.clone(),
+    };
+    // A colleague who has left keeps a folder (their requests still need someone), marked so
+    // that nobody takes it for a person who will read them.
+    let inactive = !folder.active;
+    let label = if inactive {
+        format!("{label} (inactive)")
+    } else {
+        label
     };
     let id = folder.id.clone();
     let href = {
@@ -172,7 +202,10 @@ fn FolderRow(
                 aria-current=current
                 data-testid=format!("folder-{}", folder.id)
             >
-                <span class="app-folders__name">{folder.name.clone()}</span>
+                <span class="app-folders__name">
+                    {folder.name.clone()}
+                    {inactive.then(|| view! { " " <strong class="nhsuk-tag nhsuk-tag--grey app-folders__inactive">"Inactive"</strong> })}
+                </span>
                 {owner.map(|o| view! { <span class="app-folders__owner">{o}</span> })}
                 <span class="app-folders__count" data-testid=format!("folder-count-{}", folder.id)>
                     {count}

@@ -14,13 +14,7 @@ use super::{
     assignee_words, format_date, format_time, is_conflict, kind_words, load_error, nhs_number,
     on_answer, sharing_words, use_messages, MessagesQuery, OrgNames, CONFLICT_MESSAGE,
 };
-use crate::api::{self, ApiError};
-
-#[derive(Clone, PartialEq)]
-struct Loaded {
-    id: String,
-    result: Result<RequestDetail, ApiError>,
-}
+use crate::api;
 
 /// Where keyboard focus goes once the request has re-rendered after a change.
 #[derive(Clone, Copy, PartialEq)]
@@ -29,36 +23,37 @@ enum FocusAfter {
     AssignButton,
 }
 
+/// One request. The page mounts a new one for each request id, so `id` is a plain value: this
+/// view never subscribes to the part of the address that decides whether it exists (see
+/// `pages::messages`). `list` is the list it was opened from, for the way back.
 #[component]
-pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
+pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView {
     let ctx = use_messages();
-    let id = Memo::new(move |_| query.with(|q| q.request.clone().unwrap_or_default()));
-    let resource = LocalResource::new(move || {
-        ctx.changed.track();
-        let id = id.get();
-        async move {
-            let result = api::request(&id).await;
-            if let Ok(d) = &result {
-                ctx.names.learn(&d.origin.ods_code, &d.origin.name);
-                ctx.names.learn(&d.holder.ods_code, &d.holder.name);
-                ctx.names.learn_assignee(&d.assignee);
-                for event in &d.history {
-                    for a in event.from.iter().chain(event.to.iter()) {
-                        ctx.names.learn_assignee(a);
+    let resource = LocalResource::new({
+        let id = id.clone();
+        move || {
+            ctx.changed.track();
+            let id = id.clone();
+            async move {
+                let result = api::request(&id).await;
+                if let Ok(d) = &result {
+                    ctx.names.learn(&d.origin.ods_code, &d.origin.name);
+                    ctx.names.learn(&d.holder.ods_code, &d.holder.name);
+                    ctx.names.learn_assignee(&d.assignee);
+                    for event in &d.history {
+                        for a in event.from.iter().chain(event.to.iter()) {
+                            ctx.names.learn_assignee(a);
+                        }
                     }
                 }
+                result
             }
-            Loaded { id, result }
         }
     });
-    let loaded =
-        Memo::new(move |_| resource.with(|l| l.as_ref().filter(|l| l.id == id.get()).cloned()));
-    let detail = Memo::new(move |_| {
-        loaded.with(|l| l.as_ref().and_then(|l| l.result.as_ref().ok().cloned()))
-    });
-    let error = Memo::new(move |_| {
-        loaded.with(|l| l.as_ref().and_then(|l| l.result.as_ref().err().cloned()))
-    });
+    // The request as last answered, for the actions and the assign dialog (outside the
+    // Transition, which reads the resource itself).
+    let detail =
+        Memo::new(move |_| resource.with(|r| r.as_ref().and_then(|r| r.as_ref().ok().cloned())));
 
     let notice = RwSignal::new(None::<String>);
     let action_error = RwSignal::new(None::<String>);
@@ -67,20 +62,9 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
     let heading_ref = NodeRef::<html::H2>::new();
     let assign_ref = NodeRef::<html::Button>::new();
 
-    // A new request starts with a clean slate, and focus on its heading so that keyboard and
-    // screen-reader users land on what they opened.
-    Effect::new(move |previous: Option<String>| {
-        let current = id.get();
-        if previous.as_ref().is_some_and(|p| *p != current) {
-            notice.set(None);
-            action_error.set(None);
-            assign_open.set(false);
-            focus_after.set(Some(FocusAfter::Heading));
-        }
-        current
-    });
-    // The detail re-renders after every change, replacing its buttons; focus follows to the
-    // new element instead of falling back to the page body.
+    // A new request is a new view: focus starts on its heading, so that keyboard and
+    // screen-reader users land on what they opened. The detail re-renders after every change,
+    // replacing its buttons; focus follows to the new element instead of the page body.
     Effect::new(move |_| {
         let heading = heading_ref.get();
         let assign = assign_ref.get();
@@ -124,7 +108,7 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
         if let Some(version) = version {
             notice.set(None);
             action_error.set(None);
-            set_open.dispatch((id.get_untracked(), open, version));
+            set_open.dispatch((id.clone(), open, version));
         }
     };
 
@@ -135,15 +119,11 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
         focus_after.set(Some(FocusAfter::AssignButton));
     });
 
-    let back = move || {
-        query.with(|q| {
-            MessagesQuery {
-                request: None,
-                ..q.clone()
-            }
-            .href()
-        })
-    };
+    // Made here, not inside the Transition's view: callbacks made there would belong to one
+    // run of that view and be disposed by the next.
+    let on_assign = Callback::new(move |_| assign_open.set(true));
+    let on_set_open = Callback::new(move |open: bool| dispatch_set_open(open));
+    let back = move || list.with(MessagesQuery::href);
 
     view! {
         <section class="app-request-detail" aria-labelledby="request-detail-heading" data-testid="request-detail">
@@ -152,45 +132,44 @@ pub fn RequestDetailView(query: Memo<MessagesQuery>) -> impl IntoView {
                     "Back to the list"
                 </A>
             </p>
-            {move || {
-                error.get().map(|e| {
-                    if e.status() == Some(404) {
-                        view! {
-                            <div data-testid="request-not-found">
-                                <h2 class="nhsuk-heading-m" id="request-detail-heading">"Request not found"</h2>
-                                <p>"This request does not exist or your organisation cannot see it."</p>
-                            </div>
-                        }
-                        .into_any()
-                    } else {
-                        load_error("request", &e, Callback::new(move |_| resource.refetch())).into_any()
-                    }
-                })
-            }}
-            {move || {
-                (loaded.with(Option::is_none))
-                    .then(|| view! { <p class="app-loading" role="status">"Loading the request…"</p> })
-            }}
-            {move || {
-                detail
-                    .get()
-                    .map(|d| {
-                        view! {
-                            <DetailBody
-                                detail=d
-                                heading_ref=heading_ref
-                                assign_ref=assign_ref
-                                notice=notice
-                                action_error=action_error
-                                on_assign=Callback::new(move |_| assign_open.set(true))
-                                on_set_open=Callback::new(move |open: bool| {
-                                    dispatch_set_open(open);
-                                })
-                                busy=busy.into()
-                            />
-                        }
-                    })
-            }}
+            // The request on screen stays while a newer answer loads (after a change), and a
+            // failed load says why, with Try again.
+            <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading the request…"</p> }>
+                {move || {
+                    resource
+                        .get()
+                        .map(|answer| match answer {
+                            Err(e) if e.status() == Some(404) => {
+                                view! {
+                                    <div data-testid="request-not-found">
+                                        <h2 class="nhsuk-heading-m" id="request-detail-heading">"Request not found"</h2>
+                                        <p>"This request does not exist or your organisation cannot see it."</p>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => {
+                                load_error("request", &e, Callback::new(move |_| resource.refetch()))
+                                    .into_any()
+                            }
+                            Ok(d) => {
+                                view! {
+                                    <DetailBody
+                                        detail=d
+                                        heading_ref=heading_ref
+                                        assign_ref=assign_ref
+                                        notice=notice
+                                        action_error=action_error
+                                        on_assign=on_assign
+                                        on_set_open=on_set_open
+                                        busy=busy.into()
+                                    />
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
             <AssignDialog open=assign_open detail=detail on_assigned=on_assigned />
         </section>
     }

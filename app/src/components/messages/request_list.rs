@@ -59,8 +59,8 @@ pub fn RequestList(
             }
         }
     });
-    // The rows stay on screen while a newer answer loads (like a `<Transition>`); `stale` says
-    // when they belong to another folder or filter, so the region is marked busy meanwhile.
+    // `stale` says when the rows on screen belong to another folder or filter than the one
+    // asked for, so the region is marked busy meanwhile.
     let loaded = Memo::new(move |_| list.with(|l| l.clone()));
     let stale = move || loaded.with(|l| l.as_ref().is_none_or(|l| l.key != key.get()));
     let rows = Memo::new(move |_| {
@@ -135,9 +135,12 @@ pub fn RequestList(
                 {heading}
             </h2>
             <StatusFilterLinks query=query />
+            // Until the first answer the Transition shows that the list is loading; afterwards
+            // the rows stay while a newer answer loads, marked busy (`stale`) meanwhile.
+            <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading requests…"</p> }>
             {move || {
-                error
-                    .get()
+                // Read here, inside the Transition, so that it waits for the answer.
+                list.with(|l| l.as_ref().and_then(|l| l.result.as_ref().err().cloned()))
                     .map(|e| load_error("requests", &e, Callback::new(move |_| list.refetch())))
             }}
             {move || {
@@ -181,6 +184,7 @@ pub fn RequestList(
                 </table>
                 <Pager query=query page=Signal::derive(page) pages=Signal::derive(pages) />
             </Show>
+            </Transition>
         </section>
     }
 }
