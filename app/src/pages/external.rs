@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
-use crate::components::sharing::{dom_id, domain_state, focus_soon, RestrictedMarker, StateTag};
+use crate::components::sharing::{dom_id, focus_soon, RestrictedMarker, StateTag};
 use crate::components::status_notice::StatusNotice;
 use crate::state::{on_answer, use_server_changes, use_session};
 
@@ -192,7 +192,7 @@ where
     // Pending and Disabled offer Enable; Enabled offers Disable (SPEC S4).
     let enable = share.state != ShareState::Enabled;
     let label = if enable { "Enable" } else { "Disable" };
-    let effect = external_effect(domain_state(share.state), share.restricted);
+    let effect = external_effect(share.state, share.restricted);
     let id = share.share_id.clone();
     let for_action = share.clone();
     view! {

@@ -5,7 +5,7 @@ use domain::preview::{removal_effect, restriction_change_effect};
 use domain::wire::{Share, Target};
 use leptos::prelude::*;
 
-use super::{domain_kind, focus_soon, EditShare, RestrictViewCheckbox, StateTag};
+use super::{focus_soon, EditShare, RestrictViewCheckbox, StateTag};
 use crate::components::dialog::Dialog;
 use crate::components::error_summary::ErrorSummary;
 use crate::state::on_answer;
@@ -59,7 +59,7 @@ fn EditForm(
             error.set(Some(e.user_message()));
         }
     });
-    let kind = domain_kind(target.kind);
+    let kind = target.kind;
     let partner = share.partner.name.clone();
     let was_restricted = share.restricted;
     let changed = move || restricted.get() != was_restricted;

@@ -6,7 +6,7 @@ pub mod org_combobox;
 pub mod share_dialog;
 pub mod target_list;
 
-use domain::wire::{Share, ShareCreate, ShareState, Target, TargetKind};
+use domain::wire::{Share, ShareCreate, ShareState, Target};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -62,23 +62,6 @@ pub fn share_actions() -> (CreateShare, EditShare) {
         }
     });
     (create, edit)
-}
-
-/// The wire kind as the domain's, for the sentences of `domain::preview`.
-pub fn domain_kind(kind: TargetKind) -> domain::TargetKind {
-    match kind {
-        TargetKind::Group => domain::TargetKind::Group,
-        TargetKind::Colleague => domain::TargetKind::Colleague,
-    }
-}
-
-/// The wire state as the domain's, for the sentences of `domain::preview`.
-pub fn domain_state(state: ShareState) -> domain::ShareState {
-    match state {
-        ShareState::Pending => domain::ShareState::Pending,
-        ShareState::Enabled => domain::ShareState::Enabled,
-        ShareState::Disabled => domain::ShareState::Disabled,
-    }
 }
 
 /// A share's state as an nhsuk tag: grey Pending, green Accepted, white Disabled, as in the

@@ -6,7 +6,7 @@ use domain::wire::{Organisation, ShareCreate, Target, TargetKind};
 use leptos::prelude::*;
 
 use super::org_combobox::OrgCombobox;
-use super::{domain_kind, CreateShare, RestrictViewCheckbox};
+use super::{CreateShare, RestrictViewCheckbox};
 use crate::api::ApiError;
 use crate::components::dialog::Dialog;
 use crate::components::error_summary::ErrorSummary;
@@ -79,7 +79,7 @@ fn ShareForm(
             error.set(Some(message.clone()));
         }
     });
-    let kind = domain_kind(target.kind);
+    let kind = target.kind;
     let noun = match target.kind {
         TargetKind::Group => "group",
         TargetKind::Colleague => "colleague",
