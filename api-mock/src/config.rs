@@ -79,7 +79,7 @@ impl Default for Config {
             host: "127.0.0.1".into(),
             port: 8080,
             seed: SeedSource::Demo,
-            data: Some(PathBuf::from("data/state.json")),
+            data: Some(PathBuf::from("data/collab.db")),
             static_dir: None,
             latency: Latency {
                 min_ms: 0,
@@ -108,8 +108,10 @@ struct Cli {
     /// The first state: `demo` (the built-in network) or a seed file.
     #[arg(long, value_name = "FILE|demo", default_value = "demo", value_parser = parse_seed)]
     seed: SeedSource,
-    /// The data file where the state persists; an existing one wins over the seed.
-    #[arg(long, value_name = "FILE", default_value = "data/state.json")]
+    /// The database where the state persists (SQLite); an existing one wins over the seed.
+    /// A new database imports an earlier JSON data file: `--data x.json` means `x.db`
+    /// importing `x.json`, and a `state.json` beside the database is imported (left as it is).
+    #[arg(long, value_name = "FILE", default_value = "data/collab.db")]
     data: PathBuf,
     /// Keep the state in memory only (nothing is written).
     #[arg(long, conflicts_with = "data")]
@@ -185,7 +187,7 @@ mod tests {
         assert_eq!(c.host, "127.0.0.1");
         assert_eq!(c.port, 8080);
         assert_eq!(c.seed, SeedSource::Demo);
-        assert_eq!(c.data, Some(PathBuf::from("data/state.json")));
+        assert_eq!(c.data, Some(PathBuf::from("data/collab.db")));
         assert!(c.latency.is_off());
         assert_eq!(c.fail_rate, 0.0);
     }
