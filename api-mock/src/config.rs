@@ -71,6 +71,8 @@ pub struct Config {
     pub latency: Latency,
     pub fail_rate: f64,
     pub chaos_seed: u64,
+    /// Requests generated on top of the seed when the state starts from it (and on reset).
+    pub generate_requests: usize,
 }
 
 impl Default for Config {
@@ -87,6 +89,7 @@ impl Default for Config {
             },
             fail_rate: 0.0,
             chaos_seed: 1,
+            generate_requests: 0,
         }
     }
 }
@@ -128,6 +131,11 @@ struct Cli {
     /// Seed of the latency and failure draws, so a run can be repeated.
     #[arg(long, value_name = "N", default_value_t = 1)]
     chaos_seed: u64,
+    /// Generate N more requests over the seed's network (through the rules: new patients of
+    /// both sharing preferences, assignments, some closed) when the state starts from the seed,
+    /// so large folders can be tried; an existing database is not changed.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    generate_requests: u64,
 }
 
 fn parse_seed(text: &str) -> Result<SeedSource, String> {
@@ -163,6 +171,7 @@ impl Config {
             latency: cli.latency_ms,
             fail_rate: cli.fail_rate,
             chaos_seed: cli.chaos_seed,
+            generate_requests: cli.generate_requests as usize,
         })
     }
 }
@@ -262,6 +271,7 @@ mod tests {
             "--latency-ms",
             "--fail-rate",
             "--chaos-seed",
+            "--generate-requests",
         ] {
             assert!(help.contains(flag), "{flag} in {help}");
         }

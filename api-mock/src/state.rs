@@ -101,16 +101,23 @@ fn fingerprint(orgs: &[Organisation]) -> String {
     format!("{hash:016x}")
 }
 
-/// The `n` generated organisations, avoiding the codes of `explicit` (as at seed time).
+/// The `n` generated organisations, avoiding the codes of `explicit` (as at seed time) and,
+/// unless `legacy` (the generator of data written before issue 13), their names.
 fn generated_organisations(
     n: usize,
     explicit: &[Organisation],
+    legacy: bool,
 ) -> Result<Vec<Organisation>, String> {
     let taken: HashSet<String> = explicit
         .iter()
         .map(|o| o.ods_code.as_str().to_uppercase())
         .collect();
-    directory::generate(n, &taken)
+    let names: HashSet<String> = if legacy {
+        HashSet::new()
+    } else {
+        explicit.iter().map(|o| o.name.to_lowercase()).collect()
+    };
+    directory::generate_avoiding(n, &taken, &names)
         .into_iter()
         .enumerate()
         .map(|(i, o)| {
@@ -218,6 +225,8 @@ pub struct AppState {
     /// The database file; `None` with `--in-memory`.
     data: Option<PathBuf>,
     seed: SeedFile,
+    /// `--generate-requests`: added to the seed's world at first start and on reset.
+    generate_requests: usize,
 }
 
 /// Reads a JSON data file (the format before the database): re-creates the generated
@@ -245,7 +254,11 @@ fn decode(
             if count > crate::seed::MAX_GENERATED {
                 return Err(format!("generated.count {count} is too large"));
             }
-            let orgs = generated_organisations(count, &world.organisations)?;
+            let mut orgs = generated_organisations(count, &world.organisations, false)?;
+            if fingerprint(&orgs) != print {
+                // Written before issue 13: generated names could repeat the seed's own.
+                orgs = generated_organisations(count, &world.organisations, true)?;
+            }
             if fingerprint(&orgs) != print {
                 return Err(
                     "the generated directory differs from the one this file was written with"
@@ -338,9 +351,8 @@ impl AppState {
         let fresh = stored.is_none();
         let loaded = match (stored, import) {
             (Some(loaded), _) | (None, Some(loaded)) => loaded,
-            (None, None) => {
-                world_from_seed(&seed).map_err(|e| StartError(format!("seed refused: {e}")))?
-            }
+            (None, None) => world_from_seed_with(&seed, config.generate_requests)
+                .map_err(|e| StartError(format!("seed refused: {e}")))?,
         };
         let store = Store::new(loaded);
         if let (true, Some(db)) = (fresh, backend.as_mut()) {
@@ -360,6 +372,7 @@ impl AppState {
             backend: backend.map(Mutex::new),
             data,
             seed,
+            generate_requests: config.generate_requests,
         })
     }
 
@@ -444,8 +457,9 @@ impl AppState {
     /// the same).
     pub async fn reset(self: &Arc<Self>) -> Result<(), ApiError> {
         let seed = self.seed.clone();
+        let generate = self.generate_requests;
         self.change_as(Write::Everything, move |store| {
-            let loaded = world_from_seed(&seed).map_err(ApiError::internal)?;
+            let loaded = world_from_seed_with(&seed, generate).map_err(ApiError::internal)?;
             let next_id = store.next_id;
             let last_now = store.last_now;
             *store = Store::new(Loaded { next_id, ..loaded });
@@ -496,6 +510,18 @@ fn ods(at: &str, field: &str, text: &str) -> Result<OdsCode, String> {
 /// Builds the world of a seed by replaying it through the domain rules, entry by entry. The
 /// error names the first entry at fault. The generated directory comes last.
 pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
+    world_from_seed_with(seed, 0)
+}
+
+/// [`world_from_seed`], then `requests` generated requests (`--generate-requests`, see
+/// [`generate_requests`]).
+pub fn world_from_seed_with(seed: &SeedFile, requests: usize) -> Result<Loaded, String> {
+    let mut loaded = seeded_world(seed)?;
+    generate_requests(&mut loaded.world, &mut loaded.next_id, requests)?;
+    Ok(loaded)
+}
+
+fn seeded_world(seed: &SeedFile) -> Result<Loaded, String> {
     let mut world = World::new();
     let mut next_id: u64 = 0;
     let mut fresh = |prefix: &str| {
@@ -517,7 +543,7 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
     let generated = seed.directory.as_ref().map_or(0, |d| d.generate);
     if generated > 0 {
         let explicit = world.organisations().to_vec();
-        for (i, org) in generated_organisations(generated, &explicit)?
+        for (i, org) in generated_organisations(generated, &explicit, false)?
             .into_iter()
             .enumerate()
         {
@@ -665,4 +691,285 @@ pub fn world_from_seed(seed: &SeedFile) -> Result<Loaded, String> {
         next_id,
         generated,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated requests (`--generate-requests N`)
+// ---------------------------------------------------------------------------------------------
+
+const FIRST_NAMES: &[&str] = &[
+    "Olivia", "George", "Amelia", "Harry", "Isla", "Noah", "Ava", "Leo", "Mia", "Oscar", "Ivy",
+    "Arthur", "Freya", "Muhammad", "Grace", "Jack", "Sofia", "Thomas", "Zara", "Edward", "Nia",
+    "Samuel", "Priya", "Daniel", "Chloe", "Kwame", "Hannah", "Tomasz", "Ruth", "Aled",
+];
+const LAST_NAMES: &[&str] = &[
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
+    "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
+    "Khan", "Clarke", "Okafor", "Nowak", "Hughes", "Edwards", "Ali", "Murphy", "Price",
+];
+const SUBJECTS: &[(&str, &str)] = &[
+    (
+        "Repeat prescription",
+        "Please could I have my usual repeat medicines renewed.",
+    ),
+    (
+        "Blood test results",
+        "I had bloods taken last week and would like to know the results.",
+    ),
+    (
+        "Fit note needed",
+        "I need a fit note for work after my operation.",
+    ),
+    (
+        "Rash on arm",
+        "A red itchy rash appeared on my forearm three days ago.",
+    ),
+    (
+        "Change of address",
+        "I have moved house and need to update my address.",
+    ),
+    (
+        "Medication side effects",
+        "Since starting the new tablets I have felt dizzy in the mornings.",
+    ),
+    (
+        "Referral follow-up",
+        "I have not heard back about my hospital referral from last month.",
+    ),
+    (
+        "Persistent cough",
+        "I have had a dry cough for three weeks, worse at night.",
+    ),
+    (
+        "Vaccination query",
+        "Am I due a flu or COVID vaccination this autumn?",
+    ),
+    (
+        "Back pain",
+        "Lower back pain since lifting boxes, not improving with rest.",
+    ),
+    (
+        "Travel letter",
+        "I need a letter for travelling with my medicines.",
+    ),
+    (
+        "Sleep problems",
+        "I have struggled to sleep for over a month.",
+    ),
+];
+
+/// A valid NHS number from nine digits (modulus 11 check digit); `None` when the check digit
+/// would be 10 (no such number exists).
+fn nhs_number(body: u64) -> Option<String> {
+    let digits: Vec<u32> = format!("{:09}", body % 1_000_000_000)
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .collect();
+    let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+    let check = match 11 - sum % 11 {
+        11 => 0,
+        10 => return None,
+        c => c,
+    };
+    Some(format!(
+        "{}{check}",
+        digits.iter().map(|d| d.to_string()).collect::<String>()
+    ))
+}
+
+/// Adds `n` requests to a seeded world through the domain rules, for researchers who want large
+/// folders: new patients (both sharing preferences), requests arriving at the organisations
+/// that have active users, most assigned once or twice to targets the rules allow (a reason
+/// given where consent needs one), about one in five closed. Deterministic: the same seed and
+/// `n` give the same world.
+pub fn generate_requests(world: &mut World, next_id: &mut u64, n: usize) -> Result<(), String> {
+    if n == 0 {
+        return Ok(());
+    }
+    let mut rng = crate::rng::SplitMix64::new(13);
+    let mut fresh = |prefix: &str| {
+        *next_id += 1;
+        format!("{prefix}-{next_id}")
+    };
+    let origins: Vec<OdsCode> = world
+        .organisations()
+        .iter()
+        .filter(|o| {
+            world
+                .users()
+                .iter()
+                .any(|u| u.active && u.ods_code == o.ods_code)
+        })
+        .map(|o| o.ods_code.clone())
+        .collect();
+    if origins.is_empty() {
+        return Err("--generate-requests needs an organisation with an active user".into());
+    }
+    let patients = (n / 4).clamp(1, 50_000);
+    let mut patient_ids = Vec::with_capacity(patients);
+    let mut body = 400_000_000u64;
+    for i in 0..patients {
+        let number = loop {
+            body += 7;
+            if let Some(n) = nhs_number(body) {
+                break n;
+            }
+        };
+        let id = loop {
+            let id = PatientId::new(fresh("p"));
+            if world.patient(&id).is_none() {
+                break id;
+            }
+        };
+        world
+            .add_patient(Patient {
+                id: id.clone(),
+                name: format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(LAST_NAMES)),
+                nhs_number: NhsNumber::parse(&number).map_err(|e| e.to_string())?,
+                date_of_birth: format!(
+                    "{}-{:02}-{:02}",
+                    1930 + rng.below(90),
+                    1 + rng.below(12),
+                    1 + rng.below(28)
+                ),
+                sharing: if i % 3 == 2 {
+                    domain::Sharing::DoNotShare
+                } else {
+                    domain::Sharing::Share
+                },
+            })
+            .map_err(|e| format!("generated patient {i}: {e}"))?;
+        patient_ids.push(id);
+    }
+    let reason = "Generated scenario: clinically necessary to pass on.";
+    let mut when = SEED_EPOCH_MS;
+    for i in 0..n {
+        let at = format!("generated request {i}");
+        let origin = rng.pick(&origins).clone();
+        let (subject, message) = *rng.pick(SUBJECTS);
+        // The counter may reach a seeded id (`r-1001`): skip those.
+        let id = loop {
+            let id = RequestId::new(fresh("r"));
+            if world.request(&id).is_none() {
+                break id;
+            }
+        };
+        when += 1 + rng.below(60_000) as i64;
+        world
+            .receive_request(
+                NewRequest {
+                    id: id.clone(),
+                    origin: origin.clone(),
+                    patient: rng.pick(&patient_ids).clone(),
+                    kind: if rng.below(3) == 0 {
+                        domain::RequestKind::Medical
+                    } else {
+                        domain::RequestKind::Admin
+                    },
+                    subject: subject.to_owned(),
+                    message: message.to_owned(),
+                },
+                Timestamp::from_millis(when),
+                EventId::new(fresh("ev")),
+            )
+            .map_err(|e| refusal(at.clone(), e))?;
+        for _ in 0..rng.below(3) {
+            let Some(request) = world.request(&id) else {
+                break;
+            };
+            let Some(holder) = world.holder(request).cloned() else {
+                break;
+            };
+            let version = request.version;
+            let actors: Vec<UserId> = world
+                .users()
+                .iter()
+                .filter(|u| u.active && u.ods_code == holder)
+                .map(|u| u.id.clone())
+                .collect();
+            if actors.is_empty() {
+                break;
+            }
+            let actor = rng.pick(&actors).clone();
+            let options = world
+                .assignable(&actor, &id)
+                .map_err(|e| refusal(at.clone(), e))?;
+            if options.is_empty() {
+                break;
+            }
+            let choice = rng.pick(&options);
+            let target = choice.target.id.clone();
+            let override_reason =
+                matches!(choice.consent, domain::Consent::Reason).then_some(reason);
+            when += 1;
+            world
+                .assign_request(
+                    &actor,
+                    &id,
+                    &target,
+                    version,
+                    override_reason,
+                    Timestamp::from_millis(when),
+                    EventId::new(fresh("ev")),
+                )
+                .map_err(|e| refusal(at.clone(), e))?;
+        }
+        if rng.below(5) == 0 {
+            let Some(request) = world.request(&id) else {
+                continue;
+            };
+            let version = request.version;
+            let holder = world.holder(request).cloned();
+            let actor = world
+                .users()
+                .iter()
+                .find(|u| u.active && Some(&u.ods_code) == holder.as_ref())
+                .map(|u| u.id.clone());
+            if let Some(actor) = actor {
+                when += 1;
+                world
+                    .close_request(
+                        &actor,
+                        &id,
+                        version,
+                        Timestamp::from_millis(when),
+                        EventId::new(fresh("ev")),
+                    )
+                    .map_err(|e| refusal(at.clone(), e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn data_written_with_the_earlier_directory_generator_still_loads_with_its_names() {
+        let seed = SeedFile::demo().unwrap();
+        let loaded = world_from_seed(&seed).unwrap();
+        let explicit = loaded.world.organisations().len() - loaded.generated;
+        let snapshot = loaded.world.snapshot_with_organisations(explicit);
+        let legacy =
+            generated_organisations(loaded.generated, &snapshot.organisations, true).unwrap();
+        let own: HashSet<&str> = snapshot
+            .organisations
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
+        assert!(
+            legacy.iter().any(|o| own.contains(o.name.as_str())),
+            "the earlier generator repeated the seed's names (issue 13)"
+        );
+        let again = decode(
+            loaded.next_id,
+            Some((loaded.generated, fingerprint(&legacy))),
+            snapshot,
+        )
+        .unwrap();
+        assert_eq!(&again.world.organisations()[explicit..], legacy.as_slice());
+    }
 }

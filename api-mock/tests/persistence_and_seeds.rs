@@ -325,3 +325,73 @@ async fn a_new_request_never_takes_the_id_of_a_seeded_one() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn generated_requests_follow_the_rules_and_come_back_after_a_restart() {
+    let dir = temp_dir("generate-requests");
+    let data = dir.join("collab.db");
+    let config = Config {
+        data: Some(data.clone()),
+        generate_requests: 400,
+        ..Config::default()
+    };
+    let demo = AppState::demo_in_memory()
+        .unwrap()
+        .read()
+        .world
+        .requests()
+        .len();
+    let state = AppState::start(&config).unwrap();
+    let store = state.read();
+    let world = &store.world;
+    assert_eq!(world.requests().len(), demo + 400);
+    let generated = &world.requests()[demo..];
+    let closed = generated
+        .iter()
+        .filter(|r| r.status == domain::RequestStatus::Closed)
+        .count();
+    let moved = generated.iter().filter(|r| r.history.len() > 1).count();
+    assert!((20..200).contains(&closed), "some closed: {closed}");
+    assert!(
+        moved > 100,
+        "many assigned through the rules (A1-A6): {moved}"
+    );
+    let sharing: std::collections::HashSet<_> = generated
+        .iter()
+        .filter_map(|r| world.patient(&r.patient))
+        .map(|p| p.sharing)
+        .collect();
+    assert_eq!(
+        sharing.len(),
+        2,
+        "patients of both sharing preferences (V3)"
+    );
+    let subjects: std::collections::HashSet<_> = generated.iter().map(|r| &r.subject).collect();
+    assert!(subjects.len() > 5, "varied subjects");
+    let before = world.snapshot();
+    drop(store);
+    drop(state);
+
+    // An existing database wins: nothing is generated again.
+    let again = AppState::start(&config).unwrap();
+    assert_eq!(again.read().world.snapshot(), before);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_generated_directory_does_not_repeat_the_seeds_own_names() {
+    let state = AppState::demo_in_memory().unwrap();
+    let store = state.read();
+    let orgs = store.world.organisations();
+    let explicit = orgs.len() - 20_000;
+    let own: std::collections::HashSet<String> = orgs[..explicit]
+        .iter()
+        .map(|o| o.name.to_lowercase())
+        .collect();
+    let repeats: Vec<&str> = orgs[explicit..]
+        .iter()
+        .filter(|o| own.contains(&o.name.to_lowercase()))
+        .map(|o| o.name.as_str())
+        .collect();
+    assert!(repeats.is_empty(), "{repeats:?}");
+}
