@@ -295,7 +295,12 @@ impl Backend for Sqlite {
             put_event(&tx, i, e)?;
         }
         put_meta(&tx, meta)?;
-        tx.commit().map_err(db_err)
+        tx.commit().map_err(db_err)?;
+        // The whole state went through the WAL: copy it into the database and empty the WAL,
+        // so it does not keep the size of a full copy on disk.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(db_err)
     }
 
     fn commit(&mut self, meta: &Meta, d: &Delta) -> Result<(), String> {
