@@ -71,6 +71,8 @@ pub struct Config {
     pub latency: Latency,
     pub fail_rate: f64,
     pub chaos_seed: u64,
+    /// Requests generated on top of the seed when the state starts from it (and on reset).
+    pub generate_requests: usize,
 }
 
 impl Default for Config {
@@ -79,7 +81,7 @@ impl Default for Config {
             host: "127.0.0.1".into(),
             port: 8080,
             seed: SeedSource::Demo,
-            data: Some(PathBuf::from("data/state.json")),
+            data: Some(PathBuf::from("data/collab.db")),
             static_dir: None,
             latency: Latency {
                 min_ms: 0,
@@ -87,6 +89,7 @@ impl Default for Config {
             },
             fail_rate: 0.0,
             chaos_seed: 1,
+            generate_requests: 0,
         }
     }
 }
@@ -108,8 +111,10 @@ struct Cli {
     /// The first state: `demo` (the built-in network) or a seed file.
     #[arg(long, value_name = "FILE|demo", default_value = "demo", value_parser = parse_seed)]
     seed: SeedSource,
-    /// The data file where the state persists; an existing one wins over the seed.
-    #[arg(long, value_name = "FILE", default_value = "data/state.json")]
+    /// The database where the state persists (SQLite); an existing one wins over the seed.
+    /// A new database imports an earlier JSON data file: `--data x.json` means `x.db`
+    /// importing `x.json`, and a `state.json` beside the database is imported (left as it is).
+    #[arg(long, value_name = "FILE", default_value = "data/collab.db")]
     data: PathBuf,
     /// Keep the state in memory only (nothing is written).
     #[arg(long, conflicts_with = "data")]
@@ -126,6 +131,11 @@ struct Cli {
     /// Seed of the latency and failure draws, so a run can be repeated.
     #[arg(long, value_name = "N", default_value_t = 1)]
     chaos_seed: u64,
+    /// Generate N more requests over the seed's network (through the rules: new patients of
+    /// both sharing preferences, assignments, some closed) when the state starts from the seed,
+    /// so large folders can be tried; an existing database is not changed.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    generate_requests: u64,
 }
 
 fn parse_seed(text: &str) -> Result<SeedSource, String> {
@@ -161,6 +171,7 @@ impl Config {
             latency: cli.latency_ms,
             fail_rate: cli.fail_rate,
             chaos_seed: cli.chaos_seed,
+            generate_requests: cli.generate_requests as usize,
         })
     }
 }
@@ -185,7 +196,7 @@ mod tests {
         assert_eq!(c.host, "127.0.0.1");
         assert_eq!(c.port, 8080);
         assert_eq!(c.seed, SeedSource::Demo);
-        assert_eq!(c.data, Some(PathBuf::from("data/state.json")));
+        assert_eq!(c.data, Some(PathBuf::from("data/collab.db")));
         assert!(c.latency.is_off());
         assert_eq!(c.fail_rate, 0.0);
     }
@@ -260,6 +271,7 @@ mod tests {
             "--latency-ms",
             "--fail-rate",
             "--chaos-seed",
+            "--generate-requests",
         ] {
             assert!(help.contains(flag), "{flag} in {help}");
         }

@@ -501,13 +501,28 @@ fn synthetic(rng: &mut SplitMix64) -> Organisation {
 }
 
 /// `n` synthetic organisations, the same on every run, with codes distinct from each other and
-/// from `taken` (the seed's own organisations).
+/// from `taken` (the seed's own organisations). Names may repeat the seed's own: the generator
+/// of data written before issue 13, kept so those files still load; new worlds use
+/// [`generate_avoiding`].
 pub fn generate(n: usize, taken: &HashSet<String>) -> Vec<Organisation> {
+    generate_avoiding(n, taken, &HashSet::new())
+}
+
+/// [`generate`], also skipping every synthetic organisation whose name (case-folded) is one of
+/// `names` (the seed's own), so the directory does not show ten "Riverside Medical Practice".
+pub fn generate_avoiding(
+    n: usize,
+    taken: &HashSet<String>,
+    names: &HashSet<String>,
+) -> Vec<Organisation> {
     let mut rng = SplitMix64::new(0x00E1_6A6E_D1AE_C70B);
     let mut codes: HashSet<String> = taken.iter().map(|c| c.to_uppercase()).collect();
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
         let org = synthetic(&mut rng);
+        if names.contains(&org.name.to_lowercase()) {
+            continue;
+        }
         if codes.insert(org.ods_code.clone()) {
             out.push(org);
         }

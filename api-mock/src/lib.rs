@@ -15,6 +15,7 @@ use tower_http::LatencyUnit;
 
 pub mod auth;
 pub mod config;
+pub mod db;
 pub mod directory;
 pub mod error;
 pub mod extract;

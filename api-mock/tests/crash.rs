@@ -3,7 +3,7 @@
 //! it answered 2xx must be there after the restart, and the restart must succeed whatever the
 //! kill interrupted (a temporary file, a rename, a half-sent answer).
 //!
-//! Rounds: `STRESS_CRASH_ROUNDS` (default 2); `scripts/stress` runs more.
+//! Rounds: `STRESS_CRASH_ROUNDS` (default 4); `scripts/stress` runs more.
 #![allow(clippy::unwrap_used)]
 
 mod process;
@@ -44,7 +44,7 @@ fn rounds() -> usize {
     std::env::var("STRESS_CRASH_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(2)
+        .unwrap_or(4)
 }
 
 /// Partners never shared with before: active generated organisations found by a search.
@@ -69,7 +69,7 @@ fn fresh_partners(
 #[test]
 fn every_change_answered_2xx_survives_sigkill_and_the_restart_is_clean() {
     let dir = scratch("crash");
-    let data = dir.join("state.json");
+    let data = dir.join("collab.db");
     let mut server = Server::on_file(&data);
     let acked = Arc::new(Mutex::new(Acked::default()));
     let mut partners_used = BTreeSet::new();

@@ -30,7 +30,7 @@ fn on_disk(data: PathBuf) -> Config {
 #[tokio::test]
 async fn an_acknowledged_change_survives_a_restart_on_the_same_file() {
     let dir = temp_dir("roundtrip");
-    let data = dir.join("nested").join("state.json");
+    let data = dir.join("nested").join("collab.db");
     let api = Api::with_state(Arc::new(AppState::start(&on_disk(data.clone())).unwrap()));
     assert!(
         data.exists(),
@@ -86,7 +86,7 @@ async fn an_acknowledged_change_survives_a_restart_on_the_same_file() {
 }
 
 #[test]
-fn a_corrupt_data_file_stops_the_start_and_is_left_untouched() {
+fn a_corrupt_json_data_file_stops_the_import_and_is_left_untouched() {
     let dir = temp_dir("corrupt");
     let data = dir.join("state.json");
     for bytes in [
@@ -98,6 +98,30 @@ fn a_corrupt_data_file_stops_the_start_and_is_left_untouched() {
         let e = AppState::start(&on_disk(data.clone())).expect_err("refused");
         assert!(e.0.contains("state.json"), "{e}");
         assert!(e.0.contains("corrupt"), "{e}");
+        assert_eq!(std::fs::read(&data).unwrap(), bytes, "never overwritten");
+        assert!(
+            !dir.join("state.db").exists(),
+            "no database made of a refused import"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_damaged_database_stops_the_start_and_is_left_untouched() {
+    let dir = temp_dir("damaged");
+    let data = dir.join("collab.db");
+    let mut truncated = b"SQLite format 3\0".to_vec();
+    truncated.extend([7u8; 200]);
+    for bytes in [
+        b"garbage bytes, not a database".to_vec(),
+        vec![0xff; 4096],
+        truncated,
+    ] {
+        std::fs::write(&data, &bytes).unwrap();
+        let e = AppState::start(&on_disk(data.clone())).expect_err("refused");
+        assert!(e.0.contains("collab.db"), "{e}");
+        assert!(e.0.contains("left untouched"), "{e}");
         assert_eq!(std::fs::read(&data).unwrap(), bytes, "never overwritten");
     }
     let _ = std::fs::remove_dir_all(dir);
@@ -186,7 +210,7 @@ fn a_seed_that_breaks_a_rule_is_refused_naming_the_entry() {
 #[tokio::test]
 async fn the_generated_directory_is_not_rewritten_on_every_change_yet_comes_back_after_a_restart() {
     let dir = temp_dir("generated");
-    let data = dir.join("state.json");
+    let data = dir.join("state.db");
     let api = Api::with_state(Arc::new(AppState::start(&on_disk(data.clone())).unwrap()));
     let staff = api.sign_in(CAMELIA_STAFF).await;
     let v = api.version("r-1001", &staff).await;
@@ -199,10 +223,11 @@ async fn the_generated_directory_is_not_rewritten_on_every_change_yet_comes_back
         )
         .await;
     assert_eq!(closed.status, StatusCode::OK);
-    let written = std::fs::metadata(&data).unwrap().len();
+    let size = |name: &str| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
+    let written = size("state.db") + size("state.db-wal");
     assert!(
-        written < 200_000,
-        "each change writes {written} bytes: the 20 000 generated organisations are left out"
+        written < 1_500_000,
+        "the database holds {written} bytes: the 20 000 generated organisations are left out"
     );
     let found = api
         .get("/api/organisations?q=medical&limit=50", &staff)
@@ -230,13 +255,19 @@ async fn the_generated_directory_is_not_rewritten_on_every_change_yet_comes_back
     drop(again);
 
     // A file whose generated directory no longer matches is refused, not silently re-based.
-    let text = std::fs::read_to_string(&data).unwrap();
-    let tampered = text.replacen("\"fingerprint\":\"", "\"fingerprint\":\"0", 1);
-    assert_ne!(tampered, text);
-    std::fs::write(&data, &tampered).unwrap();
+    {
+        let db = rusqlite::Connection::open(&data).unwrap();
+        let changed = db
+            .execute(
+                "UPDATE meta SET value = replace(value, ',\"', ',\"0') WHERE key = 'generated'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
     let e = AppState::start(&on_disk(data.clone())).expect_err("refused");
-    assert!(e.0.contains("corrupt"), "{e}");
-    assert_eq!(std::fs::read_to_string(&data).unwrap(), tampered);
+    assert!(e.0.contains("generated directory differs"), "{e}");
+    assert!(e.0.contains("state.db"), "{e}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -248,8 +279,20 @@ fn a_data_file_of_format_1_with_every_organisation_is_still_read() {
     let snapshot = state.read().world.snapshot();
     let legacy = json!({"format": 1, "next_id": 500, "world": snapshot});
     std::fs::write(&data, serde_json::to_vec(&legacy).unwrap()).unwrap();
+    let json = std::fs::read(&data).unwrap();
     let again = AppState::start(&on_disk(data.clone())).unwrap();
     assert_eq!(again.read().world.snapshot(), snapshot);
+    assert_eq!(again.data_path(), Some(dir.join("state.db").as_path()));
+    drop(again);
+    assert_eq!(
+        std::fs::read(&data).unwrap(),
+        json,
+        "the JSON file is left as it is"
+    );
+    // Imported once: the database wins from now on, even if the JSON file changes.
+    std::fs::write(&data, b"no longer read").unwrap();
+    let third = AppState::start(&on_disk(data.clone())).unwrap();
+    assert_eq!(third.read().world.snapshot(), snapshot);
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -281,4 +324,74 @@ async fn a_new_request_never_takes_the_id_of_a_seeded_one() {
         "Hi"
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn generated_requests_follow_the_rules_and_come_back_after_a_restart() {
+    let dir = temp_dir("generate-requests");
+    let data = dir.join("collab.db");
+    let config = Config {
+        data: Some(data.clone()),
+        generate_requests: 400,
+        ..Config::default()
+    };
+    let demo = AppState::demo_in_memory()
+        .unwrap()
+        .read()
+        .world
+        .requests()
+        .len();
+    let state = AppState::start(&config).unwrap();
+    let store = state.read();
+    let world = &store.world;
+    assert_eq!(world.requests().len(), demo + 400);
+    let generated = &world.requests()[demo..];
+    let closed = generated
+        .iter()
+        .filter(|r| r.status == domain::RequestStatus::Closed)
+        .count();
+    let moved = generated.iter().filter(|r| r.history.len() > 1).count();
+    assert!((20..200).contains(&closed), "some closed: {closed}");
+    assert!(
+        moved > 100,
+        "many assigned through the rules (A1-A6): {moved}"
+    );
+    let sharing: std::collections::HashSet<_> = generated
+        .iter()
+        .filter_map(|r| world.patient(&r.patient))
+        .map(|p| p.sharing)
+        .collect();
+    assert_eq!(
+        sharing.len(),
+        2,
+        "patients of both sharing preferences (V3)"
+    );
+    let subjects: std::collections::HashSet<_> = generated.iter().map(|r| &r.subject).collect();
+    assert!(subjects.len() > 5, "varied subjects");
+    let before = world.snapshot();
+    drop(store);
+    drop(state);
+
+    // An existing database wins: nothing is generated again.
+    let again = AppState::start(&config).unwrap();
+    assert_eq!(again.read().world.snapshot(), before);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_generated_directory_does_not_repeat_the_seeds_own_names() {
+    let state = AppState::demo_in_memory().unwrap();
+    let store = state.read();
+    let orgs = store.world.organisations();
+    let explicit = orgs.len() - 20_000;
+    let own: std::collections::HashSet<String> = orgs[..explicit]
+        .iter()
+        .map(|o| o.name.to_lowercase())
+        .collect();
+    let repeats: Vec<&str> = orgs[explicit..]
+        .iter()
+        .filter(|o| own.contains(&o.name.to_lowercase()))
+        .map(|o| o.name.as_str())
+        .collect();
+    assert!(repeats.is_empty(), "{repeats:?}");
 }

@@ -5,7 +5,7 @@
 //!   (no lost update: version and history length agree).
 //! - Reads are served while changes arrive back to back (they once starved).
 //!
-//! Rounds: `STRESS_RACE_ROUNDS` (default 50).
+//! Rounds: `STRESS_RACE_ROUNDS` (default 100).
 #![allow(clippy::unwrap_used)]
 
 mod process;
@@ -24,13 +24,13 @@ fn rounds() -> usize {
     std::env::var("STRESS_RACE_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(50)
+        .unwrap_or(100)
 }
 
 #[test]
 fn two_organisations_assigning_one_request_at_once_one_wins_the_other_gets_409() {
     let dir = scratch("race");
-    let server = Server::on_file(&dir.join("state.json"));
+    let server = Server::on_file(&dir.join("collab.db"));
     let client = server.client();
     let camelia = client.sign_in(CAMELIA_STAFF);
     let pcn = client.sign_in(PCN_STAFF);
@@ -118,7 +118,7 @@ fn two_organisations_assigning_one_request_at_once_one_wins_the_other_gets_409()
 #[test]
 fn reads_are_answered_while_changes_arrive_back_to_back() {
     let dir = scratch("race-reads");
-    let server = Server::on_file(&dir.join("state.json"));
+    let server = Server::on_file(&dir.join("collab.db"));
     let client = server.client();
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = [CAMELIA_STAFF, "u-tom-bennett", PCN_STAFF]

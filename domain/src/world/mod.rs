@@ -35,6 +35,8 @@ use crate::ods::OdsCode;
 mod agreements;
 mod assignment;
 mod covers;
+mod delta;
+pub use delta::Delta;
 mod loading;
 mod reading;
 mod requests;
