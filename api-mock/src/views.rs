@@ -5,9 +5,9 @@
 
 use domain::wire;
 use domain::{
-    Agreement, Assignable, Assignee, AuditAction, AuditEvent, Consent, Folder, HistoryEvent,
-    OdsCode, Organisation, Override, Request, RequestId, Share, Sharing, TargetInfo, TargetKind,
-    User, VisibleBecause, World,
+    Agreement, Assignable, Assignee, AuditEvent, Consent, Folder, HistoryEvent, OdsCode,
+    Organisation, Override, Request, Share, Sharing, TargetInfo, TargetKind, User, VisibleBecause,
+    World,
 };
 
 pub fn organisation(o: &Organisation) -> wire::Organisation {
@@ -247,29 +247,14 @@ pub fn assignable(world: &World, a: &Assignable) -> wire::Assignable {
     }
 }
 
-/// An audit event for `viewer`'s log, with the names people read. A request's subject is
-/// given only while `viewer` sees the request (V1–V4): an organisation's log may hold events on
-/// a request it no longer sees, and the subject must not leak through it.
+/// An audit event for `viewer`'s log, with the names people read ([`World::audit_names`]:
+/// a request's subject only while `viewer` sees the request, V1–V4).
 pub fn audit_entry(world: &World, viewer: &OdsCode, e: &AuditEvent) -> wire::AuditEntry {
-    let is_request = matches!(
-        e.action,
-        AuditAction::RequestReceived
-            | AuditAction::RequestAssigned
-            | AuditAction::RequestClosed
-            | AuditAction::RequestReopened
-    );
-    let request_subject = is_request
-        .then(|| world.request_for(&RequestId::new(e.subject_id.clone()), viewer))
-        .flatten()
-        .map(|r| r.subject.clone());
+    let names = world.audit_names(viewer, e);
     wire::AuditEntry {
-        user_name: e
-            .user
-            .as_ref()
-            .and_then(|u| world.user(u))
-            .map(|u| u.name.clone()),
-        organisation_name: world.organisation(&e.ods_code).map(|o| o.name.clone()),
-        request_subject,
+        user_name: names.user_name.map(str::to_owned),
+        organisation_name: names.organisation_name.map(str::to_owned),
+        request_subject: names.request_subject.map(str::to_owned),
         id: e.id.as_str().to_owned(),
         at: e.at.to_rfc3339(),
         user_id: e.user.as_ref().map(|u| u.as_str().to_owned()),

@@ -371,10 +371,51 @@ async fn l1_l2_the_audit_log_lists_our_events_newest_first_and_exports_csv() {
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.content_type.starts_with("text/csv"));
     let text = String::from_utf8(csv.bytes).unwrap();
-    assert!(text.starts_with("id,at,user_id,ods_code,action,subject_id,detail\r\n"));
-    assert!(text.contains("request_closed"));
+    assert!(text.starts_with(
+        "id,at,user_id,user_name,ods_code,organisation_name,action,subject_id,request_subject,\
+         detail\r\n"
+    ));
+    // Issue 15: the CSV keeps the ids and puts the JSON log's names beside them.
+    let closed = text
+        .lines()
+        .find(|l| l.contains(",request_closed,"))
+        .expect("the closing is exported");
+    let expected = format!(
+        ",{CAMELIA_ADMIN},Dr Sarah Ahmed,{},Camelia Surgery,request_closed,r-1001,\
+         Repeat prescription: amlodipine,",
+        first["ods_code"].as_str().unwrap()
+    );
+    assert!(closed.contains(&expected), "{closed}");
     let a = api.get("/api/audit?format=xml", &admin).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn l2_a_subject_written_as_a_formula_is_disarmed_in_the_csv_beside_its_id() {
+    let api = Api::demo();
+    let admin = api.sign_in(CAMELIA_ADMIN).await;
+    let subject = "=HYPERLINK(\"http://evil.example\",\"Open\")";
+    let a = api
+        .send(
+            "POST",
+            "/api/demo/requests",
+            &admin,
+            json!({"ods_code": "A81001", "patient_id": "p-margaret-hill", "subject": subject,
+                   "message": "Please.", "kind": "admin"}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    let id = a.json()["id"].as_str().unwrap().to_owned();
+    let log = api.get("/api/audit", &admin).await.json();
+    assert_eq!(log[0]["request_subject"], subject);
+    let csv = api.get("/api/audit?format=csv", &admin).await;
+    let text = String::from_utf8(csv.bytes).unwrap();
+    // RFC 4180 quotes the cell (it holds quotes and a comma); L2 puts a ' before the '='.
+    let cell = "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Open\"\")\"";
+    assert!(
+        text.contains(&format!(",request_received,{id},{cell},")),
+        "{text}"
+    );
 }
 
 #[tokio::test]

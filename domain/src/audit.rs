@@ -1,7 +1,7 @@
 //! The audit log (L1–L2): immutable events appended by every command.
 
 use crate::ids::EventId;
-use crate::ids::UserId;
+use crate::ids::{RequestId, UserId};
 use crate::ods::OdsCode;
 use crate::time::Timestamp;
 use crate::world::World;
@@ -71,7 +71,53 @@ pub struct AuditEvent {
     pub parties: Vec<OdsCode>,
 }
 
+/// The names people read beside an audit event's ids (issue 15), as `viewer`'s log shows them:
+/// the acting user's and organisation's names, and a request event's subject only while
+/// `viewer` sees the request (V1–V4). An organisation's log may hold events on a request it no
+/// longer sees, and the subject must not leak through it. The JSON log and the CSV export both
+/// take their names from here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditNames<'a> {
+    /// None for a received request, or a user the world does not know.
+    pub user_name: Option<&'a str>,
+    pub organisation_name: Option<&'a str>,
+    /// None for an event not about a request, or a request `viewer` does not see.
+    pub request_subject: Option<&'a str>,
+}
+
+impl AuditAction {
+    /// Whether the event's `subject_id` is a request id.
+    pub fn is_about_a_request(self) -> bool {
+        matches!(
+            self,
+            AuditAction::RequestReceived
+                | AuditAction::RequestAssigned
+                | AuditAction::RequestClosed
+                | AuditAction::RequestReopened
+        )
+    }
+}
+
 impl World {
+    /// The names of `e` for `viewer`'s log (see [`AuditNames`]).
+    pub fn audit_names(&self, viewer: &OdsCode, e: &AuditEvent) -> AuditNames<'_> {
+        let request_subject = e
+            .action
+            .is_about_a_request()
+            .then(|| self.request_for(&RequestId::new(e.subject_id.clone()), viewer))
+            .flatten()
+            .map(|r| r.subject.as_str());
+        AuditNames {
+            user_name: e
+                .user
+                .as_ref()
+                .and_then(|u| self.user(u))
+                .map(|u| u.name.as_str()),
+            organisation_name: self.organisation(&e.ods_code).map(|o| o.name.as_str()),
+            request_subject,
+        }
+    }
+
     /// L2: the events `org`'s users made (and requests it received), plus the events on shares
     /// and agreements it is a party to, newest first. Events other organisations made on a
     /// request appear only in that request's history.

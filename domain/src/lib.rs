@@ -33,7 +33,7 @@ pub mod visibility;
 pub mod wire;
 pub mod world;
 
-pub use audit::{AuditAction, AuditEvent};
+pub use audit::{AuditAction, AuditEvent, AuditNames};
 pub use error::{DomainError, ParseError};
 pub use folders::{Folder, FolderId, FolderKind, StatusFilter};
 pub use ids::{AgreementId, EventId, GroupId, PatientId, RequestId, ShareId, TargetId, UserId};

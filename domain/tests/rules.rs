@@ -1298,8 +1298,49 @@ fn l2_the_audit_log_shows_own_events_and_share_events_of_both_parties_but_not_ot
         Some(HistoryAction::Closed)
     );
     assert!(net.w.audit_for(&ods(B)).is_empty());
-    let csv = domain::csv::audit_csv(net.w.audit_for(&ods(A)));
+    let csv = domain::csv::audit_csv(
+        net.w
+            .audit_for(&ods(A))
+            .into_iter()
+            .map(|e| (e, net.w.audit_names(&ods(A), e))),
+    );
     assert_eq!(csv.lines().count(), 6);
+    // Issue 15: the export names the user, the organisation and the request beside their ids.
+    let assigned = csv
+        .lines()
+        .find(|l| l.contains(",request_assigned,"))
+        .ok_or("assigned row")?;
+    assert!(
+        assigned.contains(&format!(
+            ",a_staff,User a_staff,{A},Ashby Practice,request_assigned,r_share,Subject of r_share,"
+        )),
+        "{assigned}"
+    );
+    Ok(())
+}
+
+#[test]
+fn l2_v1_the_audit_names_give_a_request_subject_only_to_an_organisation_that_sees_the_request(
+) -> TestResult {
+    let net = Net::new();
+    let received = net
+        .w
+        .audit_log()
+        .iter()
+        .find(|e| e.action == AuditAction::RequestReceived && e.subject_id == "r_private")
+        .ok_or("event")?;
+    let for_a = net.w.audit_names(&ods(A), received);
+    assert_eq!(for_a.request_subject, Some("Subject of r_private"));
+    assert_eq!(for_a.organisation_name, Some("Ashby Practice"));
+    assert_eq!(for_a.user_name, None);
+    // B does not see the request (V1–V4): its name for the organisation, but no subject.
+    assert!(net.w.request_for(&rid("r_private"), &ods(B)).is_none());
+    let for_b = net.w.audit_names(&ods(B), received);
+    assert_eq!(for_b.request_subject, None);
+    assert_eq!(for_b.organisation_name, Some("Ashby Practice"));
+    let csv = domain::csv::audit_csv([(received, for_b)]);
+    // The request_subject cell is empty (the detail sentence is the log's own text, unchanged).
+    assert!(csv.contains(",request_received,r_private,,"), "{csv}");
     Ok(())
 }
 

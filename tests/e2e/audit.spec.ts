@@ -51,7 +51,7 @@ test('Download CSV saves audit-<ODS>.csv with the header row and the events (L2)
   const path = await download.path();
   const text = await readFile(path, 'utf8');
   const lines = text.split('\r\n').filter((l) => l.length > 0);
-  expect(lines[0]).toBe('id,at,user_id,ods_code,action,subject_id,detail');
+  expect(lines[0]).toBe('id,at,user_id,user_name,ods_code,organisation_name,action,subject_id,request_subject,detail');
   // Details may hold quoted line breaks, so count events by their id column instead.
   expect(text.match(/\r\n[^,\r\n"]+,\d{4}-\d{2}-\d{2}T/g)?.length).toBe(rows);
   expect(text).toContain(',request_received,');

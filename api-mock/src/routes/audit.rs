@@ -51,7 +51,12 @@ pub async fn audit_list(
     let store = state.read();
     let events = store.world.audit_for(&user.ods_code);
     if csv {
-        let body = domain::csv::audit_csv(events);
+        // The same names as the JSON entries (World::audit_names), beside the ids (issue 15).
+        let body = domain::csv::audit_csv(
+            events
+                .into_iter()
+                .map(|e| (e, store.world.audit_names(&user.ods_code, e))),
+        );
         let mut response = body.into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
