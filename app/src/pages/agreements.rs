@@ -13,6 +13,7 @@ use crate::components::page_heading::PageHeading;
 use crate::components::sharing::dom_id;
 use crate::components::sharing::org_combobox::OrgCombobox;
 use crate::components::status_notice::StatusNotice;
+use crate::components::table_head::ResponsiveTableHead;
 use crate::state::{on_answer, use_server_changes, use_session};
 
 fn answer_label(answer: Option<Answer>) -> &'static str {
@@ -150,18 +151,10 @@ pub fn AgreementsPage() -> impl IntoView {
                                 view! {
                                     <table class="nhsuk-table nhsuk-table--responsive app-table" role="table" data-testid="agreements-table">
                                         <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
-                                        <thead class="nhsuk-table__head" role="rowgroup">
-                                            <tr class="nhsuk-table__row" role="row">
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Partner"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Reference"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Our answer"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Their answer"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Status"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">
-                                                    <span class="nhsuk-u-visually-hidden">"Actions"</span>
-                                                </th>
-                                            </tr>
-                                        </thead>
+                                        <ResponsiveTableHead
+                                            columns=&["Partner", "Reference", "Our answer", "Their answer", "Status"]
+                                            actions="Actions"
+                                        />
                                         <tbody class="nhsuk-table__body" role="rowgroup">
                                             <For
                                                 each=move || list.clone()
