@@ -399,8 +399,8 @@ mod tests {
         let r = live.resume(Some(last - 4), &a, &u);
         assert_eq!(r.reset, None);
         let ids: Vec<u64> = r.replay.iter().map(|e| e.id).collect();
-        // Event i+1 went to A81001 when i is even: ids odd.
-        assert_eq!(ids, vec![last - 3, last - 1]);
+        // Event i + 1 went to A81001 when i is even: odd ids, and `last` is odd.
+        assert_eq!(ids, vec![last - 2, last]);
         let r = live.resume(Some(last - 4), &b, &u);
         assert!(r.replay.iter().all(|e| e.id % 2 == 0));
         // The oldest kept is 6; asking from 4 missed event 5: reset.

@@ -542,3 +542,22 @@ async fn the_stream_ends_when_its_session_ends_and_the_token_is_401_after() {
     let m = marker(&api, &other).await;
     assert_eq!(theirs.next().await.data["id"], m.as_str());
 }
+
+#[tokio::test]
+async fn e3_a_stream_that_falls_behind_the_channel_resumes_from_the_ring_in_order() {
+    let api = Api::demo();
+    let cam = api.sign_in(CAMELIA_STAFF).await;
+    let mut s = open(&api, &cam, None).await;
+    let start = api.state.live.last_id();
+    // More events than the channel holds, published before the stream reads any: it lags.
+    let mine = domain::Notice {
+        event: domain::LiveEvent::Covers,
+        organisations: Vec::new(),
+        user: Some(domain::UserId::new(CAMELIA_STAFF)),
+    };
+    api.state.live.publish(vec![mine; 6000]);
+    for k in 1..=6000 {
+        let got = s.next().await;
+        assert_eq!((got.kind.as_str(), got.id), ("covers", start + k));
+    }
+}
