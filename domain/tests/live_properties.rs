@@ -574,7 +574,7 @@ proptest! {
         for &c in &s.cmds {
             let before = run.w.clone();
             let extra = run.apply(c)?;
-            let mut touched = Touched::from_audit(&run.w.audit_log()[before.audit_log().len()..]);
+            let mut touched = Touched::from_audit(run.w.audit_log().iter().skip(before.audit_log().len()));
             touched.patients = extra.patients;
             let notices = run.w.notices_since(&before, &touched);
             check(&before, &run.w, run.orgs, &notices)?;
