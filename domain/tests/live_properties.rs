@@ -145,7 +145,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 0u8..4,
                 prop::option::weighted(0.7, any::<u16>()),
             ),
-            1000..1500,
+            2000..3000,
         ),
         prop::collection::vec(cmd(), 30..60),
     )
@@ -566,7 +566,7 @@ impl ForTest for World {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
 
     #[test]
     fn e2_notices_reach_exactly_the_organisations_whose_sight_or_request_changed(s in scenario()) {
