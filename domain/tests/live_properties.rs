@@ -1,6 +1,6 @@
 //! Property tests of who is told of a change (SPEC E2 with V1–V4, R1): random networks of more
-//! than 64 organisations (so the visibility filter's 64-bit masks alias), a thousand requests
-//! and more, and random command sequences (requests received, assigned, closed, reopened;
+//! than 64 organisations (so the visibility filter's 64-bit masks alias), 2,000–3,000
+//! requests, and random command sequences (requests received, assigned, closed, reopened;
 //! shares created, enabled, disabled, restricted, removed; patients changing their preference;
 //! agreements; covers). After every command the notices of `World::notices_since` are compared
 //! with an oracle that recomputes, by brute force over every request and every organisation,
