@@ -90,3 +90,92 @@ fn rust_log_sets_the_level() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(server.log.lock().unwrap().as_str(), "");
 }
+
+#[test]
+fn a_live_update_stream_works_on_a_socket_and_its_ticket_is_never_logged() {
+    use std::io::{Read, Write};
+    let server = Server::start_with_env(&["--in-memory"], &[("RUST_LOG", "info")]).unwrap();
+    let client = server.client();
+    let token = client.sign_in(CAMELIA_ADMIN);
+    let t = client
+        .call("POST", "/api/events/ticket", Some(&token), None)
+        .unwrap();
+    assert_eq!(t.status, 200);
+    let ticket = t.json["ticket"].as_str().unwrap().to_owned();
+    let mut stream = std::net::TcpStream::connect(client.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /api/events?ticket={ticket}&last_event_id=0 HTTP/1.1\r\nHost: {}\r\n\r\n",
+        client.addr
+    )
+    .unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let mut read_until = |stream: &mut std::net::TcpStream, seen: &mut String, what: &str| {
+        while !seen.contains(what) {
+            let n = stream.read(&mut buf).unwrap();
+            assert!(n > 0, "the stream closed before {what:?}: {seen}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    };
+    read_until(&mut stream, &mut seen, "\r\n\r\n");
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+    assert!(seen.contains("content-type: text/event-stream"), "{seen}");
+    let shared = client
+        .post(
+            "/api/shares",
+            &token,
+            &serde_json::json!({"target_id": "g-cam-reception", "partner_ods_code": "A81002", "restricted": true}),
+        )
+        .unwrap();
+    assert_eq!(shared.status, 201);
+    read_until(&mut stream, &mut seen, "event: share\n");
+    assert!(seen.contains("id: 1\n"), "{seen}");
+    let log = log_with(&server, 4);
+    assert!(log.contains("path=/api/events}"), "{log}");
+    assert!(!log.contains(&ticket), "the ticket is in the log:\n{log}");
+    assert!(!log.contains(&token), "the token is in the log:\n{log}");
+}
+
+#[test]
+fn an_interrupted_server_ends_its_open_streams_and_exits() {
+    use std::io::{Read, Write};
+    let mut server = Server::start(&["--in-memory"]).unwrap();
+    let client = server.client();
+    let token = client.sign_in(CAMELIA_ADMIN);
+    let mut stream = std::net::TcpStream::connect(client.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /api/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\r\n",
+        client.addr
+    )
+    .unwrap();
+    let mut head = [0u8; 512];
+    let n = stream.read(&mut head).unwrap();
+    assert!(String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 200"));
+    // SIGINT: a graceful shutdown, which would wait for the open stream if it did not end.
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let exited = loop {
+        if let Some(code) = server.child.try_wait().unwrap() {
+            break Some(code);
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exited.is_some(), "the server still runs 10 s after SIGINT");
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+}
