@@ -67,7 +67,7 @@ impl World {
         }
         if row.target != NO_TARGET
             && bit(&self.v2[o as usize], row.target)
-            && bit(&self.patient_share, row.patient)
+            && self.patient_share.get(row.patient)
         {
             return Some(VisibleBecause::UnrestrictedShare);
         }
@@ -152,9 +152,11 @@ impl World {
         let mut organisations: Vec<OdsCode> =
             orgs.iter().map(|&x| self.org_code(x).clone()).collect();
         organisations.sort_by(|a, b| self.org_sort_key(a).cmp(&self.org_sort_key(b)));
-        let other_unrestricted_partners = if bit(&self.patient_share, self.rows[r].patient) {
-            (0..self.orgs.len())
-                .filter(|&p| bit(&self.v2[p], t) && orgs.binary_search(&(p as u32)).is_err())
+        let other_unrestricted_partners = if self.patient_share.get(self.rows[r].patient) {
+            self.v2
+                .iter()
+                .enumerate()
+                .filter(|(p, words)| bit(words, t) && orgs.binary_search(&(*p as u32)).is_err())
                 .count()
         } else {
             0

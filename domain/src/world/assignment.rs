@@ -7,7 +7,7 @@ use crate::model::{Assignee, HistoryAction, HistoryEvent, Override, RequestStatu
 use crate::time::Timestamp;
 use crate::visibility::Consent;
 
-use super::{bit, World, MAX_TEXT};
+use super::{ix, World, MAX_TEXT};
 
 /// Checks an override reason (A3): 10–1000 code points after trimming.
 pub(crate) fn check_reason(reason: Option<&str>) -> Result<String, DomainError> {
@@ -41,7 +41,7 @@ impl World {
     pub(crate) fn consent_ix(&self, r: usize, t: u32) -> Consent {
         let row = &self.rows[r];
         let owner = self.targets[t as usize].owner;
-        if bit(&self.patient_share, row.patient) || self.involved[r].binary_search(&owner).is_ok() {
+        if self.patient_share.get(row.patient) || self.involved[r].binary_search(&owner).is_ok() {
             return Consent::None;
         }
         let origin = self.org_of(&self.requests[r].origin);
@@ -151,6 +151,7 @@ impl World {
         self.join_involved(r, &[owner, o]);
         self.rows[r].target = t;
         self.rows[r].holder = owner;
+        self.changes.request(ix(r));
         let acting = self.org_code(o).clone();
         let req = &mut self.requests[r];
         req.assignee = to.clone();
