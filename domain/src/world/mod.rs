@@ -130,8 +130,8 @@ pub struct World {
     /// involved(R) as sorted organisation indexes, parallel to `requests`.
     pub(crate) involved: Vector<Vec<u32>>,
     pub(crate) shares: OrdMap<ShareId, Share>,
-    /// (target, partner) → share (S2).
-    pub(crate) share_pair: PHashMap<(u32, u32), ShareId>,
+    /// (target, partner) → share (S2); ordered, so a target's partners are one range.
+    pub(crate) share_pair: OrdMap<(u32, u32), ShareId>,
     /// Per organisation, a bitset over targets: an enabled, unrestricted share of the target
     /// with that organisation exists (V2). Vectors grow on demand; a missing word is zero.
     pub(crate) v2: Vector<Vec<u64>>,
@@ -150,6 +150,11 @@ pub struct World {
 pub(crate) struct Bits(Vector<u64>);
 
 impl Bits {
+    /// The words, copied out (for a scan that reads many bits).
+    pub(crate) fn words(&self) -> Vec<u64> {
+        self.0.iter().copied().collect()
+    }
+
     pub(crate) fn get(&self, i: u32) -> bool {
         self.0
             .get((i / 64) as usize)
