@@ -140,6 +140,8 @@ fn network(requests: usize) -> World {
         )
         .expect("assign");
     }
+    // Loaded: the next change's delta starts here (as the server's `Store::new`).
+    w.forget_changes();
     w
 }
 
