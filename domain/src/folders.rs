@@ -207,11 +207,7 @@ impl World {
                         || (row.target != crate::world::NO_TARGET && v.shared(row.target)))
             }
             Slot::Mine(t) | Slot::Own(t) => row.target == t,
-            Slot::SentExternally => {
-                row.holder != o
-                    && row.mask & (1u64 << (o % 64)) != 0
-                    && involved.binary_search(&o).is_ok()
-            }
+            Slot::SentExternally => row.holder != o && row.involves(o, || involved),
             Slot::External(t) => row.target == t && v.sees(row, involved).is_some(),
         }
     }

@@ -96,7 +96,7 @@ fn sees<'a>(
     shared: impl FnOnce(u32) -> bool,
     patient_shares: impl FnOnce(u32) -> bool,
 ) -> Option<VisibleBecause> {
-    if row.mask & (1u64 << (o % 64)) != 0 && involved().binary_search(&o).is_ok() {
+    if row.involves(o, involved) {
         return Some(VisibleBecause::Involved);
     }
     if row.target != NO_TARGET && shared(row.target) && patient_shares(row.patient) {

@@ -62,7 +62,8 @@ impl World {
         for &o in orgs {
             if let Err(pos) = self.involved[r].binary_search(&o) {
                 self.involved[r].insert(pos, o);
-                self.rows[r].mask |= 1u64 << (o % 64);
+                let involved = &self.involved[r];
+                self.rows[r].set_involved(involved);
                 let code = self.orgs[o as usize].ods_code.clone();
                 let list = &mut self.requests[r].involved;
                 if let Err(p) = list.binary_search(&code) {

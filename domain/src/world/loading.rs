@@ -198,14 +198,13 @@ impl World {
         {
             return Err(DomainError::Invalid { field: "request" });
         }
-        let mask = involved.iter().fold(0u64, |m, &o| m | 1u64 << (o % 64));
-        self.rows.push_back(Row {
-            mask,
+        self.rows.push_back(Row::new(
+            &involved,
             target,
             patient,
             holder,
-            open: request.status == RequestStatus::Open,
-        });
+            request.status == RequestStatus::Open,
+        ));
         self.involved.push_back(involved);
         for e in &request.history {
             self.event_ids.insert(e.id.clone());

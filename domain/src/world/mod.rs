@@ -55,7 +55,10 @@ pub(crate) const NO_TARGET: u32 = u32::MAX;
 /// The longest agreement reference and override reason accepted, in code points.
 pub const MAX_TEXT: usize = 1000;
 
-/// The compact per-request record the visibility filter reads: 24 bytes, no pointers, so that
+/// How many involved organisations a `Row` holds itself.
+const FEW: usize = 2;
+
+/// The compact per-request record the visibility filter reads: 32 bytes, no pointers, so that
 /// filtering a million requests is a linear scan of one array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Row {
@@ -66,7 +69,54 @@ pub(crate) struct Row {
     pub(crate) patient: u32,
     /// holder(R) as an organisation index.
     pub(crate) holder: u32,
+    /// involved(R) itself when it has at most `FEW` organisations (most requests), sorted, so
+    /// the exact test after a mask hit reads no other memory; `few_len` is then its length,
+    /// else `u8::MAX` (read the request's involved list).
+    pub(crate) few: [u32; FEW],
+    pub(crate) few_len: u8,
     pub(crate) open: bool,
+}
+
+impl Row {
+    /// A row with the involved organisations `involved` (sorted).
+    pub(crate) fn new(involved: &[u32], target: u32, patient: u32, holder: u32, open: bool) -> Row {
+        let mut row = Row {
+            mask: 0,
+            target,
+            patient,
+            holder,
+            few: [NO_TARGET; FEW],
+            few_len: 0,
+            open,
+        };
+        row.set_involved(involved);
+        row
+    }
+
+    /// Records involved(R) (sorted) in the mask and, when short, in the row itself.
+    pub(crate) fn set_involved(&mut self, involved: &[u32]) {
+        self.mask = involved.iter().fold(0u64, |m, &o| m | 1u64 << (o % 64));
+        if involved.len() <= FEW {
+            self.few = [NO_TARGET; FEW];
+            self.few[..involved.len()].copy_from_slice(involved);
+            self.few_len = involved.len() as u8;
+        } else {
+            self.few_len = u8::MAX;
+        }
+    }
+
+    /// V1: `o` is in involved(R); `all` (the whole list) is read only when the row does not
+    /// hold it.
+    #[inline]
+    pub(crate) fn involves<'a>(&self, o: u32, all: impl FnOnce() -> &'a [u32]) -> bool {
+        if self.mask & (1u64 << (o % 64)) == 0 {
+            return false;
+        }
+        match self.few.get(..self.few_len as usize) {
+            Some(few) => few.contains(&o),
+            None => all().binary_search(&o).is_ok(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
