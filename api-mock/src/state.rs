@@ -3,8 +3,9 @@
 //!
 //! Invariants:
 //! - changes take turns (an async mutex, first come first served); each is applied to a copy
-//!   of the current state, its difference from the published state (`World::delta_from`) is
-//!   committed in one transaction on a blocking thread, and only then published and answered,
+//!   of the current state (O(1): the world's collections are persistent), what it changed
+//!   (`World::take_delta`, from the world's dirty log, O(change)) is committed in one
+//!   transaction on a blocking thread, and only then published and answered,
 //!   so the database always equals an acknowledged state and changes reach the disk in the
 //!   order they were applied;
 //! - readers take the published state (an `Arc`, behind a lock held only to copy or swap the
@@ -157,7 +158,10 @@ pub struct Store {
 }
 
 impl Store {
-    fn new(loaded: Loaded) -> Self {
+    fn new(mut loaded: Loaded) -> Self {
+        // Written whole (first start, import, reset) or read back from the database: the next
+        // change's delta starts here.
+        loaded.world.forget_changes();
         let directory = Arc::new(Directory::new(
             loaded.world.organisations().iter().map(views::organisation),
         ));
@@ -445,8 +449,13 @@ impl AppState {
         change: impl FnOnce(&mut Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let before = self.read();
+        // O(1) whatever the size of the state: the world's collections are persistent and
+        // share their structure with the published copy (ARCHITECTURE.md, "The store").
         let mut next = Store::clone(&before);
         let answer = change(&mut next)?;
+        // What the change touched, from the world's dirty log (which this empties, so the
+        // published state's is empty): O(change).
+        let delta = next.world.take_delta();
         if let Some(backend) = &self.backend {
             let mut db = match backend.lock() {
                 Ok(g) => g,
@@ -454,7 +463,6 @@ impl AppState {
             };
             let written = match how {
                 Write::Delta => {
-                    let delta = next.world.delta_from(&before.world);
                     if delta.is_empty() && next.next_id == before.next_id {
                         Ok(())
                     } else {

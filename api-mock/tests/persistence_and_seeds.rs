@@ -345,7 +345,7 @@ async fn generated_requests_follow_the_rules_and_come_back_after_a_restart() {
     let store = state.read();
     let world = &store.world;
     assert_eq!(world.requests().len(), demo + 400);
-    let generated = &world.requests()[demo..];
+    let generated: Vec<&domain::Request> = world.requests().iter().skip(demo).collect();
     let closed = generated
         .iter()
         .filter(|r| r.status == domain::RequestStatus::Closed)

@@ -4,9 +4,9 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use domain::{
-    EventId, Group, GroupId, NewRequest, NhsNumber, OdsCode, Organisation, Patient, PatientId,
-    RequestId, RequestKind, Role, Share, ShareId, ShareState, Sharing, TargetId, Timestamp, User,
-    UserId, World,
+    EventId, FolderId, Group, GroupId, NewRequest, NhsNumber, OdsCode, Organisation, Patient,
+    PatientId, RequestId, RequestKind, Role, Share, ShareId, ShareState, Sharing, StatusFilter,
+    TargetId, Timestamp, User, UserId, World,
 };
 use std::hint::black_box;
 use std::time::Duration;
@@ -140,6 +140,8 @@ fn network(requests: usize) -> World {
         )
         .expect("assign");
     }
+    // Loaded: the next change's delta starts here (as the server's `Store::new`).
+    w.forget_changes();
     w
 }
 
@@ -149,7 +151,12 @@ fn bench(c: &mut Criterion) {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    for n in [1_000usize, 10_000, 100_000, 1_000_000] {
+    // `VISIBILITY_SIZES=100000` (comma-separated) builds and measures only those sizes.
+    let sizes: Vec<usize> = std::env::var("VISIBILITY_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000, 1_000_000]);
+    for n in sizes {
         let w = network(n);
         let org = ods(7);
         let user = UserId::new("u7");
@@ -162,6 +169,38 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("folders", n), &w, |b, w| {
             b.iter(|| black_box(w.folders(black_box(&user)).map(|f| f.len())))
+        });
+        group.bench_with_input(BenchmarkId::new("folder_requests_all", n), &w, |b, w| {
+            b.iter(|| {
+                black_box(
+                    w.folder_requests(black_box(&user), &FolderId::All, StatusFilter::All)
+                        .map(|l| l.len()),
+                )
+            })
+        });
+        // One change on a copy of the world, as the server makes it (issue 13): copy, command,
+        // the recorded delta.
+        let mut k = 0u64;
+        group.throughput(Throughput::Elements(1));
+        group.bench_with_input(BenchmarkId::new("one_change", n), &w, |b, w| {
+            b.iter(|| {
+                k += 1;
+                let mut next = w.clone();
+                next.receive_request(
+                    NewRequest {
+                        id: RequestId::new(format!("new{k}")),
+                        origin: ods(7),
+                        patient: PatientId::new("p1"),
+                        kind: RequestKind::Admin,
+                        subject: "Fit note".into(),
+                        message: String::new(),
+                    },
+                    Timestamp::from_millis(0),
+                    EventId::new(format!("new-e{k}")),
+                )
+                .expect("receive");
+                black_box(next.take_delta().requests.len())
+            })
         });
     }
     group.finish();

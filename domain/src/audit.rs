@@ -135,7 +135,7 @@ impl World {
     }
 
     /// The whole log, oldest first (for the server's persistence and tests).
-    pub fn audit_log(&self) -> &[AuditEvent] {
+    pub fn audit_log(&self) -> &imbl::Vector<AuditEvent> {
         &self.audit
     }
 }

@@ -4,7 +4,8 @@ use crate::error::DomainError;
 use crate::ids::{TargetId, UserId};
 use crate::model::{Request, RequestStatus, ShareState, TargetKind};
 use crate::ods::OdsCode;
-use crate::world::World;
+use crate::visibility::Viewer;
+use crate::world::{Row, World};
 
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
@@ -194,24 +195,20 @@ impl World {
             .collect())
     }
 
-    /// Whether request `r` is in the folder (C3), for organisation `o`.
+    /// Whether the request of `row` and `involved` is in the folder (C3), for the viewer's
+    /// organisation.
     #[inline]
-    fn in_slot(&self, r: usize, o: u32, slot: Slot) -> bool {
-        let row = &self.rows[r];
+    fn in_slot(row: &Row, involved: &[u32], v: &Viewer<'_>, slot: Slot) -> bool {
+        let o = v.o;
         match slot {
             Slot::All => {
-                self.sees_ix(r, o).is_some()
+                v.sees(row, involved).is_some()
                     && (row.holder == o
-                        || (row.target != crate::world::NO_TARGET
-                            && crate::world::bit(&self.v2[o as usize], row.target)))
+                        || (row.target != crate::world::NO_TARGET && v.shared(row.target)))
             }
             Slot::Mine(t) | Slot::Own(t) => row.target == t,
-            Slot::SentExternally => {
-                row.holder != o
-                    && row.mask & (1u64 << (o % 64)) != 0
-                    && self.involved[r].binary_search(&o).is_ok()
-            }
-            Slot::External(t) => row.target == t && self.sees_ix(r, o).is_some(),
+            Slot::SentExternally => row.holder != o && row.involves(o, || involved),
+            Slot::External(t) => row.target == t && v.sees(row, involved).is_some(),
         }
     }
 
@@ -244,21 +241,22 @@ impl World {
         }
         let mut counts = vec![0usize; slots.len()];
         let mine = slots[1].1;
-        for r in 0..self.rows.len() {
-            if !self.rows[r].open {
+        let v = self.viewer(o);
+        for (_, row, involved) in self.scan() {
+            if !row.open {
                 continue;
             }
-            if self.in_slot(r, o, Slot::All) {
+            if Self::in_slot(row, involved, &v, Slot::All) {
                 counts[0] += 1;
             }
-            if self.in_slot(r, o, mine) {
+            if Self::in_slot(row, involved, &v, mine) {
                 counts[1] += 1;
             }
-            if self.in_slot(r, o, Slot::SentExternally) {
+            if Self::in_slot(row, involved, &v, Slot::SentExternally) {
                 counts[2] += 1;
             }
-            if let Some(&i) = by_target.get(&self.rows[r].target) {
-                if self.in_slot(r, o, slots[i].1) {
+            if let Some(&i) = by_target.get(&row.target) {
+                if Self::in_slot(row, involved, &v, slots[i].1) {
                     counts[i] += 1;
                 }
             }
@@ -344,9 +342,14 @@ impl World {
     ) -> Result<Vec<&Request>, DomainError> {
         let (u, o) = self.user_and_org(user)?;
         let slot = self.slot_of(u, o, folder)?;
-        let mut out: Vec<&Request> = (0..self.rows.len())
-            .filter(|&r| status.admits(self.requests[r].status) && self.in_slot(r, o, slot))
-            .map(|r| &self.requests[r])
+        let v = self.viewer(o);
+        let mut out: Vec<&Request> = self
+            .scan()
+            .zip(self.requests.iter())
+            .filter(|((_, row, involved), request)| {
+                status.admits(request.status) && Self::in_slot(row, involved, &v, slot)
+            })
+            .map(|(_, request)| request)
             .collect();
         Self::sort_by_activity(&mut out);
         Ok(out)
@@ -368,10 +371,15 @@ impl World {
                 .filter(|(id, _)| covers.contains(id))
                 .map(|(_, slot)| slot),
         );
-        let mut out: Vec<&Request> = (0..self.rows.len())
-            .filter(|&r| status.admits(self.requests[r].status))
-            .filter(|&r| slots.iter().any(|&s| self.in_slot(r, o, s)))
-            .map(|r| &self.requests[r])
+        let v = self.viewer(o);
+        let mut out: Vec<&Request> = self
+            .scan()
+            .zip(self.requests.iter())
+            .filter(|(_, request)| status.admits(request.status))
+            .filter(|((_, row, involved), _)| {
+                slots.iter().any(|&s| Self::in_slot(row, involved, &v, s))
+            })
+            .map(|(_, request)| request)
             .collect();
         Self::sort_by_activity(&mut out);
         Ok(out)

@@ -9,7 +9,7 @@ use crate::error::DomainError;
 use crate::ids::{AgreementId, RequestId, TargetId, UserId};
 use crate::model::{HistoryEvent, Request, TargetInfo};
 use crate::ods::OdsCode;
-use crate::world::{bit, World, NO_TARGET};
+use crate::world::{bit, Row, World, NO_TARGET};
 
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
@@ -57,21 +57,87 @@ pub struct Assignable {
     pub would_see: WouldSee,
 }
 
+/// What a scan over every request for organisation `o` reads once instead of per request:
+/// its V2 bitset and the patients' preferences as plain words (the persistent vectors they
+/// live in cost a tree walk per lookup).
+pub(crate) struct Viewer<'a> {
+    pub(crate) o: u32,
+    v2: &'a [u64],
+    patient_share: Vec<u64>,
+}
+
+impl Viewer<'_> {
+    /// V1–V3 for one request's row and involved list.
+    #[inline]
+    pub(crate) fn sees(&self, row: &Row, involved: &[u32]) -> Option<VisibleBecause> {
+        sees(
+            row,
+            self.o,
+            || involved,
+            |t| bit(self.v2, t),
+            |p| bit(&self.patient_share, p),
+        )
+    }
+
+    /// `o` holds an enabled unrestricted share of target `t` (V2, before the patient's say).
+    #[inline]
+    pub(crate) fn shared(&self, t: u32) -> bool {
+        bit(self.v2, t)
+    }
+}
+
+/// V1–V3 from a request's row, reading the involved list, the organisation's V2 bit of the
+/// request's target and the patient's preference only when needed.
+#[inline]
+fn sees<'a>(
+    row: &Row,
+    o: u32,
+    involved: impl FnOnce() -> &'a [u32],
+    shared: impl FnOnce(u32) -> bool,
+    patient_shares: impl FnOnce(u32) -> bool,
+) -> Option<VisibleBecause> {
+    if row.involves(o, involved) {
+        return Some(VisibleBecause::Involved);
+    }
+    if row.target != NO_TARGET && shared(row.target) && patient_shares(row.patient) {
+        return Some(VisibleBecause::UnrestrictedShare);
+    }
+    None
+}
+
 impl World {
     /// V1–V3 for request index `r` and organisation index `o`.
     #[inline]
     pub(crate) fn sees_ix(&self, r: usize, o: u32) -> Option<VisibleBecause> {
-        let row = &self.rows[r];
-        if row.mask & (1u64 << (o % 64)) != 0 && self.involved[r].binary_search(&o).is_ok() {
-            return Some(VisibleBecause::Involved);
+        sees(
+            &self.rows[r],
+            o,
+            || &self.involved[r],
+            |t| self.v2.get(o as usize).is_some_and(|words| bit(words, t)),
+            |p| self.patient_share.get(p),
+        )
+    }
+
+    /// The once-per-scan reads of organisation `o` (see [`Viewer`]).
+    pub(crate) fn viewer(&self, o: u32) -> Viewer<'_> {
+        Viewer {
+            o,
+            v2: self
+                .v2
+                .get(o as usize)
+                .map_or(&[], |words| words.as_slice()),
+            patient_share: self.patient_share.words(),
         }
-        if row.target != NO_TARGET
-            && bit(&self.v2[o as usize], row.target)
-            && bit(&self.patient_share, row.patient)
-        {
-            return Some(VisibleBecause::UnrestrictedShare);
-        }
-        None
+    }
+
+    /// Every request's index, row and involved list, in arrival order: the persistent
+    /// vectors walked in order (each step stays in the current leaf), not looked up by index.
+    pub(crate) fn scan(&self) -> impl Iterator<Item = (usize, &Row, &[u32])> + '_ {
+        self.rows
+            .iter()
+            .zip(self.involved.iter())
+            .enumerate()
+            .map(|(r, (row, involved))| (r, row, involved.as_slice()))
     }
 
     /// V1–V4: whether (and why) `org` sees `request`. None for unknown ids too.
@@ -97,17 +163,20 @@ impl World {
         let Some(o) = self.org_of(org) else {
             return Vec::new();
         };
-        (0..self.requests.len())
-            .filter(|&r| self.sees_ix(r, o).is_some())
-            .map(|r| &self.requests[r])
+        let viewer = self.viewer(o);
+        self.scan()
+            .zip(self.requests.iter())
+            .filter(|((_, row, involved), _)| viewer.sees(row, involved).is_some())
+            .map(|(_, request)| request)
             .collect()
     }
 
     /// How many requests `org` sees (the filter without building a list).
     pub fn count_visible(&self, org: &OdsCode) -> usize {
         let Some(o) = self.org_of(org) else { return 0 };
-        (0..self.rows.len())
-            .filter(|&r| self.sees_ix(r, o).is_some())
+        let viewer = self.viewer(o);
+        self.scan()
+            .filter(|(_, row, involved)| viewer.sees(row, involved).is_some())
             .count()
     }
 
@@ -152,9 +221,15 @@ impl World {
         let mut organisations: Vec<OdsCode> =
             orgs.iter().map(|&x| self.org_code(x).clone()).collect();
         organisations.sort_by(|a, b| self.org_sort_key(a).cmp(&self.org_sort_key(b)));
-        let other_unrestricted_partners = if bit(&self.patient_share, self.rows[r].patient) {
-            (0..self.orgs.len())
-                .filter(|&p| bit(&self.v2[p], t) && orgs.binary_search(&(p as u32)).is_err())
+        let other_unrestricted_partners = if self.patient_share.get(self.rows[r].patient) {
+            // The target's partners are one range of the share index: O(log + partners), not
+            // a pass over every organisation.
+            self.share_pair
+                .range((t, 0)..=(t, u32::MAX))
+                .filter(|((_, p), _)| {
+                    self.v2.get(*p as usize).is_some_and(|words| bit(words, t))
+                        && orgs.binary_search(p).is_err()
+                })
                 .count()
         } else {
             0

@@ -563,3 +563,39 @@ proptest! {
         prop_assert_eq!(back.snapshot(), w.snapshot());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Issue 13 (SPEC §5, "nothing acknowledged is ever lost"): the delta a store writes is
+    /// built from the commands' dirty log; for random networks and command sequences it equals,
+    /// after every command (accepted, refused or a no-op), the comparison of the whole world
+    /// before and after, and taking it empties the log.
+    #[test]
+    fn the_recorded_delta_of_every_command_equals_the_whole_world_comparison(
+        net in net(),
+        ops in prop::collection::vec(op(), 1..60),
+    ) {
+        let mut w = build(&net);
+        // Loading records too: everything added since the empty world.
+        let loaded = w.take_delta();
+        prop_assert_eq!(&loaded, &w.delta_from(&World::new()));
+        prop_assert!(!loaded.users.is_empty() && !loaded.patients.is_empty());
+        prop_assert!(w.has_no_changes());
+        for o in 0..net.orgs {
+            apply(&mut w, &Op::Receive { org: o, patient: o }, 1000 + o);
+        }
+        w.forget_changes();
+        for (step, op) in ops.iter().enumerate() {
+            let before = w.clone();
+            let refused = apply(&mut w, op, step);
+            let recorded = w.take_delta();
+            prop_assert_eq!(&recorded, &w.delta_from(&before), "after {:?}", op);
+            if refused == Some(true) {
+                prop_assert!(recorded.is_empty(), "refused {:?} recorded a change", op);
+            }
+            prop_assert!(w.has_no_changes());
+            prop_assert!(w.take_delta().is_empty());
+        }
+    }
+}

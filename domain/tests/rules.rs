@@ -1212,7 +1212,7 @@ fn d3_an_agreement_becoming_inactive_moves_and_hides_no_request() -> TestResult 
 #[test]
 fn l1_every_change_appends_one_event_and_a_received_request_has_no_user() -> TestResult {
     let mut net = Net::new();
-    let received = net.w.audit_log().first().cloned().ok_or("event")?;
+    let received = net.w.audit_log().front().cloned().ok_or("event")?;
     assert_eq!(
         (received.action, received.user.clone()),
         (AuditAction::RequestReceived, None)

@@ -62,6 +62,7 @@ impl World {
             .insert((o.min(p), o.max(p)), agreement_id.clone());
         self.agreements
             .insert(agreement_id.clone(), agreement.clone());
+        self.changes.agreement(&agreement_id);
         let events = self.push_event(AuditEvent {
             id: event_id,
             at: now,
@@ -124,6 +125,7 @@ impl World {
             a.partner_answer = Some(answer);
         }
         let active = a.active();
+        self.changes.agreement(id);
         let reference = a.reference.clone();
         let parties = vec![a.proposer.clone(), a.partner.clone()];
         let (action, verb) = match answer {

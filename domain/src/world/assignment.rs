@@ -7,7 +7,7 @@ use crate::model::{Assignee, HistoryAction, HistoryEvent, Override, RequestStatu
 use crate::time::Timestamp;
 use crate::visibility::Consent;
 
-use super::{bit, World, MAX_TEXT};
+use super::{ix, World, MAX_TEXT};
 
 /// Checks an override reason (A3): 10–1000 code points after trimming.
 pub(crate) fn check_reason(reason: Option<&str>) -> Result<String, DomainError> {
@@ -41,7 +41,7 @@ impl World {
     pub(crate) fn consent_ix(&self, r: usize, t: u32) -> Consent {
         let row = &self.rows[r];
         let owner = self.targets[t as usize].owner;
-        if bit(&self.patient_share, row.patient) || self.involved[r].binary_search(&owner).is_ok() {
+        if self.patient_share.get(row.patient) || self.involved[r].binary_search(&owner).is_ok() {
             return Consent::None;
         }
         let origin = self.org_of(&self.requests[r].origin);
@@ -62,7 +62,8 @@ impl World {
         for &o in orgs {
             if let Err(pos) = self.involved[r].binary_search(&o) {
                 self.involved[r].insert(pos, o);
-                self.rows[r].mask |= 1u64 << (o % 64);
+                let involved = &self.involved[r];
+                self.rows[r].set_involved(involved);
                 let code = self.orgs[o as usize].ods_code.clone();
                 let list = &mut self.requests[r].involved;
                 if let Err(p) = list.binary_search(&code) {
@@ -152,6 +153,7 @@ impl World {
         self.move_in_target_index(r, t);
         self.rows[r].target = t;
         self.rows[r].holder = owner;
+        self.changes.request(ix(r));
         let acting = self.org_code(o).clone();
         let req = &mut self.requests[r];
         req.assignee = to.clone();

@@ -29,18 +29,34 @@ impl World {
     /// Returns how many users lost a cover.
     pub(super) fn drop_covers(&mut self, target: &TargetId, partner: &OdsCode) -> usize {
         let folder = FolderId::Target(target.clone());
-        let mut dropped = 0;
+        let mut losing = Vec::new();
         for user in self.users.iter().filter(|u| &u.ods_code == partner) {
-            if let Some(list) = self.covers.get_mut(&user.id) {
-                let before = list.len();
-                list.retain(|f| f != &folder);
-                if list.len() != before {
-                    dropped += 1;
+            if let Some(list) = self.covers.get(&user.id) {
+                if list.contains(&folder) {
+                    let kept: Vec<FolderId> =
+                        list.iter().filter(|f| *f != &folder).cloned().collect();
+                    losing.push((user.id.clone(), kept));
                 }
             }
         }
-        self.covers.retain(|_, list| !list.is_empty());
+        let dropped = losing.len();
+        for (user, kept) in losing {
+            self.replace_covers(&user, kept);
+        }
         dropped
+    }
+
+    /// Sets the user's covers (none: no entry) and records the change if there is one.
+    pub(super) fn replace_covers(&mut self, user: &UserId, list: Vec<FolderId>) {
+        if self.covers(user) == list.as_slice() {
+            return;
+        }
+        if list.is_empty() {
+            self.covers.remove(user);
+        } else {
+            self.covers.insert(user.clone(), list);
+        }
+        self.changes.covers(user);
     }
 
     /// C1, C2: replaces the user's covers. Every folder must be one the user may cover
@@ -80,11 +96,7 @@ impl World {
                 names.join(", ")
             )
         };
-        if list.is_empty() {
-            self.covers.remove(actor);
-        } else {
-            self.covers.insert(actor.clone(), list);
-        }
+        self.replace_covers(actor, list);
         Ok(self.push_event(AuditEvent {
             id: event_id,
             at: now,

@@ -200,7 +200,7 @@ impl World {
 
     /// Whether patient index `p`'s preference is `share` now (V2 reads it live).
     fn patient_shares(&self, p: u32) -> bool {
-        bit(&self.patient_share, p)
+        self.patient_share.get(p)
     }
 
     /// Whether target `t` gives partner `p` V2 sight in this world.

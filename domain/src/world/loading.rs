@@ -2,6 +2,7 @@
 //! `snapshot` / `from_snapshot`.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::error::DomainError;
 use crate::folders::FolderId;
@@ -12,7 +13,7 @@ use crate::model::{
 };
 use crate::time::parse_date;
 
-use super::{ix, set_bit, Covers, Row, Snapshot, TargetSlot, World, NO_TARGET};
+use super::{ix, Covers, Row, Snapshot, TargetSlot, World, NO_TARGET};
 
 impl World {
     /// Adds an organisation; a second one with the same code is refused.
@@ -23,10 +24,9 @@ impl World {
         if org.name.trim().is_empty() {
             return Err(DomainError::Invalid { field: "name" });
         }
-        self.org_ix
-            .insert(org.ods_code.clone(), ix(self.orgs.len()));
-        self.orgs.push(org);
-        self.v2.push(Vec::new());
+        Arc::make_mut(&mut self.org_ix).insert(org.ods_code.clone(), ix(self.orgs.len()));
+        Arc::make_mut(&mut self.orgs).push(org);
+        self.v2.push_back(Vec::new());
         Ok(())
     }
 
@@ -43,8 +43,8 @@ impl World {
     /// Registers a group or colleague in the shared target namespace and its index.
     fn push_target(&mut self, id: TargetId, kind: TargetKind, owner: u32, entity: u32) {
         let t = ix(self.targets.len());
-        self.target_ix.insert(id.clone(), t);
-        self.targets.push(TargetSlot {
+        Arc::make_mut(&mut self.target_ix).insert(id.clone(), t);
+        Arc::make_mut(&mut self.targets).push(TargetSlot {
             id,
             kind,
             owner,
@@ -62,8 +62,9 @@ impl World {
         }
         let u = ix(self.users.len());
         self.push_target(TargetId::from(&user.id), TargetKind::Colleague, owner, u);
-        self.user_ix.insert(user.id.clone(), u);
-        self.users.push(user);
+        Arc::make_mut(&mut self.user_ix).insert(user.id.clone(), u);
+        Arc::make_mut(&mut self.users).push(user);
+        self.changes.user(u);
         Ok(())
     }
 
@@ -76,7 +77,8 @@ impl World {
         }
         let g = ix(self.groups.len());
         self.push_target(TargetId::from(&group.id), TargetKind::Group, owner, g);
-        self.groups.push(group);
+        Arc::make_mut(&mut self.groups).push(group);
+        self.changes.group(g);
         Ok(())
     }
 
@@ -87,13 +89,10 @@ impl World {
         }
         parse_date(&patient.date_of_birth)?;
         let p = ix(self.patients.len());
-        set_bit(
-            &mut self.patient_share,
-            p,
-            patient.sharing == Sharing::Share,
-        );
+        self.patient_share.set(p, patient.sharing == Sharing::Share);
         self.patient_ix.insert(patient.id.clone(), p);
-        self.patients.push(patient);
+        self.patients.push_back(patient);
+        self.changes.patient(p);
         Ok(())
     }
 
@@ -125,6 +124,7 @@ impl World {
         self.share_pair.insert((t, p), id.clone());
         self.shares.insert(id.clone(), share);
         self.refresh_share_index(&id);
+        self.changes.share(&id);
         Ok(())
     }
 
@@ -153,6 +153,7 @@ impl World {
             return Err(DomainError::AgreementExists);
         }
         self.agreement_pair.insert(key, agreement.id.clone());
+        self.changes.agreement(&agreement.id);
         self.agreements.insert(agreement.id.clone(), agreement);
         Ok(())
     }
@@ -160,11 +161,7 @@ impl World {
     /// Sets a user's covers without an audit event (seeds): the same checks as `set_covers`.
     pub fn seed_covers(&mut self, user: &UserId, folders: &[FolderId]) -> Result<(), DomainError> {
         let list = self.checked_covers(user, folders)?;
-        if list.is_empty() {
-            self.covers.remove(user);
-        } else {
-            self.covers.insert(user.clone(), list);
-        }
+        self.replace_covers(user, list);
         Ok(())
     }
 
@@ -201,26 +198,25 @@ impl World {
         {
             return Err(DomainError::Invalid { field: "request" });
         }
-        let mask = involved.iter().fold(0u64, |m, &o| m | 1u64 << (o % 64));
-        self.rows.push(Row {
-            mask,
+        self.rows.push_back(Row::new(
+            &involved,
             target,
             patient,
             holder,
-            open: request.status == RequestStatus::Open,
-        });
-        self.involved.push(involved);
+            request.status == RequestStatus::Open,
+        ));
+        self.involved.push_back(involved);
+        for e in &request.history {
+            self.event_ids.insert(e.id.clone());
+        }
         let r = ix(self.requests.len());
         if target != NO_TARGET {
             self.by_target.insert((target, r));
         }
         self.by_patient.insert((patient, r));
-        for e in &request.history {
-            self.event_ids.insert(e.id.clone());
-        }
-        self.request_ix
-            .insert(request.id.clone(), ix(self.requests.len()));
-        self.requests.push(request);
+        self.request_ix.insert(request.id.clone(), r);
+        self.requests.push_back(request);
+        self.changes.request(r);
         Ok(())
     }
 
@@ -236,12 +232,12 @@ impl World {
     pub fn snapshot_with_organisations(&self, count: usize) -> Snapshot {
         Snapshot {
             organisations: self.orgs[..count.min(self.orgs.len())].to_vec(),
-            users: self.users.clone(),
-            groups: self.groups.clone(),
-            patients: self.patients.clone(),
+            users: self.users.to_vec(),
+            groups: self.groups.to_vec(),
+            patients: self.patients.iter().cloned().collect(),
             shares: self.shares.values().cloned().collect(),
             agreements: self.agreements.values().cloned().collect(),
-            requests: self.requests.clone(),
+            requests: self.requests.iter().cloned().collect(),
             covers: self
                 .covers
                 .iter()
@@ -250,7 +246,7 @@ impl World {
                     folders: folders.clone(),
                 })
                 .collect(),
-            audit: self.audit.clone(),
+            audit: self.audit.iter().cloned().collect(),
         }
     }
 
@@ -289,8 +285,10 @@ impl World {
                 return Err(DomainError::Invalid { field: "audit" });
             }
             w.event_ids.insert(e.id.clone());
-            w.audit.push(e);
+            w.audit.push_back(e);
         }
+        // The loaded state is the baseline of the next change.
+        w.forget_changes();
         Ok(w)
     }
 }

@@ -20,7 +20,10 @@
 //! Every command validates everything first and only then applies, so a refusal leaves the
 //! `World` exactly as it was.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use imbl::{HashMap as PHashMap, HashSet as PHashSet, OrdMap, Vector};
 
 use crate::audit::AuditEvent;
 use crate::error::DomainError;
@@ -36,6 +39,7 @@ mod agreements;
 mod assignment;
 mod covers;
 mod delta;
+pub(crate) use delta::Changes;
 pub use delta::Delta;
 mod live;
 pub use live::{LiveEvent, Notice, Touched};
@@ -53,7 +57,10 @@ pub(crate) const NO_TARGET: u32 = u32::MAX;
 /// The longest agreement reference and override reason accepted, in code points.
 pub const MAX_TEXT: usize = 1000;
 
-/// The compact per-request record the visibility filter reads: 24 bytes, no pointers, so that
+/// How many involved organisations a `Row` holds itself.
+const FEW: usize = 2;
+
+/// The compact per-request record the visibility filter reads: 32 bytes, no pointers, so that
 /// filtering a million requests is a linear scan of one array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Row {
@@ -64,7 +71,54 @@ pub(crate) struct Row {
     pub(crate) patient: u32,
     /// holder(R) as an organisation index.
     pub(crate) holder: u32,
+    /// involved(R) itself when it has at most `FEW` organisations (most requests), sorted, so
+    /// the exact test after a mask hit reads no other memory; `few_len` is then its length,
+    /// else `u8::MAX` (read the request's involved list).
+    pub(crate) few: [u32; FEW],
+    pub(crate) few_len: u8,
     pub(crate) open: bool,
+}
+
+impl Row {
+    /// A row with the involved organisations `involved` (sorted).
+    pub(crate) fn new(involved: &[u32], target: u32, patient: u32, holder: u32, open: bool) -> Row {
+        let mut row = Row {
+            mask: 0,
+            target,
+            patient,
+            holder,
+            few: [NO_TARGET; FEW],
+            few_len: 0,
+            open,
+        };
+        row.set_involved(involved);
+        row
+    }
+
+    /// Records involved(R) (sorted) in the mask and, when short, in the row itself.
+    pub(crate) fn set_involved(&mut self, involved: &[u32]) {
+        self.mask = involved.iter().fold(0u64, |m, &o| m | 1u64 << (o % 64));
+        if involved.len() <= FEW {
+            self.few = [NO_TARGET; FEW];
+            self.few[..involved.len()].copy_from_slice(involved);
+            self.few_len = involved.len() as u8;
+        } else {
+            self.few_len = u8::MAX;
+        }
+    }
+
+    /// V1: `o` is in involved(R); `all` (the whole list) is read only when the row does not
+    /// hold it.
+    #[inline]
+    pub(crate) fn involves<'a>(&self, o: u32, all: impl FnOnce() -> &'a [u32]) -> bool {
+        if self.mask & (1u64 << (o % 64)) == 0 {
+            return false;
+        }
+        match self.few.get(..self.few_len as usize) {
+            Some(few) => few.contains(&o),
+            None => all().binary_search(&o).is_ok(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,42 +156,85 @@ pub struct Snapshot {
 
 /// The state of the product and the only way to change it. See the module docs for its
 /// invariants.
+///
+/// Copying a `World` is cheap whatever its size (issue 13): what only loading changes (the
+/// directory, users, groups, targets and their indexes) sits behind an `Arc`, copied by the
+/// loading methods only when shared (`Arc::make_mut`); everything a command changes is a
+/// persistent collection of `imbl` (a vector or map that shares its structure with its
+/// copies, so changing one entry copies a path of a few small nodes, not the collection).
+/// `changes` records what the commands since the last [`World::take_delta`] touched.
 #[derive(Debug, Clone, Default)]
 pub struct World {
-    pub(crate) orgs: Vec<Organisation>,
-    pub(crate) org_ix: HashMap<OdsCode, u32>,
-    pub(crate) users: Vec<User>,
-    pub(crate) user_ix: HashMap<UserId, u32>,
-    pub(crate) groups: Vec<Group>,
-    pub(crate) targets: Vec<TargetSlot>,
-    pub(crate) target_ix: HashMap<TargetId, u32>,
-    pub(crate) patients: Vec<Patient>,
-    pub(crate) patient_ix: HashMap<PatientId, u32>,
+    pub(crate) orgs: Arc<Vec<Organisation>>,
+    pub(crate) org_ix: Arc<HashMap<OdsCode, u32>>,
+    pub(crate) users: Arc<Vec<User>>,
+    pub(crate) user_ix: Arc<HashMap<UserId, u32>>,
+    pub(crate) groups: Arc<Vec<Group>>,
+    pub(crate) targets: Arc<Vec<TargetSlot>>,
+    pub(crate) target_ix: Arc<HashMap<TargetId, u32>>,
+    pub(crate) patients: Vector<Patient>,
+    pub(crate) patient_ix: PHashMap<PatientId, u32>,
     /// Bit per patient: preference is `share` (read live by V2).
-    pub(crate) patient_share: Vec<u64>,
-    pub(crate) requests: Vec<Request>,
-    pub(crate) request_ix: HashMap<RequestId, u32>,
-    pub(crate) rows: Vec<Row>,
+    pub(crate) patient_share: Bits,
+    pub(crate) requests: Vector<Request>,
+    pub(crate) request_ix: PHashMap<RequestId, u32>,
+    pub(crate) rows: Vector<Row>,
     /// involved(R) as sorted organisation indexes, parallel to `requests`.
-    pub(crate) involved: Vec<Vec<u32>>,
-    pub(crate) shares: BTreeMap<ShareId, Share>,
-    /// (target, partner) → share (S2).
-    pub(crate) share_pair: HashMap<(u32, u32), ShareId>,
+    pub(crate) involved: Vector<Vec<u32>>,
+    pub(crate) shares: OrdMap<ShareId, Share>,
+    /// (target, partner) → share (S2); ordered, so a target's partners are one range.
+    pub(crate) share_pair: OrdMap<(u32, u32), ShareId>,
     /// Per organisation, a bitset over targets: an enabled, unrestricted share of the target
     /// with that organisation exists (V2). Vectors grow on demand; a missing word is zero.
-    pub(crate) v2: Vec<Vec<u64>>,
-    pub(crate) agreements: BTreeMap<AgreementId, Agreement>,
+    pub(crate) v2: Vector<Vec<u64>>,
+    pub(crate) agreements: OrdMap<AgreementId, Agreement>,
     /// (lower org index, higher org index) → agreement (D1).
-    pub(crate) agreement_pair: HashMap<(u32, u32), AgreementId>,
-    pub(crate) covers: BTreeMap<UserId, Vec<FolderId>>,
-    pub(crate) audit: Vec<AuditEvent>,
-    pub(crate) event_ids: HashSet<EventId>,
+    pub(crate) agreement_pair: PHashMap<(u32, u32), AgreementId>,
+    pub(crate) covers: OrdMap<UserId, Vec<FolderId>>,
+    pub(crate) audit: Vector<AuditEvent>,
+    pub(crate) event_ids: PHashSet<EventId>,
+    /// What changed since the last `take_delta` (the dirty log).
+    pub(crate) changes: Changes,
     /// (target, request) for every request assigned to a target, and (patient, request) for
     /// every request: the requests a share or a patient's preference can bring into or out of
     /// sight (live updates, E1), found without a scan. Persistent sets, so copying the state
     /// stays cheap.
     pub(crate) by_target: imbl::OrdSet<(u32, u32)>,
     pub(crate) by_patient: imbl::OrdSet<(u32, u32)>,
+}
+
+/// A bitset in a persistent vector of words: copied in O(1), a missing word is zero.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bits(Vector<u64>);
+
+impl Bits {
+    /// The words, copied out (for a scan that reads many bits).
+    pub(crate) fn words(&self) -> Vec<u64> {
+        self.0.iter().copied().collect()
+    }
+
+    pub(crate) fn get(&self, i: u32) -> bool {
+        self.0
+            .get((i / 64) as usize)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+
+    pub(crate) fn set(&mut self, i: u32, on: bool) {
+        let w = (i / 64) as usize;
+        while self.0.len() <= w {
+            if !on {
+                return;
+            }
+            self.0.push_back(0);
+        }
+        if let Some(word) = self.0.get_mut(w) {
+            if on {
+                *word |= 1u64 << (i % 64);
+            } else {
+                *word &= !(1u64 << (i % 64));
+            }
+        }
+    }
 }
 
 pub(crate) fn bit(words: &[u64], i: u32) -> bool {
@@ -259,13 +356,20 @@ impl World {
 
     fn push_event(&mut self, event: AuditEvent) -> Vec<AuditEvent> {
         self.event_ids.insert(event.id.clone());
-        self.audit.push(event.clone());
+        self.audit.push_back(event.clone());
         vec![event]
     }
 
     fn set_v2(&mut self, target: u32, partner: u32, on: bool) {
-        if let Some(words) = self.v2.get_mut(partner as usize) {
-            set_bit(words, target, on);
+        // Only a real change copies the path to the partner's bitset.
+        if self
+            .v2
+            .get(partner as usize)
+            .is_some_and(|words| bit(words, target) != on)
+        {
+            if let Some(words) = self.v2.get_mut(partner as usize) {
+                set_bit(words, target, on);
+            }
         }
     }
 

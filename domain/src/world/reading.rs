@@ -47,7 +47,7 @@ impl World {
     }
 
     /// Every patient, in load order.
-    pub fn patients(&self) -> &[Patient] {
+    pub fn patients(&self) -> &imbl::Vector<Patient> {
         &self.patients
     }
 
@@ -65,7 +65,7 @@ impl World {
     }
 
     /// Every request, unfiltered, in arrival order.
-    pub fn requests(&self) -> &[Request] {
+    pub fn requests(&self) -> &imbl::Vector<Request> {
         &self.requests
     }
 

@@ -9,7 +9,7 @@ use crate::model::{
 };
 use crate::time::Timestamp;
 
-use super::{set_bit, World};
+use super::{ix, World};
 
 impl World {
     /// L1: a patient request arrives at `origin`, unassigned in its inbox, version 1.
@@ -81,8 +81,12 @@ impl World {
         sharing: Sharing,
     ) -> Result<(), DomainError> {
         let p = *self.patient_ix.get(patient).ok_or(DomainError::NotFound)?;
+        if self.patients[p as usize].sharing == sharing {
+            return Ok(());
+        }
         self.patients[p as usize].sharing = sharing;
-        set_bit(&mut self.patient_share, p, sharing == Sharing::Share);
+        self.patient_share.set(p, sharing == Sharing::Share);
+        self.changes.patient(p);
         Ok(())
     }
 
@@ -156,6 +160,7 @@ impl World {
         let detail = format!("{} {verb} request {request}.", self.users[u as usize].name);
         self.join_involved(r, &[o]);
         self.rows[r].open = to == RequestStatus::Open;
+        self.changes.request(ix(r));
         let acting = self.org_code(o).clone();
         let req = &mut self.requests[r];
         req.status = to;

@@ -73,6 +73,7 @@ impl World {
         );
         self.share_pair.insert((t, p), share_id.clone());
         self.shares.insert(share_id.clone(), share.clone());
+        self.changes.share(&share_id);
         let events = self.push_event(AuditEvent {
             id: event_id,
             at: now,
@@ -175,6 +176,7 @@ impl World {
         }
         current.restricted = restricted;
         self.refresh_share_index(share);
+        self.changes.share(share);
         let detail = format!(
             "{} made the share of {} with {} {}.",
             self.users[u as usize].name,
@@ -228,6 +230,7 @@ impl World {
         self.set_v2(t, p, false);
         self.share_pair.remove(&(t, p));
         self.shares.remove(share);
+        self.changes.share(share);
         self.drop_covers(&target_id, &partner);
         Ok(events)
     }
@@ -252,6 +255,7 @@ impl World {
         let owner = current.owner.clone();
         current.state = ShareState::Enabled;
         self.refresh_share_index(share);
+        self.changes.share(share);
         let detail = format!(
             "{} enabled the share of {} from {}.",
             self.users[u as usize].name,
@@ -296,6 +300,7 @@ impl World {
         let partner = current.partner.clone();
         current.state = ShareState::Disabled;
         self.refresh_share_index(share);
+        self.changes.share(share);
         let target_id = self.targets[t as usize].id.clone();
         let dropped = self.drop_covers(&target_id, &partner);
         let detail = format!(
