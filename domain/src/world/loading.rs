@@ -216,6 +216,7 @@ impl World {
         self.request_ix
             .insert(request.id.clone(), ix(self.requests.len()));
         self.requests.push(request);
+        self.reindex_request(self.requests.len() - 1);
         Ok(())
     }
 

@@ -130,6 +130,8 @@ pub struct World {
     pub(crate) covers: BTreeMap<UserId, Vec<FolderId>>,
     pub(crate) audit: Vec<AuditEvent>,
     pub(crate) event_ids: HashSet<EventId>,
+    /// Ordered indexes of the paged request lists (`crate::pages`).
+    pub(crate) pages: crate::pages::PageIndex,
 }
 
 pub(crate) fn bit(words: &[u64], i: u32) -> bool {

@@ -170,6 +170,7 @@ impl World {
             to: None,
             consent_override: Override::None,
         });
+        self.reindex_request(r);
         Ok(self.push_event(AuditEvent {
             id: event_id,
             at: now,
