@@ -19,6 +19,7 @@ test.afterAll(async () => {
 test('C4 at scale (issue 13): the server pages a folder of 5,001; Next and Previous follow its cursors, the address keeps the page for Back and links, the total shows', async ({
   page,
 }) => {
+  test.setTimeout(120_000);
   const shell = new Shell(page);
   const messages = new MessagesPage(page);
   const range = page.getByTestId('request-list-range');
@@ -77,7 +78,8 @@ test('C4 at scale (issue 13): the server pages a folder of 5,001; Next and Previ
 
   // A shared link to the third page shows the same rows in a fresh tab.
   const other = await page.context().newPage();
-  await other.goto(thirdUrl);
+  // A new tab has no session yet: the persona picker keeps the address and lands on it.
+  await new Shell(other).gotoAs('u-james-wilson', thirdUrl);
   const otherMessages = new MessagesPage(other);
   await expect(other.getByTestId('request-list-range')).toHaveText('Requests 101 to 150 of 5,001');
   await expect(otherMessages.rows().first()).toHaveAttribute('data-testid', thirdTop ?? '');
@@ -103,11 +105,14 @@ test('C4 at scale (issue 13): the server pages a folder of 5,001; Next and Previ
 });
 
 test('C4 at scale: the pagination reads and works at 375 px and 1280 px, axe finds nothing', async ({ page }) => {
+  test.setTimeout(120_000);
   const shell = new Shell(page);
   const messages = new MessagesPage(page);
+  const url = `${big.url}/messages?folder=g-cam-reception&status=open`;
+  await shell.gotoAs('u-james-wilson', url);
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 800 });
-    await shell.gotoAs('u-james-wilson', `${big.url}/messages?folder=g-cam-reception&status=open`);
+    await page.goto(url);
     await expect(page.getByTestId('request-list-range')).toHaveText('Requests 1 to 50 of 5,001');
     await page.getByTestId('page-next').click();
     await expect(page.getByTestId('request-list-range')).toHaveText('Requests 51 to 100 of 5,001');
