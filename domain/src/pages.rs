@@ -192,6 +192,10 @@ struct Entry {
     open: bool,
     /// Organisations in involved(R) other than the holder (Sent Externally).
     sent: Vec<u32>,
+    patient: u32,
+    /// The patient's preference is `share` (V2), as of the last reindex: a change of
+    /// preference reindexes the patient's requests.
+    shares: bool,
 }
 
 /// The three families of sets.
@@ -211,6 +215,24 @@ pub(crate) struct PageIndex {
     by_target: Sets,
     by_holder: Sets,
     sent: Sets,
+    /// (patient, request index): the requests to reindex when a preference changes.
+    by_patient: OrdSet<(u32, u32)>,
+    /// Counts for `total` without a walk, per (target, open): requests whose patient shares.
+    target_sharing: OrdMap<(u32, bool), usize>,
+    /// Per (target, organisation, open): requests of the target with the organisation in
+    /// involved(R) but not holding it; and of those, the ones whose patient shares.
+    target_involved: OrdMap<(u32, u32, bool), usize>,
+    target_involved_sharing: OrdMap<(u32, u32, bool), usize>,
+}
+
+fn bump<K: Ord + Clone>(counts: &mut OrdMap<K, usize>, at: K, on: bool) {
+    let n = counts.get(&at).copied().unwrap_or(0);
+    let n = if on { n + 1 } else { n.saturating_sub(1) };
+    if n == 0 {
+        counts.remove(&at);
+    } else {
+        counts.insert(at, n);
+    }
 }
 
 fn add(sets: &mut Sets, at: (u32, bool), key: Key) {
@@ -248,11 +270,41 @@ impl PageIndex {
         };
         if e.target != NO_TARGET {
             each(&mut self.by_target, e.target);
+            if e.shares {
+                bump(&mut self.target_sharing, (e.target, e.open), on);
+            }
+            for &o in &e.sent {
+                bump(&mut self.target_involved, (e.target, o, e.open), on);
+                if e.shares {
+                    bump(&mut self.target_involved_sharing, (e.target, o, e.open), on);
+                }
+            }
         }
         each(&mut self.by_holder, e.holder);
         for &o in &e.sent {
             each(&mut self.sent, o);
         }
+        let at = (e.patient, e.key.r);
+        if on {
+            self.by_patient.insert(at);
+        } else {
+            self.by_patient.remove(&at);
+        }
+    }
+
+    /// How many requests of target `t` (status `open`) organisation `o` sees, given whether
+    /// `o` has an enabled unrestricted share of it (V1–V3): the involved ones, plus, through
+    /// the share, those whose patient shares. The second number is how many of them are
+    /// involved (they are also in Sent Externally).
+    fn target_visible(&self, t: u32, o: u32, open: bool, unrestricted: bool) -> (usize, usize) {
+        let get = |m: &OrdMap<(u32, u32, bool), usize>| m.get(&(t, o, open)).copied().unwrap_or(0);
+        let involved = get(&self.target_involved);
+        let mut visible = involved;
+        if unrestricted {
+            let sharing = self.target_sharing.get(&(t, open)).copied().unwrap_or(0);
+            visible += sharing.saturating_sub(get(&self.target_involved_sharing));
+        }
+        (visible, involved)
     }
 
     fn set(&self, which: Which, o: u32, open: bool) -> Option<&OrdSet<Key>> {
@@ -270,6 +322,18 @@ impl PageIndex {
 struct Source<'a> {
     set: &'a OrdSet<Key>,
     filtered: bool,
+    part: Part,
+}
+
+/// What a source is, for the count of `total`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Every key is in the folder (own targets, held by the organisation).
+    Plain,
+    /// Sent Externally, open or closed.
+    Sent(bool),
+    /// Another organisation's target (status open or closed), filtered by visibility.
+    Target(u32, bool),
 }
 
 /// A source's iterator and its next key, ordered for the merge heap.
@@ -401,6 +465,8 @@ impl World {
                 .copied()
                 .filter(|&o| o != row.holder)
                 .collect(),
+            patient: row.patient,
+            shares: bit(&self.patient_share, row.patient),
         };
         let pages = &mut self.pages;
         if let Some(old) = pages.entries.get(r).cloned() {
@@ -413,6 +479,19 @@ impl World {
         } else {
             pages.apply(&entry, true);
             pages.entries.push_back(entry);
+        }
+    }
+
+    /// Reindexes the requests of patient `p` after a change of preference (V2 counts).
+    pub(crate) fn reindex_patient(&mut self, p: u32) {
+        let rs: Vec<u32> = self
+            .pages
+            .by_patient
+            .range((p, 0)..=(p, u32::MAX))
+            .map(|&(_, r)| r)
+            .collect();
+        for r in rs {
+            self.reindex_request(r as usize);
         }
     }
 
@@ -431,25 +510,30 @@ impl World {
         };
         let p = &self.pages;
         for &open in statuses {
-            let mut push = |set: Option<&'a OrdSet<Key>>, filtered: bool| {
+            let mut push = |set: Option<&'a OrdSet<Key>>, part: Part| {
                 if let Some(set) = set {
-                    out.push(Source { set, filtered });
+                    let filtered = matches!(part, Part::Target(..));
+                    out.push(Source {
+                        set,
+                        filtered,
+                        part,
+                    });
                 }
             };
             match slot {
                 Slot::Mine(t) | Slot::Own(t) => {
                     if t != NO_TARGET {
-                        push(p.set(Which::Target, t, open), false);
+                        push(p.set(Which::Target, t, open), Part::Plain);
                     }
                 }
-                Slot::External(t) => push(p.set(Which::Target, t, open), true),
-                Slot::SentExternally => push(p.set(Which::Sent, o, open), false),
+                Slot::External(t) => push(p.set(Which::Target, t, open), Part::Target(t, open)),
+                Slot::SentExternally => push(p.set(Which::Sent, o, open), Part::Sent(open)),
                 Slot::All => {
-                    push(p.set(Which::Holder, o, open), false);
+                    push(p.set(Which::Holder, o, open), Part::Plain);
                     let words = self.v2.get(o as usize).map_or(&[][..], |w| w.as_slice());
                     for t in 0..u32::try_from(words.len() * 64).unwrap_or(u32::MAX) {
                         if bit(words, t) {
-                            push(p.set(Which::Target, t, open), true);
+                            push(p.set(Which::Target, t, open), Part::Target(t, open));
                         }
                     }
                 }
@@ -457,26 +541,25 @@ impl World {
         }
     }
 
-    /// The number of requests the sources hold after the visibility filter, each once. The
+    /// The number of requests the sources hold after the visibility filter, each once, from
+    /// the sets' sizes and the index's counters: O(k log n) for k sources, no walk. The
     /// unfiltered sets are disjoint by construction (one target per request; held by `o` or
-    /// not), so their sizes add up; a filtered set (another organisation's target) is walked
-    /// and its keys counted unless an unfiltered set holds them too. Linear in the size of the
-    /// filtered sets only.
+    /// not); another organisation's target adds what `o` sees of it, less the requests `o` is
+    /// involved in when Sent Externally (which holds exactly those) is among the sources.
     fn count(&self, o: u32, sources: &[Source<'_>]) -> usize {
-        let plain: Vec<&OrdSet<Key>> = sources
-            .iter()
-            .filter(|s| !s.filtered)
-            .map(|s| s.set)
-            .collect();
-        let mut total: usize = plain.iter().map(|s| s.len()).sum();
-        for s in sources.iter().filter(|s| s.filtered) {
-            total += s
-                .set
-                .iter()
-                .filter(|k| {
-                    self.sees_ix(k.r as usize, o).is_some() && !plain.iter().any(|p| p.contains(*k))
-                })
-                .count();
+        let words = self.v2.get(o as usize).map_or(&[][..], |w| w.as_slice());
+        let mut total = 0;
+        for s in sources {
+            match s.part {
+                Part::Plain | Part::Sent(_) => total += s.set.len(),
+                Part::Target(t, open) => {
+                    let (visible, involved) = self.pages.target_visible(t, o, open, bit(words, t));
+                    total += visible;
+                    if sources.iter().any(|x| x.part == Part::Sent(open)) {
+                        total -= involved.min(visible);
+                    }
+                }
+            }
         }
         total
     }

@@ -83,6 +83,7 @@ impl World {
         let p = *self.patient_ix.get(patient).ok_or(DomainError::NotFound)?;
         self.patients[p as usize].sharing = sharing;
         set_bit(&mut self.patient_share, p, sharing == Sharing::Share);
+        self.reindex_patient(p);
         Ok(())
     }
 
