@@ -14,7 +14,9 @@ use api_mock::AppState;
 use axum::http::StatusCode;
 use common::*;
 use domain::{FolderId, StatusFilter, UserId};
+use http_body_util::BodyExt;
 use serde_json::{json, Value};
+use tower::ServiceExt;
 
 /// The demo network with `n` generated requests, in memory.
 fn generated(n: usize) -> Api {
@@ -396,4 +398,41 @@ async fn v1_v4_a_cursor_from_another_user_or_folder_gives_no_more_than_the_calle
         .await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     assert_eq!(theirs.bytes, none.bytes);
+}
+
+#[tokio::test]
+async fn a_page_of_200_travels_compressed_when_the_client_accepts_it() {
+    let api = generated(2000);
+    let token = api.sign_in(CAMELIA_ADMIN).await;
+    let get = |encoding: Option<&'static str>| {
+        let mut b = axum::http::Request::builder()
+            .uri("/api/requests?folder=all&status=all&limit=200")
+            .header("authorization", format!("Bearer {token}"));
+        if let Some(e) = encoding {
+            b = b.header("accept-encoding", e);
+        }
+        b.body(axum::body::Body::empty()).unwrap()
+    };
+    let plain = api.raw(get(None)).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert_eq!(plain.json()["items"].as_array().unwrap().len(), 200);
+    for encoding in ["br", "gzip"] {
+        let response = api
+            .router
+            .clone()
+            .oneshot(get(Some(encoding)))
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers()["content-encoding"].to_str().unwrap(),
+            encoding
+        );
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(
+            bytes.len() * 5 < plain.bytes.len(),
+            "{encoding}: {} of {} bytes",
+            bytes.len(),
+            plain.bytes.len()
+        );
+    }
 }
