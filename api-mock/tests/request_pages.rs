@@ -200,7 +200,7 @@ async fn c4_a_walk_neither_repeats_nor_skips_when_requests_are_assigned_or_close
         for id in [start[ahead].clone(), seen[round % seen.len()].clone()] {
             let version = api.version(&id, &token).await;
             let detail = api.get(&format!("/api/requests/{id}"), &token).await.json();
-            let a = if detail["status"] == "open" && round % 2 == 0 {
+            let a = if detail["status"] == "open" && round.is_multiple_of(2) {
                 api.send(
                     "POST",
                     &format!("/api/requests/{id}/close"),
@@ -435,4 +435,26 @@ async fn a_page_of_200_travels_compressed_when_the_client_accepts_it() {
             plain.bytes.len()
         );
     }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_a_cursor_by_the_pattern_the_server_accepts() {
+    let api = Api::demo();
+    let token = api.sign_in(CAMELIA_ADMIN).await;
+    let doc = api.get("/api/openapi.json", &token).await.json();
+    let params = doc["paths"]["/api/requests"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let cursor = params.iter().find(|p| p["name"] == "cursor").unwrap();
+    assert_eq!(
+        cursor["schema"]["pattern"].as_str(),
+        Some(domain::pages::CURSOR_PATTERN)
+    );
+    // A cursor the server wrote matches it.
+    let page = api
+        .get("/api/requests?folder=all&status=all&limit=1", &token)
+        .await
+        .json();
+    let next = page["next_cursor"].as_str().unwrap();
+    assert!(next.starts_with("1a.") && next.len() < 600, "{next}");
 }

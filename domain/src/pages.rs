@@ -44,6 +44,11 @@ pub const MAX_LIMIT: usize = 200;
 /// The longest request id a cursor may carry, in bytes (longer is damaged).
 const MAX_CURSOR_ID: usize = 256;
 
+/// What the OpenAPI document says of a cursor (`pattern`): every text it matches is a cursor
+/// [`Cursor::decode`] accepts (ids of printable ASCII; the server's ids are), so a tool that
+/// generates "valid" cursors from the document gets pages, not 400s.
+pub const CURSOR_PATTERN: &str = r"^1[ab]\.(0|-?[1-9][0-9]{0,17})\.([2-7][0-9a-f]){1,256}$";
+
 /// A position in the C4 order: the last activity and id of a request (which may since have
 /// moved or never have existed: a position is only a place between keys).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -719,6 +724,21 @@ mod tests {
         }
         let long = Cursor::After(pos(1, &"z".repeat(MAX_CURSOR_ID + 1))).encode();
         assert!(Cursor::decode(&long).is_err());
+    }
+
+    proptest::proptest! {
+        /// Every text the documented pattern admits decodes, and reads back as written.
+        #[test]
+        fn every_text_of_the_documented_pattern_is_a_cursor(
+            text in proptest::string::string_regex(
+                CURSOR_PATTERN.trim_start_matches('^').trim_end_matches('$'),
+            )
+            .expect("a regex proptest reads"),
+        ) {
+            let c = Cursor::decode(&text);
+            proptest::prop_assert!(c.is_ok(), "{text:?}");
+            proptest::prop_assert_eq!(c.map(|c| c.encode()).ok(), Some(text));
+        }
     }
 
     #[test]

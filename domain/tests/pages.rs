@@ -397,7 +397,7 @@ fn check_walks(
             .request_page(user, folder, status, limit, Some(&c))
             .map_err(fail)?;
         let items = ids(&page.items);
-        let begin = if start >= limit { start - limit } else { 0 };
+        let begin = start.saturating_sub(limit);
         let end = if start >= limit {
             start
         } else {
