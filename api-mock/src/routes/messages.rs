@@ -130,7 +130,7 @@ pub async fn covers_update(
     params(
         ("status" = Option<wire::StatusFilter>, Query, description = "open (default), closed or all."),
         ("folder" = Option<String>, Query, description = "A folder id: all, mine, sent_externally or a target id. Without it: the Messages page (C4)."),
-        ("limit" = Option<i64>, Query, description = "Page size: 50 by default, clamped to 1-200; not a whole number: 400."),
+        ("limit" = Option<String>, Query, description = "Page size, a whole number: 50 by default, clamped to 1-200 (any whole number is clamped, however long); anything else: 400.", pattern = r"^-?[0-9]+$"),
         ("cursor" = Option<String>, Query, description = "Opaque, from next_cursor or prev_cursor of an earlier answer; damaged: 400.", pattern = r"^1[ab]\.(0|-?[1-9][0-9]{0,17})\.([2-7][0-9a-f]){1,256}$", max_length = 600),
     ),
     responses(
