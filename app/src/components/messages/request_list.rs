@@ -64,8 +64,8 @@ pub fn RequestList(
             }
         }
     });
-    // `stale` says when the rows on screen belong to another folder or filter than the one
-    // asked for, so the region is marked busy meanwhile.
+    // `stale` says when the rows on screen belong to another folder, filter or page than the
+    // one asked for, so the region is marked busy meanwhile.
     let loaded = Memo::new(move |_| list.with(|l| l.clone()));
     let stale = move || loaded.with(|l| l.as_ref().is_none_or(|l| l.key != key.get()));
     let answer: Memo<Option<Arc<RequestPage>>> = Memo::new(move |_| {
