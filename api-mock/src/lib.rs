@@ -10,6 +10,7 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::response::IntoResponse;
 use axum::Router;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
@@ -55,6 +56,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         // Bodies are read through `extract::ApiJson`, which turns this limit into 413 after
         // the token check (API.md order: 401 before 413).
         .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        // JSON answers compressed by `Accept-Encoding` (brotli, else gzip; tower-http skips
+        // answers under 32 bytes and event streams): a page of 200 requests goes from about
+        // 100 KB to a few KB (docs/PERFORMANCE.md, scripts/page-bench).
+        .layer(CompressionLayer::new().br(true).gzip(true))
         .with_state(state.clone());
     let router = Router::new().nest("/api", api);
     let router = match &state.static_dir {

@@ -184,31 +184,31 @@ const LINKS: &[(&str, &str, &str, &str)] = &[
         "requests_list",
         "requests_get",
         "id",
-        "$response.body#/0/id",
+        "$response.body#/items/0/id",
     ),
     (
         "requests_list",
         "requests_assignable",
         "id",
-        "$response.body#/0/id",
+        "$response.body#/items/0/id",
     ),
     (
         "requests_list",
         "requests_assign",
         "id",
-        "$response.body#/0/id",
+        "$response.body#/items/0/id",
     ),
     (
         "requests_list",
         "requests_close",
         "id",
-        "$response.body#/0/id",
+        "$response.body#/items/0/id",
     ),
     (
         "requests_list",
         "requests_reopen",
         "id",
-        "$response.body#/0/id",
+        "$response.body#/items/0/id",
     ),
 ];
 

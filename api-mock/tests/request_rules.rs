@@ -8,8 +8,10 @@ use axum::http::StatusCode;
 use common::*;
 use serde_json::{json, Value};
 
-fn ids(list: &Value) -> Vec<String> {
-    list.as_array()
+/// The ids of one page of `GET /api/requests` (`{"items":[…],…}`).
+fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
         .unwrap()
         .iter()
         .map(|r| r["id"].as_str().unwrap().to_owned())

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use domain::wire::{
     Agreement, AgreementCreate, AssignCommand, Assignable, CoversUpdate, ErrorBody, ExternalShare,
-    Folder, Health, Me, OrganisationResults, Persona, RequestDetail, RequestSummary, Session,
+    Folder, Health, Me, OrganisationResults, Persona, RequestDetail, RequestPage, Session,
     SessionCreate, Share, ShareCreate, ShareUpdate, StatusFilter, Target, VersionCommand,
 };
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -287,20 +287,25 @@ pub async fn set_covers(folder_ids: Vec<String>) -> Result<Vec<Folder>, ApiError
     send(Method::PUT, "/api/covers", &CoversUpdate { folder_ids }).await
 }
 
-/// `GET /api/requests?folder=&status=`; no folder gives the Messages page (C4).
+/// `GET /api/requests?folder=&status=&cursor=`: one page (the server's default size, 50) in
+/// the C4 order; no folder gives the Messages page (C4), no cursor the first page.
 pub async fn requests(
     folder: Option<&str>,
     status: StatusFilter,
-) -> Result<Vec<RequestSummary>, ApiError> {
+    cursor: Option<&str>,
+) -> Result<RequestPage, ApiError> {
     let status = match status {
         StatusFilter::Open => "open",
         StatusFilter::Closed => "closed",
         StatusFilter::All => "all",
     };
-    let path = match folder {
+    let mut path = match folder {
         Some(folder) => format!("/api/requests?folder={}&status={status}", encode(folder)),
         None => format!("/api/requests?status={status}"),
     };
+    if let Some(cursor) = cursor {
+        path.push_str(&format!("&cursor={}", encode(cursor)));
+    }
     get(&path).await
 }
 

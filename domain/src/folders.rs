@@ -127,7 +127,7 @@ impl StatusFilter {
 
 /// A folder resolved to indexes, for one pass over the requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
+pub(crate) enum Slot {
     All,
     Mine(u32),
     SentExternally,
@@ -311,7 +311,7 @@ impl World {
             .collect())
     }
 
-    fn slot_of(&self, u: u32, o: u32, folder: &FolderId) -> Result<Slot, DomainError> {
+    pub(crate) fn slot_of(&self, u: u32, o: u32, folder: &FolderId) -> Result<Slot, DomainError> {
         match folder {
             FolderId::All => Ok(Slot::All),
             FolderId::Mine => Ok(self.mine_slot(u)),
@@ -355,14 +355,8 @@ impl World {
         Ok(out)
     }
 
-    /// C4: the Messages page: My requests and every folder the user covers, without repeats,
-    /// ordered by last activity (newest first), then id.
-    pub fn messages(
-        &self,
-        user: &UserId,
-        status: StatusFilter,
-    ) -> Result<Vec<&Request>, DomainError> {
-        let (u, o) = self.user_and_org(user)?;
+    /// C4: the folders of the Messages page: My requests and every folder the user covers.
+    pub(crate) fn messages_slots(&self, user: &UserId, u: u32, o: u32) -> Vec<Slot> {
         let mut slots = vec![self.mine_slot(u)];
         let covers = self.covers(user);
         slots.extend(
@@ -371,6 +365,18 @@ impl World {
                 .filter(|(id, _)| covers.contains(id))
                 .map(|(_, slot)| slot),
         );
+        slots
+    }
+
+    /// C4: the Messages page: My requests and every folder the user covers, without repeats,
+    /// ordered by last activity (newest first), then id.
+    pub fn messages(
+        &self,
+        user: &UserId,
+        status: StatusFilter,
+    ) -> Result<Vec<&Request>, DomainError> {
+        let (u, o) = self.user_and_org(user)?;
+        let slots = self.messages_slots(user, u, o);
         let v = self.viewer(o);
         let mut out: Vec<&Request> = self
             .scan()

@@ -14,7 +14,8 @@
 //!   `mod.rs` (the struct, its indexes, shared lookups), `reading`, `loading`, `requests`,
 //!   `assignment` (A2, A3), `sharing` (S), `agreements` (D), `covers` (C).
 //! - Queries: [`visibility`] (V1–V4, assignable targets, consent, preview), [`folders`]
-//!   (C1–C4), [`audit`] (L2) and [`csv`] (export).
+//!   (C1–C4), [`pages`] (one page of a folder or of the Messages page, from ordered
+//!   indexes, with its cursors), [`audit`] (L2) and [`csv`] (export).
 //! - `wire` (feature `serde`): the JSON bodies of API.md, shared by the client and the server.
 
 pub mod audit;
@@ -25,6 +26,7 @@ pub mod ids;
 pub mod model;
 pub mod nhs;
 pub mod ods;
+pub mod pages;
 pub mod preview;
 pub mod text;
 pub mod time;
@@ -44,6 +46,7 @@ pub use model::{
 };
 pub use nhs::NhsNumber;
 pub use ods::OdsCode;
+pub use pages::{Cursor, Page, Position};
 pub use time::Timestamp;
 pub use visibility::{Assignable, Consent, VisibleBecause, WouldSee};
 pub use world::{Covers, Delta, LiveEvent, Notice, Snapshot, Touched, World};

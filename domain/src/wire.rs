@@ -317,6 +317,19 @@ pub struct RequestSummary {
     pub version: u64,
 }
 
+/// `GET /api/requests`: one page of a folder or of the Messages page, in the C4 order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestPage {
+    pub items: Vec<RequestSummary>,
+    /// Every request of the folder and status the caller sees (after visibility).
+    pub total: u64,
+    /// Opaque: the `cursor` of the next page, null on the last page.
+    pub next_cursor: Option<String>,
+    /// Opaque: the `cursor` of the previous page, null on the first page.
+    pub prev_cursor: Option<String>,
+}
+
 /// A user named in a history event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -8,7 +8,9 @@ use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use domain::{wire, FolderId, OdsCode, RequestId, StatusFilter, TargetId, User, UserId, World};
+use domain::{
+    pages, wire, Cursor, FolderId, OdsCode, RequestId, StatusFilter, TargetId, User, UserId, World,
+};
 
 use super::{limits, ApiRouter, AppStateRef};
 use crate::auth::CurrentUser;
@@ -125,9 +127,14 @@ pub async fn covers_update(
     get,
     path = "/requests",
     tag = "messages",
-    params(("status" = Option<wire::StatusFilter>, Query, description = "open (default), closed or all."), ("folder" = Option<String>, Query, description = "A folder id: all, mine, sent_externally or a target id.")),
+    params(
+        ("status" = Option<wire::StatusFilter>, Query, description = "open (default), closed or all."),
+        ("folder" = Option<String>, Query, description = "A folder id: all, mine, sent_externally or a target id. Without it: the Messages page (C4)."),
+        ("limit" = Option<String>, Query, description = "Page size, a whole number: 50 by default, clamped to 1-200 (any whole number is clamped, however long); anything else: 400.", pattern = r"^-?[0-9]+$"),
+        ("cursor" = Option<String>, Query, description = "Opaque, from next_cursor or prev_cursor of an earlier answer; damaged: 400.", pattern = r"^1[ab]\.(0|-?[1-9][0-9]{0,17})\.([2-7][0-9a-f]){1,256}$", max_length = 600),
+    ),
     responses(
-        (status = 200, body = Vec<wire::RequestSummary>),
+        (status = 200, body = wire::RequestPage),
         (status = 400, body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody),
     ),
@@ -136,7 +143,7 @@ pub async fn requests_list(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
     query: ApiQuery,
-) -> ApiResult<Json<Vec<wire::RequestSummary>>> {
+) -> ApiResult<Json<wire::RequestPage>> {
     let status = match query.get("status") {
         None | Some("open") => StatusFilter::Open,
         Some("closed") => StatusFilter::Closed,
@@ -148,18 +155,51 @@ pub async fn requests_list(
             ))
         }
     };
+    let limit = page_limit(query.get("limit"))?;
+    let cursor = query
+        .get("cursor")
+        .map(|c| {
+            Cursor::decode(c).map_err(|_| {
+                ApiError::invalid(
+                    "cursor",
+                    "cursor must be a next_cursor or prev_cursor of an earlier answer.",
+                )
+            })
+        })
+        .transpose()?;
+    let folder = query.get("folder").map(FolderId::parse);
     let store = state.read();
     let world = &store.world;
-    let requests = match query.get("folder") {
-        None => world.messages(&user.id, status)?,
-        Some(folder) => world.folder_requests(&user.id, &FolderId::parse(folder), status)?,
-    };
-    Ok(Json(
-        requests
+    let page = world.request_page(&user.id, folder.as_ref(), status, limit, cursor.as_ref())?;
+    Ok(Json(wire::RequestPage {
+        items: page
+            .items
             .into_iter()
             .map(|r| views::summary(world, r))
             .collect(),
-    ))
+        total: page.total as u64,
+        next_cursor: page.next.map(|c| c.encode()),
+        prev_cursor: page.prev.map(|c| c.encode()),
+    }))
+}
+
+/// API.md: `limit` defaults to 50 and is clamped to 1–200; a value that is not a whole number
+/// is 400 `invalid` with field `limit`.
+fn page_limit(text: Option<&str>) -> ApiResult<usize> {
+    let Some(text) = text else {
+        return Ok(pages::DEFAULT_LIMIT);
+    };
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::invalid("limit", "limit must be a whole number."));
+    }
+    let n = match text.parse::<i64>() {
+        Ok(n) => n,
+        // A whole number too long for i64: as far out as it gets.
+        Err(_) if text.starts_with('-') => i64::MIN,
+        Err(_) => i64::MAX,
+    };
+    Ok(usize::try_from(n.clamp(1, pages::MAX_LIMIT as i64)).unwrap_or(pages::DEFAULT_LIMIT))
 }
 
 #[utoipa::path(

@@ -168,6 +168,7 @@ impl World {
             to: Some(to),
             consent_override,
         });
+        self.reindex_request(r);
         Ok(self.push_event(AuditEvent {
             id: event_id,
             at: now,

@@ -217,6 +217,7 @@ impl World {
         self.request_ix.insert(request.id.clone(), r);
         self.requests.push_back(request);
         self.changes.request(r);
+        self.reindex_request(r as usize);
         Ok(())
     }
 

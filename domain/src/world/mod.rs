@@ -201,6 +201,8 @@ pub struct World {
     /// stays cheap.
     pub(crate) by_target: imbl::OrdSet<(u32, u32)>,
     pub(crate) by_patient: imbl::OrdSet<(u32, u32)>,
+    /// Ordered indexes of the paged request lists (`crate::pages`).
+    pub(crate) pages: crate::pages::PageIndex,
 }
 
 /// A bitset in a persistent vector of words: copied in O(1), a missing word is zero.

@@ -87,6 +87,7 @@ impl World {
         self.patients[p as usize].sharing = sharing;
         self.patient_share.set(p, sharing == Sharing::Share);
         self.changes.patient(p);
+        self.reindex_patient(p);
         Ok(())
     }
 
@@ -175,6 +176,7 @@ impl World {
             to: None,
             consent_override: Override::None,
         });
+        self.reindex_request(r);
         Ok(self.push_event(AuditEvent {
             id: event_id,
             at: now,

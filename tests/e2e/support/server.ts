@@ -12,7 +12,7 @@ export interface RunningServer {
  * Starts the real api-mock binary serving the release build of the client on a free loopback
  * port (`--port 0`), in memory, and resolves once it prints its address.
  */
-export async function startServer(extraArgs: string[] = []): Promise<RunningServer> {
+export async function startServer(extraArgs: string[] = [], startTimeoutMs = 20_000): Promise<RunningServer> {
   const bin = process.env.API_MOCK_BIN ?? resolve(root, 'target/release/api-mock');
   const staticDir = process.env.CLIENT_DIST ?? resolve(root, 'dist');
   const child: ChildProcess = spawn(
@@ -25,7 +25,7 @@ export async function startServer(extraArgs: string[] = []): Promise<RunningServ
 
   const url = await new Promise<string>((resolveUrl, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`api-mock did not start: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`api-mock did not start: ${stderr}`)), startTimeoutMs);
     child.stdout?.on('data', (chunk) => {
       stdout += chunk;
       const match = stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);

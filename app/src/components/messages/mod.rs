@@ -21,19 +21,23 @@ use crate::components::error_summary::ErrorSummary;
 pub use crate::state::on_answer;
 use crate::state::ServerChanges;
 
-/// How many requests one page of the list shows. 50 rows paint in a few milliseconds even when
-/// the folder holds thousands (issue 6, item 7).
+/// How many requests one page of the list shows: the server's default page size (API.md), so
+/// the client never asks for more than one page (issue 13).
 pub const PAGE_SIZE: usize = 50;
 
 /// What the Messages page shows, read from and written to its address, so that links, reloads
-/// and the browser's Back button all work: `/messages?folder=ID&status=S&page=N&request=ID`.
+/// and the browser's Back button all work:
+/// `/messages?folder=ID&status=S&cursor=C&page=N&request=ID`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MessagesQuery {
     /// The selected folder; `None` is the Messages page of SPEC C4 (My requests and the
     /// covered folders).
     pub folder: Option<String>,
     pub status: StatusFilter,
-    /// 1-based page of the request list.
+    /// The server's opaque cursor of the page shown (API.md); `None` for the first page.
+    pub cursor: Option<String>,
+    /// 1-based number of that page, for the words "Requests 51 to 100"; the cursor decides
+    /// which requests are shown.
     pub page: usize,
     /// The request shown in detail, if any.
     pub request: Option<String>,
@@ -50,6 +54,7 @@ impl MessagesQuery {
         MessagesQuery {
             folder: params.get("folder").filter(|f| !f.is_empty()),
             status,
+            cursor: params.get("cursor").filter(|c| !c.is_empty()),
             page: params
                 .get_str("page")
                 .and_then(|p| p.parse::<usize>().ok())
@@ -67,7 +72,9 @@ impl MessagesQuery {
             href.push_str("&folder=");
             href.push_str(&api::encode(folder));
         }
-        if self.page > 1 {
+        if let Some(cursor) = &self.cursor {
+            href.push_str("&cursor=");
+            href.push_str(&api::encode(cursor));
             href.push_str(&format!("&page={}", self.page));
         }
         if let Some(request) = &self.request {
@@ -82,6 +89,7 @@ impl MessagesQuery {
         MessagesQuery {
             folder,
             status: self.status,
+            cursor: None,
             page: 1,
             request: None,
         }
@@ -91,15 +99,19 @@ impl MessagesQuery {
     pub fn with_status(&self, status: StatusFilter) -> MessagesQuery {
         MessagesQuery {
             status,
+            cursor: None,
             page: 1,
             request: None,
             ..self.clone()
         }
     }
 
-    /// Another page of the same list.
-    pub fn with_page(&self, page: usize) -> MessagesQuery {
+    /// Another page of the same list: the server's cursor for it and its number (the first
+    /// page has no cursor).
+    pub fn with_page(&self, cursor: Option<String>, page: usize) -> MessagesQuery {
+        let page = if cursor.is_some() { page.max(1) } else { 1 };
         MessagesQuery {
+            cursor,
             page,
             request: None,
             ..self.clone()

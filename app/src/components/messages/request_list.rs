@@ -1,11 +1,15 @@
 //! The request list of SPEC C4 (or of one folder, C3): patient, NHS number, subject, kind,
 //! origin, current assignee with its organisation, and last activity, newest first as the
-//! server orders it, in pages of `PAGE_SIZE` so that a folder of thousands paints at once.
+//! server orders it. The server answers one page of `PAGE_SIZE` at a time (API.md, issue 13):
+//! the address holds the page's cursor, so Back and a shared link show the same page, and the
+//! folder's total comes with every page.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use domain::wire::{AssigneeKind, Folder, RequestStatus, RequestSummary, StatusFilter};
+use domain::wire::{
+    AssigneeKind, Folder, RequestPage, RequestStatus, RequestSummary, StatusFilter,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -15,15 +19,15 @@ use super::{
 };
 use crate::api::{self, ApiError};
 
-/// Which list an answer belongs to, so a slow answer is never shown under another heading.
-type ListKey = (Option<String>, StatusFilter);
+/// Which page an answer belongs to (folder, status, cursor), so a slow answer is never shown
+/// under another heading.
+type ListKey = (Option<String>, StatusFilter, Option<String>);
 
-/// A list answer. The rows sit behind an `Arc` so that the memos below copy a pointer, not
-/// thousands of rows, and compare equal by pointer first.
+/// A page answer. It sits behind an `Arc` so that the memos below copy a pointer.
 #[derive(Clone, PartialEq)]
 struct Loaded {
     key: ListKey,
-    result: Result<Arc<Vec<RequestSummary>>, ApiError>,
+    result: Result<Arc<RequestPage>, ApiError>,
 }
 
 #[component]
@@ -32,16 +36,17 @@ pub fn RequestList(
     folders: LocalResource<Result<Vec<Folder>, ApiError>>,
 ) -> impl IntoView {
     let ctx = use_messages();
-    let key = Memo::new(move |_| query.with(|q| (q.folder.clone(), q.status)));
+    let key = Memo::new(move |_| query.with(|q| (q.folder.clone(), q.status, q.cursor.clone())));
     let list = LocalResource::new(move || {
         ctx.changed.track();
         let key = key.get();
         async move {
-            let result = api::requests(key.0.as_deref(), key.1).await;
-            if let Ok(rows) = &result {
-                // Thousands of rows name a handful of inboxes: learn each name once.
+            let result = api::requests(key.0.as_deref(), key.1, key.2.as_deref()).await;
+            if let Ok(page) = &result {
+                // The rows name a handful of inboxes: learn each name once.
                 let mut inboxes = HashMap::new();
-                for r in rows
+                for r in page
+                    .items
                     .iter()
                     .filter(|r| r.assignee.kind == AssigneeKind::Inbox)
                 {
@@ -59,16 +64,12 @@ pub fn RequestList(
             }
         }
     });
-    // `stale` says when the rows on screen belong to another folder or filter than the one
-    // asked for, so the region is marked busy meanwhile.
+    // `stale` says when the rows on screen belong to another folder, filter or page than the
+    // one asked for, so the region is marked busy meanwhile.
     let loaded = Memo::new(move |_| list.with(|l| l.clone()));
     let stale = move || loaded.with(|l| l.as_ref().is_none_or(|l| l.key != key.get()));
-    let rows = Memo::new(move |_| {
-        loaded.with(|l| {
-            l.as_ref()
-                .and_then(|l| l.result.as_ref().ok().cloned())
-                .unwrap_or_default()
-        })
+    let answer: Memo<Option<Arc<RequestPage>>> = Memo::new(move |_| {
+        loaded.with(|l| l.as_ref().and_then(|l| l.result.as_ref().ok().cloned()))
     });
     let error = Memo::new(move |_| {
         loaded.with(|l| l.as_ref().and_then(|l| l.result.as_ref().err().cloned()))
@@ -98,29 +99,36 @@ pub fn RequestList(
         StatusFilter::All => "",
     };
 
-    let total = move || rows.with(|rows| rows.len());
+    let total = move || answer.with(|a| a.as_ref().map_or(0, |a| a.total as usize));
+    let count = move || answer.with(|a| a.as_ref().map_or(0, |a| a.items.len()));
     let pages = move || total().div_ceil(PAGE_SIZE).max(1);
-    let page = move || query.with(|q| q.page).min(pages());
-    let shown = move || {
-        let start = (page() - 1) * PAGE_SIZE;
-        rows.with(|rows| {
-            rows.iter()
-                .skip(start)
-                .take(PAGE_SIZE)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
+    // The page's number: 1 when the server says nothing comes before it (a Previous back to the
+    // start, or a cursor from an old link), else the number the address carried.
+    let page = Memo::new(move |_| {
+        let first = answer.with(|a| a.as_ref().is_none_or(|a| a.prev_cursor.is_none()));
+        if first {
+            1
+        } else {
+            query.with(|q| q.page).max(2)
+        }
+    });
+    let shown = move || answer.with(|a| a.as_ref().map(|a| a.items.clone()).unwrap_or_default());
     let range = move || {
-        let start = (page() - 1) * PAGE_SIZE;
-        let end = (start + PAGE_SIZE).min(total());
+        let start = (page.get() - 1) * PAGE_SIZE;
         format!(
             "Requests {} to {} of {}",
             thousands(start + 1),
-            thousands(end),
+            thousands(start + count()),
             thousands(total())
         )
     };
+    let cursors = Signal::derive(move || {
+        answer.with(|a| {
+            a.as_ref().map_or((None, None), |a| {
+                (a.prev_cursor.clone(), a.next_cursor.clone())
+            })
+        })
+    });
     let folder_attr = move || query.with(|q| q.folder.clone().unwrap_or_default());
 
     view! {
@@ -148,6 +156,18 @@ pub fn RequestList(
                     .then(|| view! { <p class="app-loading" role="status">"Loading requests…"</p> })
             }}
             {move || {
+                (!stale() && error.get().is_none() && total() > 0 && count() == 0)
+                    .then(|| {
+                        let first = move || query.with(|q| q.with_page(None, 1).href());
+                        view! {
+                            <p class="app-empty" data-testid="request-list-page-empty">
+                                "No requests on this page now. "
+                                <A href=first>"Go to the first page"</A>
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
                 (!stale() && error.get().is_none() && total() == 0)
                     .then(|| {
                         view! {
@@ -157,7 +177,7 @@ pub fn RequestList(
                         }
                     })
             }}
-            <Show when=move || { total() > 0 }>
+            <Show when=move || { count() > 0 }>
                 <p class="app-request-list__range" data-testid="request-list-range">{range}</p>
                 <table class="nhsuk-table nhsuk-table--responsive app-requests" class:app-requests--stale=stale>
                     <caption class="nhsuk-u-visually-hidden">
@@ -182,7 +202,14 @@ pub fn RequestList(
                         </For>
                     </tbody>
                 </table>
-                <Pager query=query page=Signal::derive(page) pages=Signal::derive(pages) />
+                <Pager
+                    query=query
+                    page=Signal::derive(move || page.get())
+                    count=Signal::derive(count)
+                    total=Signal::derive(total)
+                    pages=Signal::derive(pages)
+                    cursors=cursors
+                />
             </Show>
             </Transition>
         </section>
@@ -268,35 +295,73 @@ fn StatusFilterLinks(query: Memo<MessagesQuery>) -> impl IntoView {
     }
 }
 
+/// NHS pagination: Previous and Next with the requests each leads to, from the server's
+/// cursors (API.md); the first page has no cursor in the address.
 #[component]
-fn Pager(query: Memo<MessagesQuery>, page: Signal<usize>, pages: Signal<usize>) -> impl IntoView {
-    let previous = move || query.with(|q| q.with_page(page.get().saturating_sub(1).max(1)).href());
-    let next = move || query.with(|q| q.with_page(page.get() + 1).href());
+fn Pager(
+    query: Memo<MessagesQuery>,
+    page: Signal<usize>,
+    count: Signal<usize>,
+    total: Signal<usize>,
+    pages: Signal<usize>,
+    cursors: Signal<(Option<String>, Option<String>)>,
+) -> impl IntoView {
+    let previous = move || {
+        let prev = cursors.with(|c| c.0.clone());
+        let number = page.get().saturating_sub(1).max(1);
+        let cursor = prev.filter(|_| number > 1);
+        query.with(|q| q.with_page(cursor, number).href())
+    };
+    let next = move || {
+        let next = cursors.with(|c| c.1.clone());
+        query.with(|q| q.with_page(next, page.get() + 1).href())
+    };
+    let has_prev = move || cursors.with(|c| c.0.is_some());
+    let has_next = move || cursors.with(|c| c.1.is_some());
+    // "Requests 1 to 50" / "Requests 101 to 150 of 5,001": where each link leads.
+    let prev_words = move || {
+        let start = (page.get().saturating_sub(2)) * PAGE_SIZE;
+        format!(
+            "Requests {} to {}",
+            thousands(start + 1),
+            thousands(start + PAGE_SIZE)
+        )
+    };
+    let next_words = move || {
+        let start = (page.get() - 1) * PAGE_SIZE + count.get();
+        let end = (start + PAGE_SIZE).min(total.get().max(start + 1));
+        format!(
+            "Requests {} to {} of {}",
+            thousands(start + 1),
+            thousands(end),
+            thousands(total.get())
+        )
+    };
     view! {
-        <Show when=move || { pages.get() > 1 }>
+        <Show when=move || { has_prev() || has_next() }>
             <nav class="nhsuk-pagination app-pager" role="navigation" aria-label="Pages of requests">
                 <ul class="nhsuk-list nhsuk-pagination__list">
-                    <Show when=move || { page.get() > 1 }>
+                    <Show when=has_prev>
                         <li class="nhsuk-pagination-item--previous">
                             <A href=previous attr:class="nhsuk-pagination__link nhsuk-pagination__link--prev" attr:data-testid="page-previous">
                                 <span class="nhsuk-pagination__title">"Previous"</span>
                                 <span class="nhsuk-u-visually-hidden">":"</span>
-                                <span class="nhsuk-pagination__page">{move || format!("Page {}", page.get() - 1)}</span>
+                                <span class="nhsuk-pagination__page">{prev_words}</span>
                             </A>
                         </li>
                     </Show>
-                    <Show when=move || { page.get() < pages.get() }>
+                    <Show when=has_next>
                         <li class="nhsuk-pagination-item--next">
                             <A href=next attr:class="nhsuk-pagination__link nhsuk-pagination__link--next" attr:data-testid="page-next">
                                 <span class="nhsuk-pagination__title">"Next"</span>
                                 <span class="nhsuk-u-visually-hidden">":"</span>
-                                <span class="nhsuk-pagination__page">{move || format!("Page {}", page.get() + 1)}</span>
+                                <span class="nhsuk-pagination__page">{next_words}</span>
                             </A>
                         </li>
                     </Show>
                 </ul>
                 <p class="app-pager__where" data-testid="page-where">
-                    {move || format!("Page {} of {}", page.get(), pages.get())}
+                    {move || format!("Page {} of {}", page.get(), pages.get().max(page.get()))}
                 </p>
             </nav>
         </Show>

@@ -1,0 +1,634 @@
+//! Paged request lists (issue 13, API.md "Messages", C3, C4, V1–V4): every page walk, for every
+//! user, folder and status, equals the simple answer (`folder_requests` / `messages`: a scan of
+//! every request and a sort, kept as the oracle), in worlds of random networks, shares, patient
+//! preferences, covers and commands, with up to thousands of requests; and a walk stays stable
+//! while requests gain activity between its pages.
+
+use std::collections::BTreeSet;
+
+use domain::pages::{DEFAULT_LIMIT, MAX_LIMIT};
+use domain::{
+    Cursor, DomainError, EventId, FolderId, Group, GroupId, NewRequest, NhsNumber, OdsCode,
+    Organisation, Patient, PatientId, Request, RequestId, RequestKind, Role, ShareId, Sharing,
+    StatusFilter, TargetId, Timestamp, User, UserId, World,
+};
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+
+const NHS: [&str; 4] = ["9434765919", "4010232137", "4857773457", "9990001111"];
+const REASON: &str = "Clinical need agreed with the patient by phone";
+const STATUSES: [StatusFilter; 3] = [StatusFilter::Open, StatusFilter::Closed, StatusFilter::All];
+
+fn ods(i: usize) -> OdsCode {
+    OdsCode::parse(&format!("ORG{i}")).expect("ods")
+}
+fn admin(i: usize) -> UserId {
+    UserId::new(format!("u{i}a"))
+}
+fn staff(i: usize, k: usize) -> UserId {
+    UserId::new(format!("u{i}s{k}"))
+}
+fn group(i: usize, k: usize) -> TargetId {
+    TargetId::new(format!("g{i}_{k}"))
+}
+/// Every target of organisation `i`: two groups and two staff colleagues.
+fn targets(i: usize) -> [TargetId; 4] {
+    [
+        group(i, 0),
+        group(i, 1),
+        TargetId::new(staff(i, 0).as_str()),
+        TargetId::new(staff(i, 1).as_str()),
+    ]
+}
+fn users(i: usize) -> [UserId; 3] {
+    [admin(i), staff(i, 0), staff(i, 1)]
+}
+fn fail(e: impl std::fmt::Debug) -> TestCaseError {
+    TestCaseError::fail(format!("{e:?}"))
+}
+
+/// One random command; every number is reduced modulo what exists. Commands the rules refuse
+/// are simply refused (and change nothing).
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    Receive {
+        org: u16,
+        patient: u8,
+    },
+    Assign {
+        request: u16,
+        actor: u16,
+        target: u16,
+    },
+    Close {
+        request: u16,
+        actor: u16,
+    },
+    Reopen {
+        request: u16,
+        actor: u16,
+    },
+    Share {
+        owner: u16,
+        target: u8,
+        partner: u16,
+        restricted: bool,
+        enable: bool,
+    },
+    ShareState {
+        share: u16,
+        kind: u8,
+    },
+    Patient {
+        patient: u8,
+        share: bool,
+    },
+    Cover {
+        user: u16,
+        mask: u16,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (any::<u16>(), 0u8..4).prop_map(|(org, patient)| Op::Receive { org, patient }),
+        6 => (any::<u16>(), any::<u16>(), any::<u16>())
+            .prop_map(|(request, actor, target)| Op::Assign { request, actor, target }),
+        2 => (any::<u16>(), any::<u16>()).prop_map(|(request, actor)| Op::Close { request, actor }),
+        1 => (any::<u16>(), any::<u16>()).prop_map(|(request, actor)| Op::Reopen { request, actor }),
+        1 => (any::<u16>(), 0u8..4, any::<u16>(), any::<bool>(), prop::bool::weighted(0.8))
+            .prop_map(|(owner, target, partner, restricted, enable)| Op::Share {
+                owner, target, partner, restricted, enable
+            }),
+        1 => (any::<u16>(), 0u8..4).prop_map(|(share, kind)| Op::ShareState { share, kind }),
+        1 => (0u8..4, any::<bool>()).prop_map(|(patient, share)| Op::Patient { patient, share }),
+        1 => (any::<u16>(), any::<u16>()).prop_map(|(user, mask)| Op::Cover { user, mask }),
+    ]
+}
+
+/// A world being driven by random commands, with a clock that repeats instants (ties in the
+/// C4 order are broken by id) and sometimes goes back.
+struct Driver {
+    w: World,
+    orgs: usize,
+    next: u64,
+    shares: Vec<(usize, usize, ShareId)>,
+    clock_spread: i64,
+}
+
+impl Driver {
+    fn new(orgs: usize, patients: [bool; 4], clock_spread: i64) -> Result<Driver, TestCaseError> {
+        let mut w = World::new();
+        for o in 0..orgs {
+            w.add_organisation(Organisation {
+                ods_code: ods(o),
+                name: format!("Organisation {o}"),
+                kind: "gp_practice".into(),
+                postcode: "LS1 1AA".into(),
+                active: true,
+            })
+            .map_err(fail)?;
+            for (k, id) in users(o).into_iter().enumerate() {
+                w.add_user(User {
+                    name: format!("User {id}"),
+                    id,
+                    role: if k == 0 { Role::Admin } else { Role::Staff },
+                    ods_code: ods(o),
+                    active: true,
+                })
+                .map_err(fail)?;
+            }
+            for k in 0..2 {
+                w.add_group(Group {
+                    id: GroupId::new(group(o, k).as_str()),
+                    name: format!("Group {o} {k}"),
+                    ods_code: ods(o),
+                })
+                .map_err(fail)?;
+            }
+        }
+        for (p, nhs) in NHS.iter().enumerate() {
+            w.add_patient(Patient {
+                id: PatientId::new(format!("p{p}")),
+                name: format!("Patient {p}"),
+                nhs_number: NhsNumber::parse(nhs).map_err(fail)?,
+                date_of_birth: "1960-01-01".into(),
+                sharing: if patients[p] {
+                    Sharing::Share
+                } else {
+                    Sharing::DoNotShare
+                },
+            })
+            .map_err(fail)?;
+        }
+        Ok(Driver {
+            w,
+            orgs,
+            next: 0,
+            shares: Vec::new(),
+            clock_spread,
+        })
+    }
+
+    fn fresh(&mut self, prefix: &str) -> String {
+        self.next += 1;
+        format!("{prefix}{}", self.next)
+    }
+
+    /// Instants repeat (ties) and sometimes go back a little.
+    fn now(&self) -> Timestamp {
+        let n = self.next as i64;
+        Timestamp::from_millis(1_795_600_800_000 + (n * 7919) % self.clock_spread + n / 3)
+    }
+
+    fn request_id(&self, i: u16) -> Option<RequestId> {
+        let all = self.w.requests();
+        (!all.is_empty()).then(|| all[i as usize % all.len()].id.clone())
+    }
+
+    /// A user of an organisation that sees the request (V1–V3), so the command can pass.
+    fn seer(&self, id: &RequestId, actor: u16) -> UserId {
+        let seers: Vec<usize> = (0..self.orgs)
+            .filter(|&o| self.w.visibility(id, &ods(o)).is_some())
+            .collect();
+        let o = seers[actor as usize % seers.len().max(1)];
+        staff(o, actor as usize % 2)
+    }
+
+    fn apply(&mut self, op: Op) -> Result<(), TestCaseError> {
+        let now = self.now();
+        let eid = EventId::new(self.fresh("e"));
+        let answer: Result<(), DomainError> = match op {
+            Op::Receive { org, patient } => {
+                let id = RequestId::new(self.fresh("r"));
+                self.w
+                    .receive_request(
+                        NewRequest {
+                            id,
+                            origin: ods(org as usize % self.orgs),
+                            patient: PatientId::new(format!("p{patient}")),
+                            kind: RequestKind::Admin,
+                            subject: "Fit note".into(),
+                            message: "Please.".into(),
+                        },
+                        now,
+                        eid,
+                    )
+                    .map(drop)
+            }
+            Op::Assign {
+                request,
+                actor,
+                target,
+            } => {
+                let Some(id) = self.request_id(request) else {
+                    return Ok(());
+                };
+                let user = self.seer(&id, actor);
+                let own = self.w.user(&user).map(|u| u.ods_code.clone());
+                // Mostly a target of the actor's own organisation, sometimes any target.
+                let o = match own {
+                    Some(code) if target % 3 != 0 => {
+                        (0..self.orgs).find(|&o| ods(o) == code).unwrap_or(0)
+                    }
+                    _ => target as usize % self.orgs,
+                };
+                let t = targets(o)[(target as usize / 7) % 4].clone();
+                let version = self.w.request(&id).map_or(0, |r| r.version);
+                self.w
+                    .assign_request(&user, &id, &t, version, Some(REASON), now, eid)
+                    .map(drop)
+            }
+            Op::Close { request, actor } | Op::Reopen { request, actor } => {
+                let Some(id) = self.request_id(request) else {
+                    return Ok(());
+                };
+                let user = self.seer(&id, actor);
+                let version = self.w.request(&id).map_or(0, |r| r.version);
+                if matches!(op, Op::Close { .. }) {
+                    self.w.close_request(&user, &id, version, now, eid)
+                } else {
+                    self.w.reopen_request(&user, &id, version, now, eid)
+                }
+                .map(drop)
+            }
+            Op::Share {
+                owner,
+                target,
+                partner,
+                restricted,
+                enable,
+            } => {
+                let (o, p) = (owner as usize % self.orgs, partner as usize % self.orgs);
+                let id = ShareId::new(self.fresh("s"));
+                let t = targets(o)[target as usize % 4].clone();
+                let shared =
+                    self.w
+                        .share_target(&admin(o), &t, &ods(p), restricted, now, id.clone(), eid);
+                if shared.is_ok() {
+                    self.shares.push((o, p, id.clone()));
+                    if enable {
+                        let eid = EventId::new(self.fresh("e"));
+                        self.w
+                            .enable_share(&admin(p), &id, now, eid)
+                            .map_err(fail)?;
+                    }
+                }
+                Ok(())
+            }
+            Op::ShareState { share, kind } => {
+                if self.shares.is_empty() {
+                    return Ok(());
+                }
+                let (o, p, id) = self.shares[share as usize % self.shares.len()].clone();
+                let restricted = self.w.share_for(&id, &ods(o)).is_some_and(|s| s.restricted);
+                match kind {
+                    0 => self.w.disable_share(&admin(p), &id, now, eid).map(drop),
+                    1 => self.w.enable_share(&admin(p), &id, now, eid).map(drop),
+                    2 => self
+                        .w
+                        .set_share_restricted(&admin(o), &id, !restricted, now, eid)
+                        .map(drop),
+                    _ => self.w.remove_share(&admin(o), &id, now, eid).map(drop),
+                }
+            }
+            Op::Patient { patient, share } => self.w.set_patient_sharing(
+                &PatientId::new(format!("p{patient}")),
+                if share {
+                    Sharing::Share
+                } else {
+                    Sharing::DoNotShare
+                },
+            ),
+            Op::Cover { user, mask } => {
+                let o = user as usize % self.orgs;
+                let u = users(o)[(user as usize / 5) % 3].clone();
+                let can = self.w.coverable(&u).map_err(fail)?;
+                let pick: Vec<FolderId> = can
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << (i % 16)) != 0)
+                    .map(|(_, f)| f)
+                    .collect();
+                self.w.set_covers(&u, &pick, now, eid).map(drop)
+            }
+        };
+        // A refusal is fine: the rules decide; the pages must follow whatever happened.
+        let _ = answer;
+        Ok(())
+    }
+}
+
+fn ids(list: &[&Request]) -> Vec<RequestId> {
+    list.iter().map(|r| r.id.clone()).collect()
+}
+
+/// The oracle: a scan of every request and a sort.
+fn oracle(
+    w: &World,
+    user: &UserId,
+    folder: Option<&FolderId>,
+    status: StatusFilter,
+) -> Vec<RequestId> {
+    let list = match folder {
+        Some(f) => w.folder_requests(user, f, status),
+        None => w.messages(user, status),
+    }
+    .expect("the user's own folder");
+    ids(&list)
+}
+
+/// Walks Next to the end and Previous back to the start, checking every page against the
+/// oracle: the concatenation of the Next pages is the oracle; each Previous page is the slice
+/// just before the page it came from (or the first page in full); `total` is the oracle's
+/// length on every page.
+fn check_walks(
+    w: &World,
+    user: &UserId,
+    folder: Option<&FolderId>,
+    status: StatusFilter,
+    limit: usize,
+) -> Result<usize, TestCaseError> {
+    let want = oracle(w, user, folder, status);
+    let mut got: Vec<RequestId> = Vec::new();
+    let mut cursor: Option<Cursor> = None;
+    let mut pages = 0;
+    let mut last_start;
+    loop {
+        let page = w
+            .request_page(user, folder, status, limit, cursor.as_ref())
+            .map_err(fail)?;
+        prop_assert_eq!(page.total, want.len(), "C4 total after visibility");
+        prop_assert!(page.items.len() <= limit);
+        prop_assert_eq!(
+            page.prev.is_some(),
+            !got.is_empty(),
+            "prev exactly after the first page"
+        );
+        last_start = got.len();
+        got.extend(ids(&page.items));
+        pages += 1;
+        prop_assert!(pages <= want.len() / limit + 2, "the walk ends");
+        match page.next {
+            Some(next) => {
+                prop_assert_eq!(page.items.len(), limit, "a full page before the last");
+                // The cursor survives its text form (it crosses the wire).
+                cursor = Some(Cursor::decode(&next.encode()).map_err(fail)?);
+            }
+            None => break,
+        }
+    }
+    prop_assert_eq!(
+        &got,
+        &want,
+        "the Next walk is the C4 list, each request once"
+    );
+    // Back from the last page to the first.
+    let mut start = last_start;
+    let mut cursor = if start == 0 {
+        None
+    } else {
+        Some(Cursor::Before(domain::Position::of(
+            w.request(&want[start]).expect("listed"),
+        )))
+    };
+    while let Some(c) = cursor {
+        let page = w
+            .request_page(user, folder, status, limit, Some(&c))
+            .map_err(fail)?;
+        let items = ids(&page.items);
+        let begin = start.saturating_sub(limit);
+        let end = if start >= limit {
+            start
+        } else {
+            limit.min(want.len())
+        };
+        prop_assert_eq!(
+            &items[..],
+            &want[begin..end],
+            "Previous is the slice before"
+        );
+        prop_assert_eq!(page.prev.is_some(), begin > 0);
+        prop_assert!(
+            page.next.is_some(),
+            "a page reached by Previous has a next one"
+        );
+        start = begin;
+        cursor = page.prev;
+    }
+    Ok(pages)
+}
+
+/// Checks every folder of a user (and the Messages page) at every status.
+fn check_user(w: &World, user: &UserId, limit: usize) -> Result<(), TestCaseError> {
+    let folders = w.folders(user).map_err(fail)?;
+    for status in STATUSES {
+        check_walks(w, user, None, status, limit)?;
+        for f in &folders {
+            check_walks(w, user, Some(&f.id), status, limit)?;
+        }
+    }
+    // A folder the user does not have is NotFound, as for the oracle.
+    let foreign = FolderId::Target(TargetId::new("no-such-target"));
+    prop_assert_eq!(
+        w.request_page(user, Some(&foreign), StatusFilter::Open, 10, None)
+            .err(),
+        Some(DomainError::NotFound)
+    );
+    Ok(())
+}
+
+fn run(
+    orgs: usize,
+    patients: [bool; 4],
+    ops: &[Op],
+    limit: usize,
+    spread: i64,
+    every_user: bool,
+) -> Result<World, TestCaseError> {
+    let mut d = Driver::new(orgs, patients, spread)?;
+    for (i, &op) in ops.iter().enumerate() {
+        d.apply(op)?;
+        if !every_user && i % 97 == 0 {
+            d.apply(Op::Receive {
+                org: i as u16,
+                patient: (i % 4) as u8,
+            })?;
+        }
+    }
+    let checked: Vec<UserId> = if every_user {
+        (0..orgs).flat_map(users).collect()
+    } else {
+        (0..orgs.min(3)).flat_map(users).collect()
+    };
+    for u in &checked {
+        check_user(&d.w, u, limit)?;
+    }
+    // Rebuilt from a snapshot (the server's load), the indexes give the same pages.
+    let back = World::from_snapshot(d.w.snapshot()).map_err(fail)?;
+    for u in checked.iter().take(3) {
+        for status in STATUSES {
+            let a =
+                d.w.request_page(u, None, status, limit, None)
+                    .map_err(fail)?;
+            let b = back
+                .request_page(u, None, status, limit, None)
+                .map_err(fail)?;
+            prop_assert_eq!(ids(&a.items), ids(&b.items));
+            prop_assert_eq!(a.total, b.total);
+        }
+    }
+    Ok(d.w)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// C3, C4, V1–V4: small networks, many commands, every user, every folder, every status,
+    /// small pages (many page boundaries, ties in the order).
+    #[test]
+    fn c4_pages_walk_every_folder_exactly_like_the_scan_and_sort(
+        orgs in 2usize..6,
+        patients in any::<[bool; 4]>(),
+        ops in prop::collection::vec(op(), 1..220),
+        limit in 1usize..9,
+        spread in 1i64..50_000,
+    ) {
+        run(orgs, patients, &ops, limit, spread, true)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+
+    /// The same over thousands of requests (C4, V1–V4), with page sizes up to the largest.
+    #[test]
+    fn c4_pages_over_thousands_of_requests_equal_the_scan_and_sort(
+        orgs in 3usize..8,
+        patients in any::<[bool; 4]>(),
+        ops in prop::collection::vec(op(), 2500..4000),
+        limit in 20usize..=MAX_LIMIT,
+    ) {
+        let w = run(orgs, patients, &ops, limit, 1_000_000, false)?;
+        prop_assert!(w.requests().len() > 400, "{} requests", w.requests().len());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// API.md: a walk is stable while requests gain activity between its pages. Commands run
+    /// between pages; a request they touched may move to the top (and is then not met again);
+    /// every request untouched for the whole walk and in the folder throughout is met exactly
+    /// once, in the C4 order; nothing is met twice.
+    #[test]
+    fn c4_a_walk_neither_repeats_nor_skips_while_requests_gain_activity(
+        patients in any::<[bool; 4]>(),
+        before in prop::collection::vec(op(), 150..400),
+        between in prop::collection::vec(prop::collection::vec(op(), 0..4), 1..40),
+        limit in 1usize..12,
+        folder_pick in any::<u16>(),
+        status_pick in 0usize..3,
+    ) {
+        let mut d = Driver::new(3, patients, 1_000_000)?;
+        for &op in &before {
+            d.apply(op)?;
+        }
+        let user = staff(0, 0);
+        let mut folders: Vec<Option<FolderId>> = vec![None];
+        folders.extend(d.w.folders(&user).map_err(fail)?.into_iter().map(|f| Some(f.id)));
+        let folder = folders[folder_pick as usize % folders.len()].clone();
+        let status = STATUSES[status_pick];
+        let start = oracle(&d.w, &user, folder.as_ref(), status);
+        let mut touched: BTreeSet<RequestId> = BTreeSet::new();
+        let mut seen: Vec<RequestId> = Vec::new();
+        let mut cursor: Option<Cursor> = None;
+        let mut rounds = between.iter();
+        loop {
+            let page = d
+                .w
+                .request_page(&user, folder.as_ref(), status, limit, cursor.as_ref())
+                .map_err(fail)?;
+            seen.extend(ids(&page.items));
+            let Some(next) = page.next else { break };
+            cursor = Some(next);
+            let before: Vec<(RequestId, u64)> =
+                d.w.requests().iter().map(|r| (r.id.clone(), r.version)).collect();
+            for &op in rounds.next().map_or(&[][..], |v| v.as_slice()) {
+                d.apply(op)?;
+            }
+            for (id, version) in before {
+                if d.w.request(&id).map(|r| r.version) != Some(version) {
+                    touched.insert(id);
+                }
+            }
+        }
+        let unique: BTreeSet<&RequestId> = seen.iter().collect();
+        prop_assert_eq!(unique.len(), seen.len(), "nothing repeated");
+        let end = oracle(&d.w, &user, folder.as_ref(), status);
+        let end: BTreeSet<&RequestId> = end.iter().collect();
+        // Share and preference changes alter visibility without touching a request: only
+        // requests in the folder both at the start and the end count.
+        let steady: Vec<&RequestId> = start
+            .iter()
+            .filter(|id| !touched.contains(*id) && end.contains(id))
+            .collect();
+        let met: Vec<&RequestId> = seen.iter().filter(|id| steady.contains(id)).collect();
+        prop_assert_eq!(met, steady, "every steady request met once, in order");
+    }
+}
+
+#[test]
+fn c4_the_limit_is_clamped_to_1_to_200_and_defaults_are_those_of_the_api(
+) -> Result<(), TestCaseError> {
+    let mut d = Driver::new(2, [true; 4], 1_000_000)?;
+    for i in 0..450u16 {
+        d.apply(Op::Receive {
+            org: 0,
+            patient: (i % 4) as u8,
+        })?;
+    }
+    let user = staff(0, 0);
+    let all = FolderId::All;
+    let page = |limit| {
+        d.w.request_page(&user, Some(&all), StatusFilter::Open, limit, None)
+    };
+    assert_eq!(page(0).map_err(fail)?.items.len(), 1);
+    assert_eq!(page(1).map_err(fail)?.items.len(), 1);
+    assert_eq!(page(DEFAULT_LIMIT).map_err(fail)?.items.len(), 50);
+    assert_eq!(page(MAX_LIMIT).map_err(fail)?.items.len(), 200);
+    assert_eq!(page(10_000).map_err(fail)?.items.len(), 200);
+    assert_eq!(page(usize::MAX).map_err(fail)?.total, 450);
+    Ok(())
+}
+
+#[test]
+fn v4_a_cursor_from_another_organisation_selects_only_a_place_in_the_callers_own_folder(
+) -> Result<(), TestCaseError> {
+    let mut d = Driver::new(2, [false; 4], 1_000_000)?;
+    for i in 0..60u16 {
+        d.apply(Op::Receive {
+            org: i % 2,
+            patient: 0,
+        })?;
+    }
+    let (mine, theirs) = (staff(0, 0), staff(1, 0));
+    let first =
+        d.w.request_page(&theirs, Some(&FolderId::All), StatusFilter::Open, 5, None)
+            .map_err(fail)?;
+    let foreign = first.next.expect("more than five");
+    let page =
+        d.w.request_page(
+            &mine,
+            Some(&FolderId::All),
+            StatusFilter::Open,
+            200,
+            Some(&foreign),
+        )
+        .map_err(fail)?;
+    let visible: BTreeSet<RequestId> = ids(&d.w.visible_requests(&ods(0))).into_iter().collect();
+    assert!(!page.items.is_empty());
+    assert!(page.items.iter().all(|r| visible.contains(&r.id)), "V4");
+    assert_eq!(page.total, 30, "the caller's own total");
+    Ok(())
+}
