@@ -335,6 +335,28 @@ pub async fn set_request_open(
     send(Method::POST, &path, &VersionCommand { version }).await
 }
 
+// --- Live updates (SPEC E1–E4) ------------------------------------------------------------
+
+/// `POST /api/events/ticket` answer: a single-use ticket for the event stream.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct EventTicket {
+    pub ticket: String,
+}
+
+/// `POST /api/events/ticket`: a ticket to open the stream with, since a browser's
+/// `EventSource` cannot send the bearer token (which never goes into a URL).
+pub async fn events_ticket() -> Result<EventTicket, ApiError> {
+    json(call::<()>(Method::POST, "/api/events/ticket", None, None).await?).await
+}
+
+/// The address of the event stream for a ticket, from the event after `last_event_id` (E3).
+pub fn events_url(ticket: &str, last_event_id: Option<u64>) -> String {
+    match last_event_id {
+        Some(last) => format!("/api/events?ticket={}&last_event_id={last}", encode(ticket)),
+        None => format!("/api/events?ticket={}", encode(ticket)),
+    }
+}
+
 // --- Audit (SPEC L1–L2) --------------------------------------------------------------------
 
 /// `GET /api/audit?format=csv` as text, for the download.

@@ -15,6 +15,8 @@ use super::{
     on_answer, sharing_words, use_messages, MessagesQuery, OrgNames, CONFLICT_MESSAGE,
 };
 use crate::api;
+use crate::live::use_live;
+use crate::state::use_session;
 
 /// Where keyboard focus goes once the request has re-rendered after a change.
 #[derive(Clone, Copy, PartialEq)]
@@ -29,10 +31,19 @@ enum FocusAfter {
 #[component]
 pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView {
     let ctx = use_messages();
+    let live = use_live();
+    // The last event of this request from the stream (E4): a newer version reloads it, and
+    // `visible: false` says it has left the organisation's sight.
+    let change = Memo::new({
+        let id = id.clone();
+        move |_| live.request_change(&id)
+    });
+    let gone = move || change.with(|c| c.is_some_and(|c| !c.visible));
     let resource = LocalResource::new({
         let id = id.clone();
         move || {
             ctx.changed.track();
+            change.track();
             let id = id.clone();
             async move {
                 let result = api::request(&id).await;
@@ -57,6 +68,30 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
 
     let notice = RwSignal::new(None::<String>);
     let action_error = RwSignal::new(None::<String>);
+    // Who made the change that brought a newer version on screen, when it was not this user:
+    // (user name, organisation code), said at once instead of a conflict later (E4, A5).
+    let changed_by = RwSignal::new(None::<(String, String)>);
+    let me = use_session()
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))
+        .unwrap_or_default();
+    Effect::new(move |shown: Option<Option<u64>>| {
+        let Some(d) = detail.get() else {
+            return shown.flatten();
+        };
+        if let Some(Some(before)) = shown {
+            if d.version > before {
+                let by = d
+                    .history
+                    .last()
+                    .and_then(|e| e.user.as_ref().map(|u| (u, e.ods_code.clone())))
+                    .filter(|(u, _)| u.id != me)
+                    .map(|(u, code)| (u.name.clone(), code));
+                changed_by.set(by);
+            }
+        }
+        Some(d.version)
+    });
     let assign_open = RwSignal::new(false);
     let focus_after = RwSignal::new(Some(FocusAfter::Heading));
     let heading_ref = NodeRef::<html::H2>::new();
@@ -136,6 +171,21 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
             // failed load says why, with Try again.
             <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading the request…"</p> }>
                 {move || {
+                    if gone() {
+                        return Some(
+                            view! {
+                                <div data-testid="request-gone" role="status">
+                                    <h2 class="nhsuk-heading-m" id="request-detail-heading">
+                                        "This request is no longer visible to your organisation"
+                                    </h2>
+                                    <p>
+                                        "It was assigned where your organisation cannot see it, or a share or the patient's sharing preference changed. It has gone from your lists."
+                                    </p>
+                                </div>
+                            }
+                                .into_any(),
+                        );
+                    }
                     resource
                         .get()
                         .map(|answer| match answer {
@@ -159,6 +209,7 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
                                         heading_ref=heading_ref
                                         assign_ref=assign_ref
                                         notice=notice
+                                        changed_by=changed_by
                                         action_error=action_error
                                         on_assign=on_assign
                                         on_set_open=on_set_open
@@ -181,6 +232,7 @@ fn DetailBody(
     heading_ref: NodeRef<html::H2>,
     assign_ref: NodeRef<html::Button>,
     notice: RwSignal<Option<String>>,
+    changed_by: RwSignal<Option<(String, String)>>,
     action_error: RwSignal<Option<String>>,
     on_assign: Callback<()>,
     on_set_open: Callback<bool>,
@@ -207,6 +259,14 @@ fn DetailBody(
         </p>
         {move || {
             notice.get().map(|n| view! { <div class="app-notice" role="status" data-testid="request-notice">{n}</div> })
+        }}
+        {move || {
+            changed_by
+                .get()
+                .map(|(user, ods_code)| {
+                    let text = format!("Changed by {user}, {}, just now", names.name(&ods_code));
+                    view! { <div class="app-notice" role="status" data-testid="request-changed-by">{text}</div> }
+                })
         }}
         {move || {
             action_error

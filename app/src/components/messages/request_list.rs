@@ -14,6 +14,7 @@ use super::{
     PAGE_SIZE,
 };
 use crate::api::{self, ApiError};
+use crate::live::use_live;
 
 /// Which list an answer belongs to, so a slow answer is never shown under another heading.
 type ListKey = (Option<String>, StatusFilter);
@@ -33,8 +34,13 @@ pub fn RequestList(
 ) -> impl IntoView {
     let ctx = use_messages();
     let key = Memo::new(move |_| query.with(|q| (q.folder.clone(), q.status)));
+    // The stream reloads the list when a request this organisation sees (or saw) changed, and
+    // when covers changed in another tab (My messages shows the covered folders) (E4).
+    let live = use_live();
     let list = LocalResource::new(move || {
         ctx.changed.track();
+        live.track_requests();
+        live.track_covers();
         let key = key.get();
         async move {
             let result = api::requests(key.0.as_deref(), key.1).await;
