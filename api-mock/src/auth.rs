@@ -38,6 +38,15 @@ impl Sessions {
         Ok(token)
     }
 
+    /// Ends a session: its token answers 401 from now on. False if it was unknown.
+    pub fn revoke(&self, token: &str) -> bool {
+        let mut tokens = match self.tokens.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        tokens.remove(token).is_some()
+    }
+
     /// The user a token was issued to.
     pub fn user(&self, token: &str) -> Option<String> {
         let tokens = match self.tokens.read() {
@@ -67,6 +76,17 @@ mod tests {
     }
 }
 
+/// The bearer token of a request, if it has one.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, rest) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+        })
+}
+
 /// The signed-in caller: extracting it is the 401 check, done before the body is read (API.md
 /// order: 401 first).
 #[derive(Debug, Clone)]
@@ -79,20 +99,34 @@ impl FromRequestParts<Arc<AppState>> for Actor {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                let (scheme, rest) = v.trim().split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
-            })
-            .ok_or_else(ApiError::unauthenticated)?;
+        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
         let user = state
             .sessions
             .user(token)
             .ok_or_else(ApiError::unauthenticated)?;
         Ok(Actor(user))
+    }
+}
+
+/// The signed-in user with the session's token, which a live-update ticket is bound to.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub token: String,
+    pub user: User,
+}
+
+impl FromRequestParts<Arc<AppState>> for SessionUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers)
+            .ok_or_else(ApiError::unauthenticated)?
+            .to_owned();
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        Ok(SessionUser { token, user })
     }
 }
 

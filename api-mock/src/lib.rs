@@ -20,6 +20,7 @@ pub mod directory;
 pub mod error;
 pub mod extract;
 pub mod knobs;
+pub mod live;
 pub mod openapi;
 pub mod persist;
 pub mod rng;

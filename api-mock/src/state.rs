@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use domain::{
     Agreement, AgreementId, Answer, DomainError, EventId, FolderId, Group, GroupId, NewRequest,
     NhsNumber, OdsCode, Organisation, Patient, PatientId, RequestId, RequestStatus, Share, ShareId,
-    Snapshot, TargetId, Timestamp, User, UserId, World,
+    Snapshot, TargetId, Timestamp, Touched, User, UserId, World,
 };
 
 use crate::auth::Sessions;
@@ -38,6 +38,7 @@ use crate::db::{Backend, Meta, Sqlite};
 use crate::directory::{self, Directory};
 use crate::error::ApiError;
 use crate::knobs::Knobs;
+use crate::live::Live;
 use crate::persist;
 use crate::seed::SeedFile;
 use crate::views;
@@ -213,6 +214,8 @@ impl Store {
 #[derive(Debug)]
 pub struct AppState {
     pub sessions: Sessions,
+    /// Live updates: numbered events, their ring and channel, tickets (`live.rs`).
+    pub live: Live,
     pub knobs: Arc<Knobs>,
     /// The built client to serve, if any.
     pub static_dir: Option<PathBuf>,
@@ -361,6 +364,7 @@ impl AppState {
         }
         Ok(Self {
             sessions: Sessions::default(),
+            live: Live::new(),
             knobs: Arc::new(Knobs::new(
                 config.latency,
                 config.fail_rate,
@@ -401,27 +405,43 @@ impl AppState {
         self: &Arc<Self>,
         change: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        self.change_as(Write::Delta, change).await
+        self.change_as(Write::Delta, Touched::default(), change)
+            .await
+    }
+
+    /// [`change`](Self::change) for a command that touches what its audit events do not name
+    /// (a patient's preference, which L1 does not audit), so live updates cover it too.
+    pub async fn change_touching<T: Send + 'static>(
+        self: &Arc<Self>,
+        touched: Touched,
+        change: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.change_as(Write::Delta, touched, change).await
     }
 
     async fn change_as<T: Send + 'static>(
         self: &Arc<Self>,
         how: Write,
+        touched: Touched,
         change: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let turn = self.writers.clone().lock_owned().await;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let _turn = turn;
-            state.apply(how, change)
+            state.apply(how, touched, change)
         })
         .await
         .map_err(|e| ApiError::internal(format!("a change did not finish: {e}")))?
     }
 
+    /// Applies, writes, publishes the state, then publishes the change's live events (E1):
+    /// after the change is durable and visible to readers, still in the writers' turn, so
+    /// events go out in the order of the changes.
     fn apply<T>(
         &self,
         how: Write,
+        touched: Touched,
         change: impl FnOnce(&mut Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let before = self.read();
@@ -447,8 +467,25 @@ impl AppState {
         }
         let next = Arc::new(next);
         match self.store.write() {
-            Ok(mut g) => *g = next,
-            Err(poisoned) => *poisoned.into_inner() = next,
+            Ok(mut g) => *g = next.clone(),
+            Err(poisoned) => *poisoned.into_inner() = next.clone(),
+        }
+        match how {
+            Write::Delta => {
+                let mut touched = touched;
+                let appended = &next.world.audit_log()[before.world.audit_log().len()..];
+                let from_audit = Touched::from_audit(appended);
+                touched.requests.extend(from_audit.requests);
+                touched.shares.extend(from_audit.shares);
+                touched.agreements.extend(from_audit.agreements);
+                touched.covers.extend(from_audit.covers);
+                if !touched.is_empty() {
+                    self.live
+                        .publish(next.world.notices_since(&before.world, &touched));
+                }
+            }
+            // The world was replaced as a whole: every client reloads.
+            Write::Everything => self.live.publish_reset(),
         }
         Ok(answer)
     }
@@ -458,7 +495,7 @@ impl AppState {
     pub async fn reset(self: &Arc<Self>) -> Result<(), ApiError> {
         let seed = self.seed.clone();
         let generate = self.generate_requests;
-        self.change_as(Write::Everything, move |store| {
+        self.change_as(Write::Everything, Touched::default(), move |store| {
             let loaded = world_from_seed_with(&seed, generate).map_err(ApiError::internal)?;
             let next_id = store.next_id;
             let last_now = store.last_now;

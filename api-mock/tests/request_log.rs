@@ -90,3 +90,52 @@ fn rust_log_sets_the_level() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(server.log.lock().unwrap().as_str(), "");
 }
+
+#[test]
+fn a_live_update_stream_works_on_a_socket_and_its_ticket_is_never_logged() {
+    use std::io::{Read, Write};
+    let server = Server::start_with_env(&["--in-memory"], &[("RUST_LOG", "info")]).unwrap();
+    let client = server.client();
+    let token = client.sign_in(CAMELIA_ADMIN);
+    let t = client
+        .call("POST", "/api/events/ticket", Some(&token), None)
+        .unwrap();
+    assert_eq!(t.status, 200);
+    let ticket = t.json["ticket"].as_str().unwrap().to_owned();
+    let mut stream = std::net::TcpStream::connect(client.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /api/events?ticket={ticket}&last_event_id=0 HTTP/1.1\r\nHost: {}\r\n\r\n",
+        client.addr
+    )
+    .unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let mut read_until = |stream: &mut std::net::TcpStream, seen: &mut String, what: &str| {
+        while !seen.contains(what) {
+            let n = stream.read(&mut buf).unwrap();
+            assert!(n > 0, "the stream closed before {what:?}: {seen}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    };
+    read_until(&mut stream, &mut seen, "\r\n\r\n");
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+    assert!(seen.contains("content-type: text/event-stream"), "{seen}");
+    let shared = client
+        .post(
+            "/api/shares",
+            &token,
+            &serde_json::json!({"target_id": "g-cam-reception", "partner_ods_code": "A81002", "restricted": true}),
+        )
+        .unwrap();
+    assert_eq!(shared.status, 201);
+    read_until(&mut stream, &mut seen, "event: share\n");
+    assert!(seen.contains("id: 1\n"), "{seen}");
+    let log = log_with(&server, 4);
+    assert!(log.contains("path=/api/events}"), "{log}");
+    assert!(!log.contains(&ticket), "the ticket is in the log:\n{log}");
+    assert!(!log.contains(&token), "the token is in the log:\n{log}");
+}

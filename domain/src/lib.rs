@@ -46,4 +46,4 @@ pub use nhs::NhsNumber;
 pub use ods::OdsCode;
 pub use time::Timestamp;
 pub use visibility::{Assignable, Consent, VisibleBecause, WouldSee};
-pub use world::{Covers, Delta, Snapshot, World};
+pub use world::{Covers, Delta, LiveEvent, Notice, Snapshot, Touched, World};

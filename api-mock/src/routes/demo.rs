@@ -7,7 +7,7 @@ use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use domain::{wire, NewRequest, PatientId, RequestId, VisibleBecause};
+use domain::{wire, NewRequest, PatientId, RequestId, Touched, VisibleBecause};
 
 use super::{limits, typed_ods, ApiRouter, AppStateRef};
 use crate::auth::CurrentUser;
@@ -107,9 +107,9 @@ pub async fn demo_patients_sharing(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<wire::DemoSharingUpdate>,
 ) -> ApiResult<Json<wire::DemoPatient>> {
+    let id = PatientId::new(id);
     let patient = state
-        .change(move |store| {
-            let id = PatientId::new(id);
+        .change_touching(Touched::patient(id.clone()), move |store| {
             store.world.set_patient_sharing(&id, body.sharing)?;
             let p = store.world.patient(&id).ok_or_else(ApiError::not_found)?;
             Ok(wire::DemoPatient {

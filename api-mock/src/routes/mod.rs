@@ -22,6 +22,7 @@ pub mod agreements;
 pub mod audit;
 pub mod demo;
 pub mod directory;
+pub mod events;
 pub mod external;
 pub mod messages;
 pub mod sharing;
@@ -62,6 +63,7 @@ pub fn resources() -> ApiRouter {
         .merge(messages::router())
         .merge(audit::router())
         .merge(demo::router())
+        .merge(events::ticket_router())
 }
 
 /// What readiness probes, the client's banner and API tools call: no sign-in, and exempt from
@@ -70,6 +72,7 @@ pub fn service() -> ApiRouter {
     OpenApiRouter::new()
         .routes(routes!(health_get))
         .routes(routes!(openapi_get))
+        .merge(events::stream_router())
 }
 
 #[utoipa::path(

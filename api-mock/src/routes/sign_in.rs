@@ -1,5 +1,6 @@
 //! Sign-in (API.md, Sign-in): the personas, a session, and who the caller is.
 
+use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -7,7 +8,7 @@ use utoipa_axum::routes;
 use domain::{wire, UserId};
 
 use super::{limits, ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, SessionUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, Validate};
 use crate::views;
@@ -15,7 +16,7 @@ use crate::views;
 pub fn router() -> ApiRouter {
     OpenApiRouter::new()
         .routes(routes!(personas_list))
-        .routes(routes!(session_create))
+        .routes(routes!(session_create, session_delete))
         .routes(routes!(me_get))
 }
 
@@ -103,4 +104,19 @@ pub async fn me_get(
         user: views::user(&user),
         organisation,
     }))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "sign-in",
+    responses(
+        (status = 204, description = "Signed out: the token answers 401 from now on, and its live-update streams end."),
+    ),
+)]
+pub async fn session_delete(state: AppStateRef, session: SessionUser) -> StatusCode {
+    state.sessions.revoke(&session.token);
+    // Open streams of this session end (API.md: the stream ends when the session does).
+    state.live.sessions_ended();
+    StatusCode::NO_CONTENT
 }

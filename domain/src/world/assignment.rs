@@ -149,6 +149,7 @@ impl World {
             d
         };
         self.join_involved(r, &[owner, o]);
+        self.move_in_target_index(r, t);
         self.rows[r].target = t;
         self.rows[r].holder = owner;
         let acting = self.org_code(o).clone();

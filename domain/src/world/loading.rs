@@ -210,6 +210,11 @@ impl World {
             open: request.status == RequestStatus::Open,
         });
         self.involved.push(involved);
+        let r = ix(self.requests.len());
+        if target != NO_TARGET {
+            self.by_target.insert((target, r));
+        }
+        self.by_patient.insert((patient, r));
         for e in &request.history {
             self.event_ids.insert(e.id.clone());
         }

@@ -37,6 +37,8 @@ mod assignment;
 mod covers;
 mod delta;
 pub use delta::Delta;
+mod live;
+pub use live::{LiveEvent, Notice, Touched};
 mod loading;
 mod reading;
 mod requests;
@@ -130,6 +132,12 @@ pub struct World {
     pub(crate) covers: BTreeMap<UserId, Vec<FolderId>>,
     pub(crate) audit: Vec<AuditEvent>,
     pub(crate) event_ids: HashSet<EventId>,
+    /// (target, request) for every request assigned to a target, and (patient, request) for
+    /// every request: the requests a share or a patient's preference can bring into or out of
+    /// sight (live updates, E1), found without a scan. Persistent sets, so copying the state
+    /// stays cheap.
+    pub(crate) by_target: imbl::OrdSet<(u32, u32)>,
+    pub(crate) by_patient: imbl::OrdSet<(u32, u32)>,
 }
 
 pub(crate) fn bit(words: &[u64], i: u32) -> bool {
