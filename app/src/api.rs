@@ -5,9 +5,9 @@
 use std::cell::RefCell;
 
 use domain::wire::{
-    Agreement, AgreementCreate, AssignCommand, Assignable, CoversUpdate, ErrorBody, ExternalShare,
-    Folder, Health, Me, OrganisationResults, Persona, RequestDetail, RequestSummary, Session,
-    SessionCreate, Share, ShareCreate, ShareUpdate, StatusFilter, Target, VersionCommand,
+    Agreement, AgreementCreate, AssignCommand, Assignable, CoversUpdate, ErrorBody, EventTicket,
+    ExternalShare, Folder, Health, Me, OrganisationResults, Persona, RequestDetail, RequestSummary,
+    Session, SessionCreate, Share, ShareCreate, ShareUpdate, StatusFilter, Target, VersionCommand,
 };
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -336,12 +336,6 @@ pub async fn set_request_open(
 }
 
 // --- Live updates (SPEC E1–E4) ------------------------------------------------------------
-
-/// `POST /api/events/ticket` answer: a single-use ticket for the event stream.
-#[derive(Clone, Debug, serde::Deserialize)]
-pub struct EventTicket {
-    pub ticket: String,
-}
 
 /// `POST /api/events/ticket`: a ticket to open the stream with, since a browser's
 /// `EventSource` cannot send the bearer token (which never goes into a URL).

@@ -19,9 +19,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Duration;
 
+use domain::wire::RequestEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventSource, MessageEvent};
@@ -71,14 +71,6 @@ impl StreamState {
             StreamState::Paused => "paused",
         }
     }
-}
-
-/// The payload of a `request` event.
-#[derive(Deserialize)]
-struct RequestEventData {
-    id: String,
-    version: u64,
-    visible: bool,
 }
 
 /// What the screens subscribe to. Every signal belongs to the app (created under `App`), so
@@ -145,7 +137,7 @@ impl LiveUpdates {
     fn apply(self, kind: &str, event_id: Option<u64>, data: &str) {
         match kind {
             "request" => {
-                if let Ok(change) = serde_json::from_str::<RequestEventData>(data) {
+                if let Ok(change) = serde_json::from_str::<RequestEvent>(data) {
                     let change_id = event_id.unwrap_or_default();
                     self.changed_requests.try_update(|m| {
                         m.insert(
