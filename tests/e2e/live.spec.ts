@@ -276,26 +276,40 @@ test('when the stream drops, a small status says so, and it resumes from the las
   const before = Number(await messages.count(careHome).textContent());
   const status = partner.page.getByTestId('live-status');
 
-  // The network goes; the stream fails and a polite status says live updates are paused,
-  // without covering anything (the folders stay usable).
-  await partner.page.context().setOffline(true);
+  // An event arrives first, so the client has a number to resume from.
+  const camelia = await api(request, server.url, sarah);
+  await camelia.assign('r-1001', careHome);
+  await expect(messages.count(careHome)).toHaveText(String(before + 1));
+
+  // The connection drops and cannot be reopened for now: a polite status says live updates
+  // are paused, without covering anything (the folders stay usable).
+  const resumedFrom: string[] = [];
+  await partner.page.route('**/api/events?*', (route) => route.abort('connectionreset'));
+  await partner.page.evaluate(() => window.stop());
   const paused = partner.page.getByTestId('live-paused');
   await expect(paused).toHaveText('Live updates paused — reconnecting');
   await expect(status).toHaveAttribute('role', 'status');
   await expect(messages.folder(careHome)).toBeVisible();
   await expectNoAxeViolations(partner.page);
 
-  // Meanwhile Camelia assigns a request to Care Home Team.
-  const camelia = await api(request, server.url, sarah);
-  await camelia.assign('r-1001', careHome);
+  // Meanwhile Camelia assigns another request to Care Home Team.
+  await camelia.assign('r-1009', careHome);
+  await partner.page.waitForTimeout(1500);
+  await expect(messages.row('r-1009')).toHaveCount(0);
 
-  // Back online: a new ticket, the stream resumes after the last event seen, and what was
-  // missed arrives (E3).
-  await partner.page.context().setOffline(false);
+  // The connection comes back: a new ticket, the stream resumes after the last event seen,
+  // and what was missed arrives (E3).
+  partner.page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/api/events') resumedFrom.push(url.searchParams.get('last_event_id') ?? '');
+  });
+  await partner.page.unroute('**/api/events?*');
   await expect(status).toHaveAttribute('data-state', 'open', { timeout: 20_000 });
   await expect(paused).toHaveCount(0);
-  await expect(messages.row('r-1001')).toBeVisible();
-  await expect(messages.count(careHome)).toHaveText(String(before + 1));
+  await expect(messages.row('r-1009')).toBeVisible();
+  await expect(messages.count(careHome)).toHaveText(String(before + 2));
+  expect(resumedFrom.length).toBeGreaterThan(0);
+  expect(resumedFrom.every((id) => /^\d+$/.test(id))).toBe(true);
   await notReloaded(partner);
 });
 
