@@ -19,12 +19,12 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use domain::wire::RequestEvent;
+use domain::wire::{event_kind, RequestEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, EventSource, MessageEvent};
+use web_sys::{Element, Event, EventSource, HtmlElement, MessageEvent};
 
 use crate::api;
 use crate::state::{ServerChanges, SessionContext};
@@ -38,7 +38,13 @@ const BACKOFF: [Duration; 4] = [
 ];
 
 /// The kinds of event of API.md, each with a listener.
-const KINDS: [&str; 5] = ["request", "share", "agreement", "covers", "reset"];
+const KINDS: [&str; 5] = [
+    event_kind::REQUEST,
+    event_kind::SHARE,
+    event_kind::AGREEMENT,
+    event_kind::COVERS,
+    event_kind::RESET,
+];
 
 /// The last `request` event received for one request: enough for its open view to know that
 /// it changed (a newer version) or left the organisation's sight.
@@ -136,7 +142,7 @@ impl LiveUpdates {
     /// Applies one event of the stream.
     fn apply(self, kind: &str, event_id: Option<u64>, data: &str) {
         match kind {
-            "request" => {
+            event_kind::REQUEST => {
                 if let Ok(change) = serde_json::from_str::<RequestEvent>(data) {
                     let change_id = event_id.unwrap_or_default();
                     self.changed_requests.try_update(|m| {
@@ -152,10 +158,10 @@ impl LiveUpdates {
                 }
                 Self::bump(self.requests);
             }
-            "share" => Self::bump(self.shares),
-            "agreement" => Self::bump(self.agreements),
-            "covers" => Self::bump(self.covers),
-            "reset" => {
+            event_kind::SHARE => Self::bump(self.shares),
+            event_kind::AGREEMENT => Self::bump(self.agreements),
+            event_kind::COVERS => Self::bump(self.covers),
+            event_kind::RESET => {
                 Self::bump(self.resets);
                 self.server_changes.bump();
             }
@@ -261,7 +267,7 @@ fn open(live: LiveUpdates, generation: u64, ticket: &str) {
         // Back after a failure with no event number to resume from: whatever changed while
         // the stream was down cannot be replayed, so every screen reloads (E3).
         if failures > 0 && last.is_none() {
-            live.apply("reset", None, "{}");
+            live.apply(event_kind::RESET, None, "{}");
         }
         live.state.try_set(StreamState::Open);
     });
@@ -353,6 +359,7 @@ pub fn provide_live_updates(session: SessionContext, server_changes: ServerChang
         server_changes,
     };
     provide_context(live);
+    install_focus_keeper();
     Effect::new(move |previous: Option<Option<String>>| {
         let token = session
             .session
@@ -387,4 +394,67 @@ pub fn LiveStatus() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+thread_local! {
+    /// The element that last had keyboard focus, so a reload that replaced it can hand focus to
+    /// its replacement.
+    static LAST_FOCUSED: RefCell<Option<Element>> = const { RefCell::new(None) };
+}
+
+/// Remembers which element has focus, for `restore_focus_soon`. Installed once by `App`.
+fn install_focus_keeper() {
+    let listener = Closure::<dyn FnMut(Event)>::new(|event: Event| {
+        if let Some(element) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+            LAST_FOCUSED.with(|l| *l.borrow_mut() = Some(element));
+        }
+    });
+    let _ =
+        document().add_event_listener_with_callback("focusin", listener.as_ref().unchecked_ref());
+    // The listener serves the whole life of the page.
+    listener.forget();
+}
+
+/// Whether keyboard focus has fallen back to the page itself.
+fn focus_lost() -> bool {
+    document()
+        .active_element()
+        .is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body"))
+}
+
+/// Focuses the element with this id, if there is one.
+fn focus_id(id: &str) {
+    if let Some(element) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// A reload (after an event of another organisation, E4) re-renders the rows whose data it
+/// returns, and a control that had keyboard focus may be replaced by an equal one: then focus
+/// fell back to the page. Once the browser has painted, this gives focus to the replacement
+/// (the element with the same id), so keyboard and screen-reader users keep their place
+/// (WCAG 2.4.3). Focus the user moved elsewhere is left alone.
+pub fn restore_focus_soon() {
+    request_animation_frame(|| {
+        if !focus_lost() {
+            return;
+        }
+        let last = LAST_FOCUSED.with(|l| l.borrow().clone());
+        if let Some(last) = last.filter(|l| !l.is_connected() && !l.id().is_empty()) {
+            focus_id(&last.id());
+        }
+    });
+}
+
+/// When a dialog closed, the browser gave focus back to the element that opened it; if a reload
+/// replaced that element meanwhile, focus goes to its replacement (the same id).
+pub fn return_focus_soon(opener_id: String) {
+    request_animation_frame(move || {
+        if focus_lost() && !opener_id.is_empty() {
+            focus_id(&opener_id);
+        }
+    });
 }

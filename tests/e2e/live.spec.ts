@@ -160,7 +160,7 @@ test('an assignment moves the partner\'s folder count and list without a reload 
   await notReloaded(partner);
 });
 
-test('a do_not_share request and a restricted share reach only who may see them: elsewhere nothing changes or reloads (E2, V2, V3)', async ({
+test('a do_not_share request reaches only who may see it: elsewhere nothing changes or reloads (E2, V2, A3)', async ({
   browser,
   server,
   request,
@@ -313,8 +313,19 @@ test('when the stream drops, a small status says so, and it resumes from the las
   await notReloaded(partner);
 });
 
-test('a stream the server ends is reopened with a new ticket each time (E3)', async ({ browser, server }) => {
+test('switching persona closes the old stream, and a stream the server ends is reopened with a new ticket each time (E3)', async ({
+  browser,
+  server,
+}) => {
   const persona = await openAs(browser, server.url, aisha, '/groups');
+  // Streams that ended, by ticket: closed by the page or by the server.
+  const ended: string[] = [];
+  const onEnd = (r: Request) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/api/events') ended.push(url.searchParams.get('ticket') ?? '');
+  };
+  persona.page.on('requestfinished', onEnd);
+  persona.page.on('requestfailed', onEnd);
   const tickets: string[] = [];
   persona.page.on('request', (r) => {
     if (new URL(r.url()).pathname === '/api/events/ticket') tickets.push(r.method());
@@ -335,5 +346,9 @@ test('a stream the server ends is reopened with a new ticket each time (E3)', as
   await streamOpen(persona.page);
   expect(tickets.length).toBeGreaterThanOrEqual(2);
   expect(new Set(streams).size).toBe(streams.length);
+  // Aisha's stream and the one the server ended are over; Mark's is the only one open.
+  await expect.poll(() => ended.length).toBe(2);
+  expect(ended).toContain(streams[0]);
+  expect(ended).not.toContain(streams[streams.length - 1]);
   expect(persona.seen).toEqual([]);
 });

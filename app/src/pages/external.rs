@@ -12,7 +12,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::{dom_id, focus_soon, RestrictedMarker, StateTag};
 use crate::components::status_notice::StatusNotice;
-use crate::live::use_live;
+use crate::live::{restore_focus_soon, use_live};
 use crate::state::{on_answer, use_server_changes, use_session};
 
 /// Shares grouped by owner organisation, owners by name.
@@ -116,6 +116,12 @@ pub fn ExternalPage() -> impl IntoView {
     // is re-rendered, so focus goes back to the new button only then.
     let focus_when = RwSignal::new(None::<(String, ShareState)>);
 
+    // A reload the stream caused may replace the focused button: focus follows (E4).
+    Effect::new(move |_| {
+        if shares.with(Option::is_some) {
+            restore_focus_soon();
+        }
+    });
     Effect::new(move |_| {
         let Some(Ok(list)) = shares.get() else {
             return;

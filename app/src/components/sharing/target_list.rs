@@ -12,7 +12,7 @@ use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
-use crate::live::use_live;
+use crate::live::{restore_focus_soon, use_live};
 use crate::state::{on_answer, use_server_changes, use_session};
 
 /// What must be true of the reloaded list before focus can go back to a control: a control
@@ -80,6 +80,12 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let focus_when = RwSignal::new(None::<FocusWhen>);
 
+    // A reload the stream caused may replace the focused control: focus follows (E4).
+    Effect::new(move |_| {
+        if targets.with(Option::is_some) {
+            restore_focus_soon();
+        }
+    });
     // Returns focus to the control the user was on once the reloaded list shows the change.
     Effect::new(move |_| {
         let Some(Ok(list)) = targets.get() else {
