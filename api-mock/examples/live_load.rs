@@ -244,6 +244,7 @@ async fn main() -> Result<(), Error> {
     let mut deliveries = 0usize;
     let mut missing = 0usize;
     let mut enabled = true;
+    let mut moves = 0usize;
     for k in 0..a.changes {
         let started = Instant::now();
         let (status, body) = if k % 5 == 4 {
@@ -258,7 +259,8 @@ async fn main() -> Result<(), Error> {
             )
             .await?
         } else {
-            let target = if k % 2 == 0 {
+            moves += 1;
+            let target = if moves % 2 == 1 {
                 "g-pcn-carehome"
             } else {
                 "g-cam-gps"

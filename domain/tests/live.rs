@@ -204,7 +204,7 @@ fn e1_r1_a_share_created_and_enabled_is_told_to_its_owner_and_partner_only() {
     let mut net = Net::new();
     let (s, n) = net.share("u_carehome", A, false);
     assert_eq!(n.len(), 1);
-    let mut parties = vec![A, U];
+    let mut parties = [A, U];
     parties.sort();
     assert_eq!(
         n[0].organisations,

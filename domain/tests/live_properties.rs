@@ -221,7 +221,7 @@ impl Run {
             .filter(|(_, _, p)| *p == o)
             .map(|(_, owner, _)| *owner)
             .collect();
-        let t = if target % 2 == 0 || shared.is_empty() {
+        let t = if target.is_multiple_of(2) || shared.is_empty() {
             if target % 4 == 1 {
                 target as usize % self.orgs
             } else {
