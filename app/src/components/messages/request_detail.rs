@@ -15,7 +15,7 @@ use super::{
     on_answer, sharing_words, use_messages, MessagesQuery, OrgNames, CONFLICT_MESSAGE,
 };
 use crate::api;
-use crate::live::use_live;
+use crate::live::{restore_focus_soon, use_live};
 use crate::state::use_session;
 
 /// Where keyboard focus goes once the request has re-rendered after a change.
@@ -39,11 +39,27 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
         move |_| live.request_change(&id)
     });
     let gone = move || change.with(|c| c.is_some_and(|c| !c.visible));
+    // The request as last answered (set below), to tell a newer version from this tab's own.
+    let shown_version = StoredValue::new(None::<u64>);
+    // The number of the last event that announced a version newer than the one on screen: only
+    // that reloads the request (this tab's own change has reloaded it already).
+    let announced = Memo::new(move |before: Option<&Option<u64>>| {
+        let newer = change.get().filter(|c| {
+            c.visible
+                && shown_version
+                    .get_value()
+                    .is_none_or(|shown| c.version > shown)
+        });
+        match newer {
+            Some(c) => Some(c.event_id),
+            None => before.copied().flatten(),
+        }
+    });
     let resource = LocalResource::new({
         let id = id.clone();
         move || {
             ctx.changed.track();
-            change.track();
+            announced.track();
             let id = id.clone();
             async move {
                 let result = api::request(&id).await;
@@ -79,6 +95,9 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
         let Some(d) = detail.get() else {
             return shown.flatten();
         };
+        shown_version.set_value(Some(d.version));
+        // The reload re-rendered the actions: focus follows the replaced button (E4).
+        restore_focus_soon();
         if let Some(Some(before)) = shown {
             if d.version > before {
                 let by = d
@@ -282,6 +301,7 @@ fn DetailBody(
                         type="button"
                         class="nhsuk-button"
                         node_ref=assign_ref
+                        id="request-assign-button"
                         data-testid="assign-button"
                         on:click=move |_| on_assign.run(())
                     >
@@ -290,6 +310,7 @@ fn DetailBody(
                     <button
                         type="button"
                         class="nhsuk-button nhsuk-button--secondary"
+                        id="request-close-button"
                         data-testid="close-button"
                         disabled=move || busy.get()
                         on:click=move |_| on_set_open.run(false)
@@ -303,6 +324,7 @@ fn DetailBody(
                     <button
                         type="button"
                         class="nhsuk-button nhsuk-button--secondary"
+                        id="request-reopen-button"
                         data-testid="reopen-button"
                         disabled=move || busy.get()
                         on:click=move |_| on_set_open.run(true)
