@@ -2,7 +2,7 @@ import type { APIRequestContext, Browser, Page, Request } from '@playwright/test
 import { test, expect, expectNoAxeViolations, apiToken } from './support/fixtures';
 import { Shell } from './pages/shell';
 import { MessagesPage } from './pages/messages';
-import { ExternalPage, TargetsPage } from './pages/sharing';
+import { AgreementsPage, ExternalPage, TargetsPage } from './pages/sharing';
 
 // Issue 14, SPEC E1–E4: two browsers signed in as two organisations. What one does shows in
 // the other's screens without a reload (E1, E4), and never in an organisation that may not see
@@ -135,6 +135,29 @@ test('a share appears on the partner\'s External page with a notice and a count,
   await expect(external.item(careHome)).toHaveCount(0);
   await expect(notice).toHaveText('North Tees PCN stopped sharing Care Home Team with you.');
 
+  await notReloaded(owner);
+  await notReloaded(partner);
+});
+
+test('an agreement proposed by one organisation appears in the other\'s register, and its answer goes back (E1, D1, D2)', async ({
+  browser,
+  server,
+  request,
+}) => {
+  const partner = await openAs(browser, server.url, emma, '/agreements');
+  const owner = await openAs(browser, server.url, mark, '/agreements');
+  const register = new AgreementsPage(partner.page);
+  await expect(register.row('U12345')).toHaveCount(0);
+
+  const northTees = await api(request, server.url, mark);
+  await northTees.post('/api/agreements', { partner_ods_code: 'Y01234', reference: 'DSA-LIVE-1 Evening clinics' });
+  await expect(register.row('U12345')).toBeVisible();
+  await expect(register.row('U12345').getByTestId('agreement-status')).toHaveText('Inactive');
+  await expect(new AgreementsPage(owner.page).row('Y01234').getByTestId('agreement-status')).toHaveText('Inactive');
+
+  // The hub accepts it in its own browser: North Tees PCN's register shows it active.
+  await register.row('U12345').getByTestId('agreement-accept').click();
+  await expect(new AgreementsPage(owner.page).row('Y01234').getByTestId('agreement-status')).toHaveText('Active');
   await notReloaded(owner);
   await notReloaded(partner);
 });
