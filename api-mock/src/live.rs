@@ -17,7 +17,7 @@
 //!   for it; none is ever logged.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -178,8 +178,11 @@ pub struct Live {
     tickets: Mutex<HashMap<String, Ticket>>,
     /// How long a ticket stays valid, in ms (`TICKET_TTL`; shorter in tests).
     ticket_ttl_ms: AtomicU64,
-    /// Bumped whenever sessions end: open streams re-check theirs.
+    /// Bumped whenever sessions end, or the server stops: open streams re-check theirs.
     sessions_ended: watch::Sender<u64>,
+    /// Set when the server stops: every stream ends, so a graceful shutdown does not wait for
+    /// open tabs.
+    closing: AtomicBool,
 }
 
 impl std::fmt::Debug for Live {
@@ -214,6 +217,7 @@ impl Live {
             tickets: Mutex::new(HashMap::new()),
             ticket_ttl_ms: AtomicU64::new(TICKET_TTL.as_millis() as u64),
             sessions_ended,
+            closing: AtomicBool::new(false),
         }
     }
 
@@ -356,6 +360,17 @@ impl Live {
     /// Tells open streams that sessions ended (they check their own).
     pub fn sessions_ended(&self) {
         self.sessions_ended.send_modify(|n| *n += 1);
+    }
+
+    /// Ends every open stream (the server is stopping).
+    pub fn close(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+        self.sessions_ended();
+    }
+
+    /// Whether the server is stopping.
+    pub fn is_closing(&self) -> bool {
+        self.closing.load(Ordering::SeqCst)
     }
 
     /// A receiver that changes when sessions end.

@@ -40,8 +40,12 @@ async fn main() {
         Ok(addr) => println!("listening on http://{addr}"),
         Err(e) => fail(e),
     }
-    let shutdown = async {
+    let live = state.clone();
+    let shutdown = async move {
         let _ = tokio::signal::ctrl_c().await;
+        // Open event streams never end by themselves: end them, or the graceful shutdown
+        // would wait for every open tab.
+        live.live.close();
     };
     if let Err(e) = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)

@@ -473,7 +473,12 @@ impl AppState {
         match how {
             Write::Delta => {
                 let mut touched = touched;
-                let appended = &next.world.audit_log()[before.world.audit_log().len()..];
+                // The events the command appended (the log only grows).
+                let appended = next
+                    .world
+                    .audit_log()
+                    .iter()
+                    .skip(before.world.audit_log().len());
                 let from_audit = Touched::from_audit(appended);
                 touched.requests.extend(from_audit.requests);
                 touched.shares.extend(from_audit.shares);

@@ -561,3 +561,17 @@ async fn e3_a_stream_that_falls_behind_the_channel_resumes_from_the_ring_in_orde
         assert_eq!((got.kind.as_str(), got.id), ("covers", start + k));
     }
 }
+
+#[tokio::test]
+async fn a_ticket_is_bound_to_its_session_and_dies_with_it() {
+    let api = Api::demo();
+    let cam = api.sign_in(CAMELIA_ADMIN).await;
+    let t = ticket(&api, &cam).await;
+    let a = api.call("DELETE", "/api/session", Some(&cam), None).await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT);
+    let a = api
+        .call("GET", &format!("/api/events?ticket={t}"), None, None)
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(a.code(), "unauthenticated");
+}

@@ -139,3 +139,43 @@ fn a_live_update_stream_works_on_a_socket_and_its_ticket_is_never_logged() {
     assert!(!log.contains(&ticket), "the ticket is in the log:\n{log}");
     assert!(!log.contains(&token), "the token is in the log:\n{log}");
 }
+
+#[test]
+fn an_interrupted_server_ends_its_open_streams_and_exits() {
+    use std::io::{Read, Write};
+    let mut server = Server::start(&["--in-memory"]).unwrap();
+    let client = server.client();
+    let token = client.sign_in(CAMELIA_ADMIN);
+    let mut stream = std::net::TcpStream::connect(client.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /api/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\r\n",
+        client.addr
+    )
+    .unwrap();
+    let mut head = [0u8; 512];
+    let n = stream.read(&mut head).unwrap();
+    assert!(String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 200"));
+    // SIGINT: a graceful shutdown, which would wait for the open stream if it did not end.
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let exited = loop {
+        if let Some(code) = server.child.try_wait().unwrap() {
+            break Some(code);
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exited.is_some(), "the server still runs 10 s after SIGINT");
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+}

@@ -104,7 +104,8 @@ impl Net {
         let before = self.w.clone();
         let (now, ev) = self.ev();
         f(&mut self.w, now, ev);
-        let mut touched = Touched::from_audit(&self.w.audit_log()[before.audit_log().len()..]);
+        let mut touched =
+            Touched::from_audit(self.w.audit_log().iter().skip(before.audit_log().len()));
         touched.patients = extra.patients;
         self.w.notices_since(&before, &touched)
     }

@@ -23,9 +23,12 @@ test('an admin proposes an agreement to an organisation found with the combobox,
   await expect(agreements.combobox.option('U12345')).toContainText('already exists');
 
   await agreements.combobox.choose('Riverside Medical', 'A81002');
-  // The reference is required.
+  // The reference is required: the error summary says so and its link leads to the field
+  // (issue 15, item 7; forms.spec.ts covers the pattern).
   await agreements.propose.click();
-  await expect(page.getByText('Enter the agreement\'s reference')).toBeVisible();
+  const problems = page.getByTestId('propose-problems');
+  await expect(problems).toBeFocused();
+  await problems.getByRole('link', { name: "Enter the agreement's reference" }).click();
   await expect(agreements.reference).toBeFocused();
   await agreements.reference.fill('DSA-CR-2026-09 Riverside referrals');
   await agreements.propose.click();

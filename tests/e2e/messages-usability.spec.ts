@@ -96,7 +96,7 @@ test('item 7: the assign dialog scrolls as one, its Assign button stays in reach
   await expect(summary).toBeFocused();
   await expect(summary.getByRole('heading')).toHaveText('There is a problem');
   await expect(summary.getByRole('link')).toHaveText(['Choose a group or colleague']);
-  await expect(dialog.root.locator('#assign-target-error')).toHaveText('Error: Choose a group or colleague');
+  await expect(dialog.root.locator('#assign-targets-error')).toHaveText('Error: Choose a group or colleague');
   await expectNoAxeViolations(page);
 
   // The last target: the consent step appears, and the button is still on screen.

@@ -57,7 +57,8 @@ test("the guide's steps 2-3 across two personas: share restricted, partner enabl
 
   // Step 2: Share, type the name, choose it, Restrict View, read the preview, Share.
   const dialog = await groups.openShare(gpTriage);
-  await expect(dialog.submit).toBeDisabled();
+  // Never greyed out (issue 15, item 7): a missing choice is explained on submit (forms.spec.ts).
+  await expect(dialog.submit).toBeEnabled();
   await dialog.combobox.choose('Riverside Medical', 'A81002');
   await dialog.restrict.check();
   await expect(dialog.preview).toContainText(
@@ -99,7 +100,7 @@ test("the guide's steps 2-3 across two personas: share restricted, partner enabl
 
   // Edit: only Restrict View can change (S5).
   const edit = await groups.openEdit(gpTriage, 'A81002');
-  await expect(edit.save).toBeDisabled();
+  await expect(edit.save).toBeEnabled();
   await edit.restrict.uncheck();
   await expect(edit.preview).toContainText('will see the requests in it, except those whose patients asked not to share');
   await edit.save.click();
@@ -261,7 +262,12 @@ test('own, inactive and already-shared organisations are listed but cannot be ch
     // aria-disabled check so the click reaches the page).
     await option.click({ force: true });
     await expect(combo.chosen).toHaveCount(0);
-    await expect(dialog.submit).toBeDisabled();
+    // So Share explains that nothing is chosen, and sends nothing (issue 15, item 7).
+    await dialog.submit.click();
+    await expect(dialog.root.getByTestId('share-problems').getByRole('link')).toHaveText([
+      'Choose an organisation to share with',
+    ]);
+    await expect(dialog.root).toBeVisible();
   }
 });
 

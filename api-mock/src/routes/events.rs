@@ -207,6 +207,9 @@ impl Follow {
     /// The next event for this stream; None when the session ended or the server stops.
     async fn next(&mut self) -> Option<Event> {
         loop {
+            if self.state.live.is_closing() {
+                return None;
+            }
             if let Some(e) = self.queue.pop_front() {
                 return Some(e);
             }
@@ -231,7 +234,10 @@ impl Follow {
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
                 changed = self.sessions.changed() => {
-                    if changed.is_err() || !self.owner.still_signed_in(&self.state) {
+                    if changed.is_err()
+                        || self.state.live.is_closing()
+                        || !self.owner.still_signed_in(&self.state)
+                    {
                         return None;
                     }
                 }

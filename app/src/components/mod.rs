@@ -9,3 +9,4 @@ pub mod page_heading;
 pub mod sharing;
 pub mod status_banner;
 pub mod status_notice;
+pub mod table_head;

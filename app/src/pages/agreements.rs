@@ -2,14 +2,18 @@
 //! to an organisation found with the same combobox as Share, and answers the partner's.
 
 use domain::wire::{Agreement, AgreementCreate, Answer, Organisation};
+use domain::world::MAX_TEXT;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::error_summary::ErrorSummary;
+use crate::components::error_summary::{
+    ErrorSummary, FormCheck, InlineError, Problem, ProblemSummary,
+};
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::dom_id;
 use crate::components::sharing::org_combobox::OrgCombobox;
 use crate::components::status_notice::StatusNotice;
+use crate::components::table_head::ResponsiveTableHead;
 use crate::live::use_live;
 use crate::state::{on_answer, use_server_changes, use_session};
 
@@ -151,18 +155,10 @@ pub fn AgreementsPage() -> impl IntoView {
                                 view! {
                                     <table class="nhsuk-table nhsuk-table--responsive app-table" role="table" data-testid="agreements-table">
                                         <caption class="nhsuk-u-visually-hidden">"Data sharing agreements"</caption>
-                                        <thead class="nhsuk-table__head" role="rowgroup">
-                                            <tr class="nhsuk-table__row" role="row">
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Partner"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Reference"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Our answer"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Their answer"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Status"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">
-                                                    <span class="nhsuk-u-visually-hidden">"Actions"</span>
-                                                </th>
-                                            </tr>
-                                        </thead>
+                                        <ResponsiveTableHead
+                                            columns=&["Partner", "Reference", "Our answer", "Their answer", "Status"]
+                                            actions="Actions"
+                                        />
                                         <tbody class="nhsuk-table__body" role="rowgroup">
                                             <For
                                                 each=move || list.clone()
@@ -294,6 +290,10 @@ where
     }
 }
 
+/// The fields of the propose form, as the error summary links to them.
+const ORG_FIELD: &str = "agreement-org-input";
+const REFERENCE_FIELD: &str = "agreement-reference";
+
 /// Proposing a new agreement (D1): a partner from the directory and a reference.
 #[component]
 fn ProposeForm(
@@ -303,7 +303,6 @@ fn ProposeForm(
     let session = use_session();
     let selected = RwSignal::new(None::<Organisation>);
     let reference = RwSignal::new(String::new());
-    let reference_error = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let busy = propose.pending();
     let form_key = RwSignal::new(0_u32);
@@ -335,28 +334,47 @@ fn ProposeForm(
         }
     });
 
+    // The NHS pattern (issue 15, item 7): the button is never greyed out; pressing it checks
+    // the answers as the server will (D1: a partner, a reference of 1 to MAX_TEXT characters
+    // after trimming) and, if something is wrong, sends nothing and says what.
+    let check = FormCheck::new(move || {
+        let mut out = Vec::new();
+        if selected.with(Option::is_none) {
+            out.push(Problem::new(ORG_FIELD, "Choose the partner organisation"));
+        }
+        let length = reference.with(|r| r.trim().chars().count());
+        if length == 0 {
+            out.push(Problem::new(
+                REFERENCE_FIELD,
+                "Enter the agreement's reference",
+            ));
+        } else if length > MAX_TEXT {
+            out.push(Problem::new(
+                REFERENCE_FIELD,
+                format!("Enter a reference of at most {MAX_TEXT} characters"),
+            ));
+        }
+        out
+    });
+
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(partner) = selected.get_untracked() else {
-            error.set(Some("Choose the partner organisation.".to_string()));
-            return;
-        };
-        let text = reference.get_untracked().trim().to_string();
-        if text.is_empty() {
-            reference_error.set(Some("Enter the agreement's reference".to_string()));
-            crate::components::sharing::focus_soon("agreement-reference".to_string());
+        if busy.get_untracked() || !check.passes() {
             return;
         }
-        reference_error.set(None);
+        let Some(partner) = selected.get_untracked() else {
+            return;
+        };
         error.set(None);
         propose.dispatch((
             AgreementCreate {
                 partner_ods_code: partner.ods_code.clone(),
-                reference: text,
+                reference: reference.get_untracked().trim().to_string(),
             },
             partner.name.clone(),
         ));
     };
+    let reference_error = move || check.error(REFERENCE_FIELD).is_some();
 
     view! {
         <h2 class="nhsuk-heading-m">"Propose an agreement"</h2>
@@ -370,6 +388,7 @@ fn ProposeForm(
                         }
                     })
             }}
+            <ProblemSummary check=check test_id="propose-problems" subheading=true />
             {move || {
                 form_key.track();
                 view! {
@@ -378,47 +397,28 @@ fn ProposeForm(
                         label="Partner organisation name or ODS code"
                         selected=selected
                         unavailable=unavailable
+                        check=check
                     />
                 }
             }}
-            <div class=move || {
-                if reference_error.with(Option::is_some) {
-                    "nhsuk-form-group nhsuk-form-group--error"
-                } else {
-                    "nhsuk-form-group"
-                }
-            }>
-                <label class="nhsuk-label" for="agreement-reference">
+            <div class="nhsuk-form-group" class:nhsuk-form-group--error=reference_error>
+                <label class="nhsuk-label" for=REFERENCE_FIELD>
                     "Reference"
                 </label>
                 <div class="nhsuk-hint" id="agreement-reference-hint">
                     "The agreement's reference and title, for example DSA-NT-2025-01 North Tees PCN information sharing agreement."
                 </div>
-                {move || {
-                    reference_error
-                        .get()
-                        .map(|text| {
-                            view! {
-                                <span class="nhsuk-error-message" id="agreement-reference-error">
-                                    <span class="nhsuk-u-visually-hidden">"Error: "</span>
-                                    {text}
-                                </span>
-                            }
-                        })
-                }}
+                <InlineError check=check field=REFERENCE_FIELD />
                 <input
                     class="nhsuk-input"
-                    id="agreement-reference"
+                    class:nhsuk-input--error=reference_error
+                    id=REFERENCE_FIELD
                     type="text"
                     required=true
                     aria-required="true"
-                    aria-invalid=move || reference_error.with(Option::is_some).then_some("true")
+                    aria-invalid=move || reference_error().then_some("true")
                     aria-describedby=move || {
-                        if reference_error.with(Option::is_some) {
-                            "agreement-reference-hint agreement-reference-error"
-                        } else {
-                            "agreement-reference-hint"
-                        }
+                        check.described_by(REFERENCE_FIELD, Some("agreement-reference-hint"))
                     }
                     bind:value=reference
                     data-testid="agreement-reference"
@@ -427,7 +427,8 @@ fn ProposeForm(
             <button
                 type="submit"
                 class="nhsuk-button"
-                disabled=move || selected.with(Option::is_none) || busy.get()
+                disabled=move || busy.get()
+                aria-busy=move || busy.get().then_some("true")
                 data-testid="propose-submit"
             >
                 "Propose agreement"

@@ -10,6 +10,7 @@ use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::messages::format_time;
 use crate::components::page_heading::PageHeading;
+use crate::components::table_head::ResponsiveTableHead;
 use crate::state::{on_answer, use_session};
 
 /// Every action of API.md with a label, in the order of the filter.
@@ -213,15 +214,7 @@ pub fn AuditPage() -> impl IntoView {
                                     </p>
                                     <table class="nhsuk-table nhsuk-table--responsive app-table" role="table" data-testid="audit-table">
                                         <caption class="nhsuk-u-visually-hidden">"Audit log, newest first"</caption>
-                                        <thead class="nhsuk-table__head" role="rowgroup">
-                                            <tr class="nhsuk-table__row" role="row">
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Time"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Action"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"User"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Organisation"</th>
-                                                <th scope="col" class="nhsuk-table__header" role="columnheader">"Detail"</th>
-                                            </tr>
-                                        </thead>
+                                        <ResponsiveTableHead columns=&["Time", "Action", "User", "Organisation", "Detail"] />
                                         <tbody class="nhsuk-table__body" role="rowgroup">
                                             <For
                                                 each=move || rows.clone()

@@ -151,7 +151,7 @@ impl Partners {
                 .values()
                 .filter(|s| &s.target == id)
                 .filter_map(|s| w.org_of(&s.partner))
-                .filter(|&p| bit(&w.v2[p as usize], t))
+                .filter(|&p| w.v2_of(t, p))
                 .collect();
             out.sort_unstable();
             out
@@ -163,7 +163,7 @@ impl Partners {
 fn seers(w: &World, r: usize, partners: &mut Partners) -> Vec<u32> {
     let row = &w.rows[r];
     let mut out = w.involved[r].clone();
-    if row.target != NO_TARGET && bit(&w.patient_share, row.patient) {
+    if row.target != NO_TARGET && w.patient_shares(row.patient) {
         for &p in partners.of(w, row.target) {
             if let Err(pos) = out.binary_search(&p) {
                 out.insert(pos, p);
@@ -196,6 +196,11 @@ impl World {
         self.by_patient
             .range((p, 0)..=(p, u32::MAX))
             .map(|&(_, r)| r as usize)
+    }
+
+    /// Whether patient index `p`'s preference is `share` now (V2 reads it live).
+    fn patient_shares(&self, p: u32) -> bool {
+        bit(&self.patient_share, p)
     }
 
     /// Whether target `t` gives partner `p` V2 sight in this world.
@@ -260,7 +265,7 @@ impl World {
             let Some(&p) = after.patient_ix.get(id) else {
                 continue;
             };
-            if bit(&before.patient_share, p) != bit(&after.patient_share, p) {
+            if before.patient_shares(p) != after.patient_shares(p) {
                 for r in after.requests_of_patient(p) {
                     requests.entry(r).or_insert(false);
                 }

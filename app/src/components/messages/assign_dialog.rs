@@ -7,18 +7,19 @@ use std::collections::BTreeMap;
 
 use domain::text;
 use domain::wire::{AssignCommand, Assignable, Consent, RequestDetail, Sharing, TargetKind};
-use leptos::html;
 use leptos::prelude::*;
 
 use super::{is_conflict, on_answer, use_messages, CONFLICT_MESSAGE};
 use crate::api::{self, ApiError};
 use crate::components::dialog::Dialog;
-use crate::components::error_summary::ErrorSummary;
+use crate::components::error_summary::{
+    ErrorNotice, ErrorSummary, FormCheck, InlineError, Problem, ProblemSummary,
+};
 use crate::live::use_live;
 
 /// SPEC A3: a reason has 10 to 1000 Unicode code points after trimming.
 const REASON_MIN: usize = 10;
-const REASON_MAX: usize = 1000;
+const REASON_MAX: usize = domain::world::MAX_TEXT;
 
 #[component]
 pub fn AssignDialog(
@@ -89,35 +90,29 @@ fn AssignForm(
     let reason_count = Memo::new(move |_| reason.with(|r| r.trim().chars().count()));
     let needs_reason =
         move || chosen.with(|c| c.as_ref().is_some_and(|c| c.consent == Consent::Reason));
-    // The NHS pattern for a form: nothing greyed out; pressing Assign checks the answers and,
-    // if something is missing, shows an error summary (focused, with a link to each field)
-    // and an error by each field. What is shown is what was wrong when Assign was pressed.
-    let problems = move || {
+    // The NHS pattern for a form (`FormCheck`): nothing greyed out; pressing Assign checks the
+    // answers and, if something is missing, shows an error summary (focused, with a link to
+    // each field) and an error by each field, each until it is put right.
+    let check = FormCheck::new(move || {
         let mut out = Vec::new();
         if chosen.with(Option::is_none) {
-            out.push(Problem::Target);
+            out.push(Problem::new(TARGET_FIELD, "Choose a group or colleague"));
         } else if needs_reason() {
-            let n = reason_count.get_untracked();
+            let n = reason_count.get();
             if n < REASON_MIN {
-                out.push(Problem::ReasonShort);
+                out.push(Problem::new(
+                    REASON_FIELD,
+                    format!("Give a reason of at least {REASON_MIN} characters"),
+                ));
             } else if n > REASON_MAX {
-                out.push(Problem::ReasonLong);
+                out.push(Problem::new(
+                    REASON_FIELD,
+                    format!("Give a reason of at most {REASON_MAX} characters"),
+                ));
             }
         }
         out
-    };
-    let shown = RwSignal::new(Vec::<Problem>::new());
-    let attempts = RwSignal::new(0_u32);
-    let summary_ref = NodeRef::<html::Div>::new();
-    Effect::new(move |_| {
-        if attempts.get() > 0 {
-            if let Some(summary) = summary_ref.get() {
-                let _ = summary.focus();
-            }
-        }
     });
-    let field_error =
-        move |field: Field| shown.with(|p| p.iter().copied().find(|p| p.field() == field));
 
     // The page owns the call (`ctx.assign`), so an answer that arrives after the dialog closed
     // still reloads the page; the dialog only reports it, while it is open.
@@ -190,54 +185,20 @@ fn AssignForm(
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                if pending.get_untracked() {
+                if pending.get_untracked() || !check.passes() {
                     return;
                 }
-                let found = untrack(problems);
-                let ok = found.is_empty();
-                shown.set(found);
-                if ok {
-                    dispatch();
-                } else {
-                    attempts.update(|n| *n += 1);
-                }
+                dispatch();
             }
         >
             {move || {
                 error
                     .get()
                     .map(|e| {
-                        view! {
-                            <div class="nhsuk-error-summary app-inline-error" role="alert" data-testid="assign-error">
-                                <p>{e}</p>
-                            </div>
-                        }
+                        view! { <ErrorNotice message=e test_id="assign-error" /> }
                     })
             }}
-            {move || {
-                (!shown.with(Vec::is_empty))
-                    .then(|| {
-                        view! {
-                            <div
-                                class="nhsuk-error-summary"
-                                aria-labelledby="assign-error-summary-title"
-                                role="alert"
-                                tabindex="-1"
-                                node_ref=summary_ref
-                                data-testid="assign-error-summary"
-                            >
-                                <h3 class="nhsuk-error-summary__title" id="assign-error-summary-title">
-                                    "There is a problem"
-                                </h3>
-                                <div class="nhsuk-error-summary__body">
-                                    <ul class="nhsuk-list nhsuk-error-summary__list">
-                                        {shown.get().into_iter().map(problem_link).collect_view()}
-                                    </ul>
-                                </div>
-                            </div>
-                        }
-                    })
-            }}
+            <ProblemSummary check=check test_id="assign-error-summary" subheading=true />
             {move || {
                 load_error
                     .get()
@@ -272,10 +233,11 @@ fn AssignForm(
             </div>
             <div
                 class="app-assign__targets"
-                class:nhsuk-form-group--error=move || field_error(Field::Target).is_some()
+                class:nhsuk-form-group--error=move || check.error(TARGET_FIELD).is_some()
+                id=TARGET_FIELD
                 data-testid="assign-targets"
             >
-                {move || field_error(Field::Target).map(inline_error)}
+                <InlineError check=check field=TARGET_FIELD />
                 <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading groups and colleagues…"</p> }>
                     {move || {
                         // Read here, inside the Transition, so that it waits for the answer.
@@ -319,7 +281,7 @@ fn AssignForm(
                                 detail=detail
                                 reason=reason
                                 reason_count=reason_count
-                                reason_error=Signal::derive(move || field_error(Field::Reason))
+                                check=check
                             />
                         }
                     })
@@ -384,8 +346,8 @@ fn ConsentStep(
     detail: Memo<Option<RequestDetail>>,
     reason: RwSignal<String>,
     reason_count: Memo<usize>,
-    /// The reason's problem when Assign was last pressed, if any.
-    reason_error: Signal<Option<Problem>>,
+    /// The form's check, whose problem with the reason shows by the text box.
+    check: FormCheck,
 ) -> impl IntoView {
     let ctx = use_messages();
     let (patient, sharing, origin_code, origin_name) = detail.with_untracked(|d| match d {
@@ -447,7 +409,7 @@ fn ConsentStep(
                     format!("{n} of at most {REASON_MAX} characters.")
                 }
             };
-            let has_error = move || reason_error.with(Option::is_some);
+            let has_error = move || check.error(REASON_FIELD).is_some();
             let described_by = move || {
                 if has_error() {
                     "assign-reason-hint assign-reason-error assign-reason-count"
@@ -462,11 +424,12 @@ fn ConsentStep(
                             "Reason for sharing (required)"
                         </label>
                         <div class="nhsuk-hint" id="assign-reason-hint" data-testid="consent-reason-why">{why}</div>
-                        {move || reason_error.get().map(inline_error)}
+                        <InlineError check=check field=REASON_FIELD />
                         <textarea
                             class="nhsuk-textarea"
                             class:nhsuk-textarea--error=has_error
-                            id="assign-reason"
+                            id=REASON_FIELD
+                            aria-invalid=move || has_error().then_some("true")
                             name="reason"
                             rows="4"
                             required
@@ -519,84 +482,7 @@ fn assign_error_words(error: &ApiError) -> String {
     }
 }
 
-/// The fields of the assign form that can be wrong.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Target,
-    Reason,
-}
-
-/// What can be wrong when Assign is pressed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Problem {
-    Target,
-    ReasonShort,
-    ReasonLong,
-}
-
-impl Problem {
-    fn field(self) -> Field {
-        match self {
-            Problem::Target => Field::Target,
-            Problem::ReasonShort | Problem::ReasonLong => Field::Reason,
-        }
-    }
-
-    fn words(self) -> String {
-        match self {
-            Problem::Target => "Choose a group or colleague".to_string(),
-            Problem::ReasonShort => format!("Give a reason of at least {REASON_MIN} characters"),
-            Problem::ReasonLong => format!("Give a reason of at most {REASON_MAX} characters"),
-        }
-    }
-
-    /// The id of the inline error and of the field the summary's link goes to.
-    fn ids(self) -> (&'static str, &'static str) {
-        match self.field() {
-            Field::Target => ("assign-target-error", "assign-targets-first"),
-            Field::Reason => ("assign-reason-error", "assign-reason"),
-        }
-    }
-}
-
-/// A link of the error summary: it moves focus to the field (the first radio for the target).
-fn problem_link(problem: Problem) -> impl IntoView {
-    let (_, field_id) = problem.ids();
-    view! {
-        <li>
-            <a
-                href=format!("#{field_id}")
-                on:click=move |ev| {
-                    // Not a navigation: the router must not see it. Focus the field instead.
-                    ev.prevent_default();
-                    let field = document()
-                        .get_element_by_id(field_id)
-                        .or_else(|| {
-                            document()
-                                .query_selector("[data-testid=assign-targets] input[type=radio]")
-                                .ok()
-                                .flatten()
-                        });
-                    if let Some(field) = field.and_then(|f| {
-                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(f).ok()
-                    }) {
-                        let _ = field.focus();
-                    }
-                }
-            >
-                {problem.words()}
-            </a>
-        </li>
-    }
-}
-
-/// The error by a field, NHS style: "Error:" for screen readers, then what to do.
-fn inline_error(problem: Problem) -> impl IntoView {
-    let (error_id, _) = problem.ids();
-    view! {
-        <span class="nhsuk-error-message" id=error_id>
-            <span class="nhsuk-u-visually-hidden">"Error: "</span>
-            {problem.words()}
-        </span>
-    }
-}
+/// The fields of the assign form that can be wrong: the radios' container (its link focuses
+/// the first radio) and the reason.
+const TARGET_FIELD: &str = "assign-targets";
+const REASON_FIELD: &str = "assign-reason";

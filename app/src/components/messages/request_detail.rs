@@ -15,6 +15,7 @@ use super::{
     on_answer, sharing_words, use_messages, MessagesQuery, OrgNames, CONFLICT_MESSAGE,
 };
 use crate::api;
+use crate::components::error_summary::ErrorNotice;
 use crate::live::{restore_focus_soon, use_live};
 use crate::state::use_session;
 
@@ -291,7 +292,7 @@ fn DetailBody(
             action_error
                 .get()
                 .map(|e| {
-                    view! { <div class="nhsuk-error-summary app-inline-error" role="alert" data-testid="request-error"><p>{e}</p></div> }
+                    view! { <ErrorNotice message=e test_id="request-error" /> }
                 })
         }}
         <div class="app-request-actions">

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::{focus_soon, EditShare, RestrictViewCheckbox, StateTag};
 use crate::components::dialog::Dialog;
-use crate::components::error_summary::ErrorSummary;
+use crate::components::error_summary::{ErrorSummary, FormCheck, Problem, ProblemSummary};
 use crate::state::on_answer;
 
 /// What the owner does to a share: as asked (the share with its new flag), and as answered.
@@ -43,6 +43,9 @@ pub fn EditShareDialog(
     }
 }
 
+/// The Restrict View checkbox of the form, the field of the "nothing changed" problem.
+const RESTRICT_FIELD: &str = "edit-restricted";
+
 #[component]
 fn EditForm(
     target: Target,
@@ -67,9 +70,24 @@ fn EditForm(
     let share_stored = StoredValue::new(share.clone());
     let target_stored = StoredValue::new(target.clone());
 
+    // The NHS pattern (issue 15, item 7): Save is never greyed out; pressing it with nothing
+    // changed says what would change the share (S5: only Restrict View can).
+    let unchanged = if was_restricted {
+        "Clear Restrict View to change the share, or choose Cancel"
+    } else {
+        "Select Restrict View to change the share, or choose Cancel"
+    };
+    let check = FormCheck::new(move || {
+        if changed() {
+            Vec::new()
+        } else {
+            vec![Problem::new(RESTRICT_FIELD, unchanged)]
+        }
+    });
+
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() || !changed() {
+        if busy.get_untracked() || !check.passes() {
             return;
         }
         error.set(None);
@@ -123,17 +141,18 @@ fn EditForm(
             when=move || confirming.get()
             fallback=move || {
                 view! {
-                    <form on:submit=save>
+                    <form on:submit=save novalidate=true>
+                        <ProblemSummary check=check test_id="edit-problems" subheading=true />
                         <p class="nhsuk-body-s">
                             "Only Restrict View can be changed. To share with another organisation, use Share again."
                         </p>
-                        <RestrictViewCheckbox id="edit-restricted" checked=restricted />
+                        <RestrictViewCheckbox id=RESTRICT_FIELD checked=restricted check=check />
                         {effect.clone()}
                         <div class="app-dialog__actions">
                             <button
                                 type="submit"
                                 class="nhsuk-button"
-                                disabled=move || !changed() || busy.get()
+                                disabled=move || busy.get()
                                 data-testid="edit-save"
                             >
                                 "Save"

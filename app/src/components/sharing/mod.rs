@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
+use crate::components::error_summary::{FormCheck, InlineError};
 use crate::state::use_server_changes;
 use edit_share_dialog::ShareEdit;
 
@@ -131,17 +132,31 @@ const RESTRICT_HINT: &str = "Restricting the view means that if the organisation
 /// The Restrict View checkbox with the guide's hint, as the Share and Edit share dialogs show it
 /// (`id` names the input; its hint is `{id}-hint` and its test id is `id`).
 #[component]
-pub fn RestrictViewCheckbox(id: &'static str, checked: RwSignal<bool>) -> impl IntoView {
+pub fn RestrictViewCheckbox(
+    id: &'static str,
+    checked: RwSignal<bool>,
+    /// The form's check, whose problem with the field `id` shows by the checkbox.
+    #[prop(optional)]
+    check: Option<FormCheck>,
+) -> impl IntoView {
     let hint_id = format!("{id}-hint");
+    let has_error = move || check.is_some_and(|c| c.error(id).is_some());
+    let hint_for = hint_id.clone();
+    let described_by = move || match check {
+        Some(c) => c.described_by(id, Some(&hint_for)),
+        None => Some(hint_for.clone()),
+    };
     view! {
-        <div class="nhsuk-form-group">
+        <div class="nhsuk-form-group" class:nhsuk-form-group--error=has_error>
+            {check.map(|check| view! { <InlineError check=check field=id /> })}
             <div class="nhsuk-checkboxes">
                 <div class="nhsuk-checkboxes__item">
                     <input
                         class="nhsuk-checkboxes__input"
                         id=id
                         type="checkbox"
-                        aria-describedby=hint_id.clone()
+                        aria-describedby=described_by
+                        aria-invalid=move || has_error().then_some("true")
                         bind:checked=checked
                         data-testid=id
                     />

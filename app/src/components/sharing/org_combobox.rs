@@ -15,6 +15,7 @@ use leptos::task::spawn_local;
 
 use super::kind_label;
 use crate::api::{self, ApiError};
+use crate::components::error_summary::{FormCheck, InlineError};
 
 /// How many organisations one search lists.
 const LIMIT: u32 = 10;
@@ -159,6 +160,10 @@ pub fn OrgCombobox(
     selected: RwSignal<Option<Organisation>>,
     /// Why an organisation cannot be chosen, if it cannot.
     unavailable: Callback<Organisation, Option<String>>,
+    /// The form's check, whose problem with the field `{id}-input` (nothing chosen) shows as
+    /// the inline error by the text box.
+    #[prop(optional)]
+    check: Option<FormCheck>,
 ) -> impl IntoView {
     let input_id = format!("{id}-input");
     let listbox_id = format!("{id}-listbox");
@@ -320,16 +325,29 @@ pub fn OrgCombobox(
     };
 
     let listbox_for = listbox_id.clone();
+    let field = StoredValue::new(input_id.clone());
+    let has_error = move || check.is_some_and(|c| field.with_value(|f| c.error(f).is_some()));
+    let hint_for = hint_id.clone();
+    let described_by = move || match check {
+        Some(c) => field.with_value(|f| c.described_by(f, Some(&hint_for))),
+        None => Some(hint_for.clone()),
+    };
     view! {
-        <div class="nhsuk-form-group app-combobox" data-testid=format!("{id}-combobox")>
+        <div
+            class="nhsuk-form-group app-combobox"
+            class:nhsuk-form-group--error=has_error
+            data-testid=format!("{id}-combobox")
+        >
             <label class="nhsuk-label" for=input_id.clone()>
                 {label}
             </label>
             <div class="nhsuk-hint" id=hint_id.clone()>
                 "Type at least 2 characters of the organisation's name or its ODS code, then choose it from the list."
             </div>
+            {check.map(|check| view! { <InlineError check=check field=field.get_value() /> })}
             <input
                 class="nhsuk-input app-combobox__input"
+                class:nhsuk-input--error=has_error
                 id=input_id
                 type="text"
                 role="combobox"
@@ -337,7 +355,8 @@ pub fn OrgCombobox(
                 spellcheck="false"
                 aria-autocomplete="list"
                 aria-controls=listbox_for
-                aria-describedby=hint_id
+                aria-describedby=described_by
+                aria-invalid=move || has_error().then_some("true")
                 aria-expanded=move || is_open().to_string()
                 aria-activedescendant=move || {
                     if is_open() { active.get().map(option_id) } else { None }

@@ -9,7 +9,7 @@ use super::org_combobox::OrgCombobox;
 use super::{CreateShare, RestrictViewCheckbox};
 use crate::api::ApiError;
 use crate::components::dialog::Dialog;
-use crate::components::error_summary::ErrorSummary;
+use crate::components::error_summary::{ErrorSummary, FormCheck, Problem, ProblemSummary};
 use crate::state::on_answer;
 
 /// The dialog, open while `target` holds the group or colleague being shared.
@@ -63,6 +63,9 @@ pub fn refusal_message(error: &ApiError, target: &str, partner: &str) -> String 
     }
 }
 
+/// The combobox's text box, the field of the "nothing chosen" problem.
+const ORG_FIELD: &str = "share-org-input";
+
 #[component]
 fn ShareForm(
     target: Target,
@@ -106,16 +109,28 @@ fn ShareForm(
         }
     });
 
+    // The NHS pattern (issue 15, item 7): Share is never greyed out; pressing it with no
+    // organisation chosen explains what is missing and sends nothing.
+    let check = FormCheck::new(move || {
+        if selected.with(Option::is_none) {
+            vec![Problem::new(
+                ORG_FIELD,
+                "Choose an organisation to share with",
+            )]
+        } else {
+            Vec::new()
+        }
+    });
+
     let target_for_submit = target.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(partner) = selected.get_untracked() else {
-            error.set(Some("Choose an organisation to share with.".to_string()));
-            return;
-        };
-        if busy.get_untracked() {
+        if busy.get_untracked() || !check.passes() {
             return;
         }
+        let Some(partner) = selected.get_untracked() else {
+            return;
+        };
         error.set(None);
         let body = ShareCreate {
             target_id: target_for_submit.id.clone(),
@@ -152,11 +167,13 @@ fn ShareForm(
                         }
                     })
             }}
+            <ProblemSummary check=check test_id="share-problems" subheading=true />
             <OrgCombobox
                 id="share-org"
                 label="Organisation name or ODS code"
                 selected=selected
                 unavailable=unavailable
+                check=check
             />
             <RestrictViewCheckbox id="share-restricted" checked=restricted />
             {preview}
@@ -164,7 +181,7 @@ fn ShareForm(
                 <button
                     type="submit"
                     class="nhsuk-button"
-                    disabled=move || selected.with(Option::is_none) || busy.get()
+                    disabled=move || busy.get()
                     aria-busy=move || busy.get().then_some("true")
                     data-testid="share-submit"
                 >
