@@ -5,9 +5,9 @@
 use std::cell::RefCell;
 
 use domain::wire::{
-    Agreement, AgreementCreate, AssignCommand, Assignable, CoversUpdate, ErrorBody, ExternalShare,
-    Folder, Health, Me, OrganisationResults, Persona, RequestDetail, RequestPage, Session,
-    SessionCreate, Share, ShareCreate, ShareUpdate, StatusFilter, Target, VersionCommand,
+    Agreement, AgreementCreate, AssignCommand, Assignable, CoversUpdate, ErrorBody, EventTicket,
+    ExternalShare, Folder, Health, Me, OrganisationResults, Persona, RequestDetail, RequestPage,
+    Session, SessionCreate, Share, ShareCreate, ShareUpdate, StatusFilter, Target, VersionCommand,
 };
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -338,6 +338,22 @@ pub async fn set_request_open(
     let verb = if open { "reopen" } else { "close" };
     let path = format!("/api/requests/{}/{verb}", encode(id));
     send(Method::POST, &path, &VersionCommand { version }).await
+}
+
+// --- Live updates (SPEC E1–E4) ------------------------------------------------------------
+
+/// `POST /api/events/ticket`: a ticket to open the stream with, since a browser's
+/// `EventSource` cannot send the bearer token (which never goes into a URL).
+pub async fn events_ticket() -> Result<EventTicket, ApiError> {
+    json(call::<()>(Method::POST, "/api/events/ticket", None, None).await?).await
+}
+
+/// The address of the event stream for a ticket, from the event after `last_event_id` (E3).
+pub fn events_url(ticket: &str, last_event_id: Option<u64>) -> String {
+    match last_event_id {
+        Some(last) => format!("/api/events?ticket={}&last_event_id={last}", encode(ticket)),
+        None => format!("/api/events?ticket={}", encode(ticket)),
+    }
 }
 
 // --- Audit (SPEC L1–L2) --------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod components;
+pub mod live;
 pub mod pages;
 pub mod state;
 
@@ -26,7 +27,8 @@ use pages::{
 pub fn App() -> impl IntoView {
     state::provide_health_context();
     state::provide_server_changes();
-    state::provide_session_context();
+    let session = state::provide_session_context();
+    live::provide_live_updates(session, state::use_server_changes());
     view! {
         <Router>
             <Gated />
@@ -46,6 +48,7 @@ fn Gated() -> impl IntoView {
             <Header />
             <div class="nhsuk-width-container">
                 <StatusBanner />
+                <live::LiveStatus />
                 <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
                     <Routes fallback=|| view! { <Private><NotFoundPage /></Private> }>
                         <Route path=path!("/") view=|| view! { <Private><MessagesPage /></Private> } />

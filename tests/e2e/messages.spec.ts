@@ -373,7 +373,12 @@ test('V1: a closed request stays visible to every organisation it passed through
 test('A5: when someone else changed the request first, assigning shows "This request changed — reload" and reloads it', async ({ page, request, server }) => {
   const shell = new Shell(page);
   const messages = new MessagesPage(page);
+  // With live updates the open request would reload as soon as the colleague changed it (E4,
+  // live.spec.ts); while they are paused (no stream) it cannot, and the server's version check
+  // is what stops the stale change (A5).
+  await page.route('**/api/events?*', (route) => route.abort());
   await shell.gotoAs(james, '/messages?request=r-1014');
+  await expect(page.getByTestId('live-paused')).toBeVisible();
   const dialog = await messages.openAssign();
   await dialog.choose('u-priya-patel');
 

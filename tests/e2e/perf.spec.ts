@@ -285,3 +285,73 @@ test('selecting a folder of 100,001 requests paints its first row soon (measured
     await big.stop();
   }
 });
+
+test('a change reaches another organisation\'s open screen within a second (live updates, measured)', async ({
+  browser,
+  server,
+  request,
+}) => {
+  // Issue 14, SPEC E1: Camelia Surgery moves a request into and out of North Tees PCN's Care
+  // Home Team, 20 times, through the API; North Tees PCN's Messages, open in another browser
+  // context, shows the folder's count change. Each figure runs from just before the change is
+  // sent to the moment the partner's page shows the new count (a MutationObserver in the page,
+  // on the same clock): the change itself, the event, the reload of the folders and the paint.
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const page = await context.newPage();
+    const shell = new Shell(page);
+    const messages = new MessagesPage(page);
+    await shell.gotoAs('u-aisha-khan', '/messages?status=open&folder=g-pcn-carehome');
+    await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'open');
+    const count = messages.count('g-pcn-carehome');
+    await expect(count).toBeVisible();
+    await page.evaluate(() => {
+      const read = () => document.querySelector('[data-testid="folder-count-g-pcn-carehome"]')?.textContent ?? '';
+      const seen: { at: number; text: string }[] = [];
+      let last = read();
+      new MutationObserver(() => {
+        const now = read();
+        if (now !== last) {
+          last = now;
+          seen.push({ at: Date.now(), text: now });
+        }
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      (window as unknown as { countChanges: typeof seen }).countChanges = seen;
+    });
+
+    const token = (await (await request.post(`${server.url}/api/session`, { data: { user_id: 'u-sarah-ahmed' } })).json()).token;
+    const headers = { Authorization: `Bearer ${token}` };
+    const samples: number[] = [];
+    let expected = Number(await count.textContent());
+    for (let run = 0; run < 20; run++) {
+      const target = run % 2 === 0 ? 'g-pcn-carehome' : 'g-cam-reception';
+      expected += run % 2 === 0 ? 1 : -1;
+      const version = (await (await request.get(`${server.url}/api/requests/r-1001`, { headers })).json()).version;
+      const sent = Date.now();
+      const answer = await request.post(`${server.url}/api/requests/r-1001/assign`, {
+        headers,
+        data: { target_id: target, version },
+      });
+      expect(answer.status()).toBe(200);
+      await expect(count).toHaveText(String(expected));
+      const changes = await page.evaluate(
+        () => (window as unknown as { countChanges: { at: number; text: string }[] }).countChanges,
+      );
+      const shown = changes.find((c) => c.at >= sent && c.text === String(expected));
+      expect(shown, `run ${run}: the count changed in the page`).toBeDefined();
+      samples.push(shown!.at - sent);
+    }
+    const sorted = [...samples].sort((a, b) => a - b);
+    const result = {
+      runs: samples.length,
+      change_to_partner_screen_ms: samples,
+      p50_ms: median(samples),
+      p95_ms: sorted[Math.ceil(sorted.length * 0.95) - 1],
+      max_ms: sorted[sorted.length - 1],
+    };
+    console.log(`live update to the partner's screen: ${JSON.stringify(result)}`);
+    record('live', result);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,11 +1,13 @@
 //! The NHS staff-service header with the product name and the main navigation.
 
+use domain::wire::ShareState;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
+use crate::live::use_live;
 use crate::pages::sign_in::role_label;
-use crate::state::use_session;
+use crate::state::{use_server_changes, use_session};
 
 /// The main navigation: one entry per page of SPEC §4, in that order.
 pub const NAV_ITEMS: [(&str, &str); 6] = [
@@ -20,6 +22,26 @@ pub const NAV_ITEMS: [(&str, &str); 6] = [
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
+    let changes = use_server_changes();
+    let live = use_live();
+    // Shares other organisations made with ours that wait for an administrator here to enable
+    // them (SPEC S4): counted beside External, and kept current by the stream (E4).
+    let waiting = LocalResource::new(move || {
+        changes.track();
+        live.track_shares();
+        let signed_in = session.session.with(Option::is_some);
+        async move {
+            if !signed_in {
+                return 0;
+            }
+            api::external().await.map_or(0, |list| {
+                list.iter()
+                    .filter(|s| s.state == ShareState::Pending)
+                    .count()
+            })
+        }
+    });
+    let waiting = Signal::derive(move || waiting.get().unwrap_or(0));
     view! {
         <header class="nhsuk-header" role="banner" data-testid="site-header">
             <div class="nhsuk-header__container nhsuk-width-container">
@@ -55,11 +77,23 @@ pub fn Header() -> impl IntoView {
                         {NAV_ITEMS
                             .into_iter()
                             .map(|(href, label)| {
+                                let badge = (href == "/external").then_some(waiting);
                                 view! {
-                                    <li class="nhsuk-header__navigation-item">
-                                        <A href=href attr:class="nhsuk-header__navigation-link">
+                                    <li class="nhsuk-header__navigation-item app-nav-item">
+                                        // The count describes the link without renaming it:
+                                        // the link is "External" whatever waits.
+                                        <A
+                                            href=href
+                                            attr:class="nhsuk-header__navigation-link"
+                                            attr:aria-describedby=move || {
+                                                badge
+                                                    .is_some_and(|w| w.get() > 0)
+                                                    .then_some("external-waiting")
+                                            }
+                                        >
                                             {label}
                                         </A>
+                                        {badge.map(|w| view! { <WaitingBadge waiting=w /> })}
                                     </li>
                                 }
                             })
@@ -69,6 +103,27 @@ pub fn Header() -> impl IntoView {
             </nav>
             </Show>
         </header>
+    }
+}
+
+/// How many shares wait for Enable, beside the External link, while there are any.
+#[component]
+fn WaitingBadge(waiting: Signal<usize>) -> impl IntoView {
+    move || {
+        let n = waiting.get();
+        (n > 0).then(|| {
+            let words = if n == 1 {
+                " share waits for Enable".to_string()
+            } else {
+                " shares wait for Enable".to_string()
+            };
+            view! {
+                <span class="app-nav-badge" id="external-waiting" data-testid="external-waiting">
+                    {n.to_string()}
+                    <span class="nhsuk-u-visually-hidden">{words}</span>
+                </span>
+            }
+        })
     }
 }
 

@@ -14,6 +14,7 @@ use crate::components::sharing::dom_id;
 use crate::components::sharing::org_combobox::OrgCombobox;
 use crate::components::status_notice::StatusNotice;
 use crate::components::table_head::ResponsiveTableHead;
+use crate::live::use_live;
 use crate::state::{on_answer, use_server_changes, use_session};
 
 fn answer_label(answer: Option<Answer>) -> &'static str {
@@ -35,9 +36,12 @@ pub fn AgreementsPage() -> impl IntoView {
         .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
         .unwrap_or_default();
     // Reloaded whenever a change of this tab is answered (`state::ServerChanges`).
+    // And when the stream says an agreement we are party to was proposed or answered (E1).
     let changes = use_server_changes();
+    let live = use_live();
     let agreements = LocalResource::new(move || {
         changes.track();
+        live.track_agreements();
         api::agreements()
     });
     let notice = RwSignal::new(None::<String>);

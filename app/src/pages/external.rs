@@ -12,6 +12,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::{dom_id, focus_soon, RestrictedMarker, StateTag};
 use crate::components::status_notice::StatusNotice;
+use crate::live::{restore_focus_soon, use_live};
 use crate::state::{on_answer, use_server_changes, use_session};
 
 /// Shares grouped by owner organisation, owners by name.
@@ -32,23 +33,95 @@ fn by_owner(list: Vec<ExternalShare>) -> Vec<(String, String, Vec<ExternalShare>
         .collect()
 }
 
+/// The last answer the notice compared, and whether a reset came since.
+#[derive(Clone, PartialEq)]
+struct Seen {
+    resets: u32,
+    list: Vec<ExternalShare>,
+    skip_next: bool,
+}
+
+/// What changed between two answers of `GET /api/external`, in a sentence: "North Tees PCN
+/// shared Care Home Team with you", or that an owner stopped sharing one.
+fn news(before: &[ExternalShare], now: &[ExternalShare]) -> Option<String> {
+    let has = |list: &[ExternalShare], id: &str| list.iter().any(|s| s.share_id == id);
+    let mut sentences: Vec<String> = now
+        .iter()
+        .filter(|s| !has(before, &s.share_id))
+        .map(|s| format!("{} shared {} with you.", s.owner.name, s.target.name))
+        .collect();
+    sentences.extend(before.iter().filter(|s| !has(now, &s.share_id)).map(|s| {
+        format!(
+            "{} stopped sharing {} with you.",
+            s.owner.name, s.target.name
+        )
+    }));
+    (!sentences.is_empty()).then(|| sentences.join(" "))
+}
+
 #[component]
 pub fn ExternalPage() -> impl IntoView {
     let session = use_session();
     // Read once: switching persona remounts the page.
     let is_admin = session.is_admin();
-    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`).
+    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`), and when the
+    // stream says a share with our organisation was created, changed or removed (E4).
     let changes = use_server_changes();
+    let live = use_live();
     let shares = LocalResource::new(move || {
         changes.track();
+        live.track_shares();
         api::external()
     });
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
+
+    // A share that appears or disappears between two answers is news from another
+    // organisation (this page only enables and disables): say so in the polite notice, with
+    // the names the normal call answered, never from the event (E2). The first answer, and the
+    // first after a reset (the seed's shares again), are not news.
+    Effect::new(move |before: Option<Option<Seen>>| {
+        let resets = live.resets();
+        let Some(Ok(list)) = shares.get() else {
+            return before.flatten();
+        };
+        let before = before.flatten();
+        match before {
+            Some(seen) if seen.resets != resets => Some(Seen {
+                resets,
+                list: seen.list,
+                skip_next: true,
+            }),
+            Some(seen) if seen.list == list => Some(seen),
+            Some(seen) => {
+                if !seen.skip_next {
+                    if let Some(text) = news(&seen.list, &list) {
+                        notice.set(Some(text));
+                    }
+                }
+                Some(Seen {
+                    resets,
+                    list,
+                    skip_next: false,
+                })
+            }
+            None => Some(Seen {
+                resets,
+                list,
+                skip_next: false,
+            }),
+        }
+    });
     // The share whose button was pressed and the state it should have once reloaded; its row
     // is re-rendered, so focus goes back to the new button only then.
     let focus_when = RwSignal::new(None::<(String, ShareState)>);
 
+    // A reload the stream caused may replace the focused button: focus follows (E4).
+    Effect::new(move |_| {
+        if shares.with(Option::is_some) {
+            restore_focus_soon();
+        }
+    });
     Effect::new(move |_| {
         let Some(Ok(list)) = shares.get() else {
             return;

@@ -12,6 +12,7 @@ use crate::components::messages::request_detail::RequestDetailView;
 use crate::components::messages::request_list::RequestList;
 use crate::components::messages::{MessagesContext, MessagesQuery, OrgNames};
 use crate::components::page_heading::PageHeading;
+use crate::live::use_live;
 use crate::state::{use_server_changes, use_session};
 
 #[component]
@@ -79,8 +80,14 @@ pub fn MessagesPage() -> impl IntoView {
 
     // The folders feed both the folder list and the list's heading; one answer serves both.
     // Switching persona re-reads them: the session is part of what they depend on.
+    // The stream reloads them too (E4): open counts follow requests, the external folders
+    // follow shares, the covered flags follow covers changed in another tab.
+    let live = use_live();
     let folders: LocalResource<Result<Vec<Folder>, ApiError>> = LocalResource::new(move || {
         ctx.changed.track();
+        live.track_requests();
+        live.track_shares();
+        live.track_covers();
         my_ods_code.track();
         async move {
             let answer = api::folders().await;

@@ -15,6 +15,7 @@ use crate::components::dialog::Dialog;
 use crate::components::error_summary::{
     ErrorNotice, ErrorSummary, FormCheck, InlineError, Problem, ProblemSummary,
 };
+use crate::live::use_live;
 
 /// SPEC A3: a reason has 10 to 1000 Unicode code points after trimming.
 const REASON_MIN: usize = 10;
@@ -47,8 +48,13 @@ fn AssignForm(
 ) -> impl IntoView {
     let ctx = use_messages();
     let request_id = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.id.clone())));
+    // What may be assigned, and with which consent step, follows shares and agreements: the
+    // stream reloads the choices while the dialog is open (E1).
+    let live = use_live();
     let targets = LocalResource::new(move || {
         ctx.changed.track();
+        live.track_shares();
+        live.track_agreements();
         let id = request_id.get();
         async move {
             match id {

@@ -16,6 +16,8 @@ use super::{
 };
 use crate::api;
 use crate::components::error_summary::ErrorNotice;
+use crate::live::{restore_focus_soon, use_live};
+use crate::state::use_session;
 
 /// Where keyboard focus goes once the request has re-rendered after a change.
 #[derive(Clone, Copy, PartialEq)]
@@ -30,10 +32,35 @@ enum FocusAfter {
 #[component]
 pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView {
     let ctx = use_messages();
+    let live = use_live();
+    // The last event of this request from the stream (E4): a newer version reloads it, and
+    // `visible: false` says it has left the organisation's sight.
+    let change = Memo::new({
+        let id = id.clone();
+        move |_| live.request_change(&id)
+    });
+    let gone = move || change.with(|c| c.is_some_and(|c| !c.visible));
+    // The request as last answered (set below), to tell a newer version from this tab's own.
+    let shown_version = StoredValue::new(None::<u64>);
+    // The number of the last event that announced a version newer than the one on screen: only
+    // that reloads the request (this tab's own change has reloaded it already).
+    let announced = Memo::new(move |before: Option<&Option<u64>>| {
+        let newer = change.get().filter(|c| {
+            c.visible
+                && shown_version
+                    .get_value()
+                    .is_none_or(|shown| c.version > shown)
+        });
+        match newer {
+            Some(c) => Some(c.event_id),
+            None => before.copied().flatten(),
+        }
+    });
     let resource = LocalResource::new({
         let id = id.clone();
         move || {
             ctx.changed.track();
+            announced.track();
             let id = id.clone();
             async move {
                 let result = api::request(&id).await;
@@ -58,6 +85,33 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
 
     let notice = RwSignal::new(None::<String>);
     let action_error = RwSignal::new(None::<String>);
+    // Who made the change that brought a newer version on screen, when it was not this user:
+    // (user name, organisation code), said at once instead of a conflict later (E4, A5).
+    let changed_by = RwSignal::new(None::<(String, String)>);
+    let me = use_session()
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))
+        .unwrap_or_default();
+    Effect::new(move |shown: Option<Option<u64>>| {
+        let Some(d) = detail.get() else {
+            return shown.flatten();
+        };
+        shown_version.set_value(Some(d.version));
+        // The reload re-rendered the actions: focus follows the replaced button (E4).
+        restore_focus_soon();
+        if let Some(Some(before)) = shown {
+            if d.version > before {
+                let by = d
+                    .history
+                    .last()
+                    .and_then(|e| e.user.as_ref().map(|u| (u, e.ods_code.clone())))
+                    .filter(|(u, _)| u.id != me)
+                    .map(|(u, code)| (u.name.clone(), code));
+                changed_by.set(by);
+            }
+        }
+        Some(d.version)
+    });
     let assign_open = RwSignal::new(false);
     let focus_after = RwSignal::new(Some(FocusAfter::Heading));
     let heading_ref = NodeRef::<html::H2>::new();
@@ -137,6 +191,21 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
             // failed load says why, with Try again.
             <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading the request…"</p> }>
                 {move || {
+                    if gone() {
+                        return Some(
+                            view! {
+                                <div data-testid="request-gone" role="status">
+                                    <h2 class="nhsuk-heading-m" id="request-detail-heading">
+                                        "This request is no longer visible to your organisation"
+                                    </h2>
+                                    <p>
+                                        "It was assigned where your organisation cannot see it, or a share or the patient's sharing preference changed. It has gone from your lists."
+                                    </p>
+                                </div>
+                            }
+                                .into_any(),
+                        );
+                    }
                     resource
                         .get()
                         .map(|answer| match answer {
@@ -160,6 +229,7 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
                                         heading_ref=heading_ref
                                         assign_ref=assign_ref
                                         notice=notice
+                                        changed_by=changed_by
                                         action_error=action_error
                                         on_assign=on_assign
                                         on_set_open=on_set_open
@@ -182,6 +252,7 @@ fn DetailBody(
     heading_ref: NodeRef<html::H2>,
     assign_ref: NodeRef<html::Button>,
     notice: RwSignal<Option<String>>,
+    changed_by: RwSignal<Option<(String, String)>>,
     action_error: RwSignal<Option<String>>,
     on_assign: Callback<()>,
     on_set_open: Callback<bool>,
@@ -210,6 +281,14 @@ fn DetailBody(
             notice.get().map(|n| view! { <div class="app-notice" role="status" data-testid="request-notice">{n}</div> })
         }}
         {move || {
+            changed_by
+                .get()
+                .map(|(user, ods_code)| {
+                    let text = format!("Changed by {user}, {}, just now", names.name(&ods_code));
+                    view! { <div class="app-notice" role="status" data-testid="request-changed-by">{text}</div> }
+                })
+        }}
+        {move || {
             action_error
                 .get()
                 .map(|e| {
@@ -223,6 +302,7 @@ fn DetailBody(
                         type="button"
                         class="nhsuk-button"
                         node_ref=assign_ref
+                        id="request-assign-button"
                         data-testid="assign-button"
                         on:click=move |_| on_assign.run(())
                     >
@@ -231,6 +311,7 @@ fn DetailBody(
                     <button
                         type="button"
                         class="nhsuk-button nhsuk-button--secondary"
+                        id="request-close-button"
                         data-testid="close-button"
                         disabled=move || busy.get()
                         on:click=move |_| on_set_open.run(false)
@@ -244,6 +325,7 @@ fn DetailBody(
                     <button
                         type="button"
                         class="nhsuk-button nhsuk-button--secondary"
+                        id="request-reopen-button"
                         data-testid="reopen-button"
                         disabled=move || busy.get()
                         on:click=move |_| on_set_open.run(true)

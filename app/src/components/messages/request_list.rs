@@ -18,6 +18,7 @@ use super::{
     PAGE_SIZE,
 };
 use crate::api::{self, ApiError};
+use crate::live::use_live;
 
 /// Which page an answer belongs to (folder, status, cursor), so a slow answer is never shown
 /// under another heading.
@@ -37,8 +38,13 @@ pub fn RequestList(
 ) -> impl IntoView {
     let ctx = use_messages();
     let key = Memo::new(move |_| query.with(|q| (q.folder.clone(), q.status, q.cursor.clone())));
+    // The stream reloads the list when a request this organisation sees (or saw) changed, and
+    // when covers changed in another tab (My messages shows the covered folders) (E4).
+    let live = use_live();
     let list = LocalResource::new(move || {
         ctx.changed.track();
+        live.track_requests();
+        live.track_covers();
         let key = key.get();
         async move {
             let result = api::requests(key.0.as_deref(), key.1, key.2.as_deref()).await;

@@ -12,6 +12,7 @@ use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
+use crate::live::{restore_focus_soon, use_live};
 use crate::state::{on_answer, use_server_changes, use_session};
 
 /// What must be true of the reloaded list before focus can go back to a control: a control
@@ -65,10 +66,13 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
         TargetKind::Colleague => ("Colleagues", "colleagues", "No colleagues yet"),
     };
 
-    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`).
+    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`), and when the
+    // stream says a share of ours changed (a partner enabled it: the tag turns green, E4).
     let changes = use_server_changes();
+    let live = use_live();
     let targets = LocalResource::new(move || {
         changes.track();
+        live.track_shares();
         api::targets()
     });
     let sharing = RwSignal::new(None::<Target>);
@@ -76,6 +80,12 @@ pub fn TargetList(kind: TargetKind) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let focus_when = RwSignal::new(None::<FocusWhen>);
 
+    // A reload the stream caused may replace the focused control: focus follows (E4).
+    Effect::new(move |_| {
+        if targets.with(Option::is_some) {
+            restore_focus_soon();
+        }
+    });
     // Returns focus to the control the user was on once the reloaded list shows the change.
     Effect::new(move |_| {
         let Some(Ok(list)) = targets.get() else {
