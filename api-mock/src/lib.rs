@@ -60,6 +60,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         // answers under 32 bytes and event streams): a page of 200 requests goes from about
         // 100 KB to a few KB (docs/PERFORMANCE.md, scripts/page-bench).
         .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            stamp_last_event,
+        ))
         .with_state(state.clone());
     let router = Router::new().nest("/api", api);
     let router = match &state.static_dir {
@@ -67,6 +71,28 @@ pub fn app(state: Arc<AppState>) -> Router {
         None => router,
     };
     router.layer(request_log())
+}
+
+/// The header that tells a client the number of the server's latest live-update event as of
+/// the state its answer was read from (SPEC E1, E3).
+pub const LAST_EVENT_HEADER: &str = "x-last-event-id";
+
+/// Stamps every `/api` answer with the number of the latest event, read BEFORE the handler
+/// reads the state: events are numbered after their change is published, so the answer holds
+/// every change up to that number (and maybe later ones). A tab opens its first stream from
+/// the lowest number its first reads carried, so a change made between those reads and the
+/// stream's opening is replayed instead of lost; a replayed event only reloads a screen.
+async fn stamp_last_event(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let last = state.live.last_id();
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(LAST_EVENT_HEADER, axum::http::HeaderValue::from(last));
+    response
 }
 
 /// Serves the built client from `dir` for every path the API does not answer (`static_files`).

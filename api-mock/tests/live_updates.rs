@@ -575,3 +575,45 @@ async fn a_ticket_is_bound_to_its_session_and_dies_with_it() {
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     assert_eq!(a.code(), "unauthenticated");
 }
+
+/// The latest-event number of an answer (`x-last-event-id`), read through the router.
+async fn stamp(api: &Api, token: &str, path: &str) -> u64 {
+    let response = api
+        .router
+        .clone()
+        .oneshot(
+            Request::get(path)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.headers()["x-last-event-id"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn e1_e3_a_change_between_a_tabs_first_read_and_its_first_stream_is_replayed_from_the_reads_number(
+) {
+    let api = Api::demo();
+    let cam = api.sign_in(CAMELIA_ADMIN).await;
+    let riv = api.sign_in(RIVERSIDE_ADMIN).await;
+    // Riverside's tab reads its screens: the answers carry the number of the latest event.
+    let read_at = stamp(&api, &riv, "/api/external").await;
+    // Camelia shares with Riverside before Riverside's stream opens.
+    let s = share(&api, &cam, "g-cam-reception", "A81002", false).await;
+    assert!(
+        stamp(&api, &riv, "/api/external").await > read_at,
+        "the number moves with the change"
+    );
+    // A stream opened from the read's number replays the share (a stream opened without it
+    // would start after it, and the External page would never learn of it).
+    let mut riv_s = open(&api, &riv, Some(read_at)).await;
+    let got = riv_s.next().await;
+    assert_eq!((got.kind.as_str(), &got.data["id"]), ("share", &s["id"]));
+}

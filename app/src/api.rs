@@ -110,6 +110,13 @@ async fn call<B: Serialize + ?Sized>(
         Err(_) if signal.is_some_and(|s| s.aborted()) => return Err(ApiError::Aborted),
         Err(_) => return Err(ApiError::Unreachable),
     };
+    if let Some(n) = response
+        .headers()
+        .get("x-last-event-id")
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        crate::live::read_state_as_of(n);
+    }
     if response.ok() {
         return Ok(response);
     }

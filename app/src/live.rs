@@ -196,6 +196,12 @@ struct Connection {
     stream: Option<Stream>,
     /// The number of the last event seen, carried over a reconnection (E3).
     last_event_id: Option<u64>,
+    /// The lowest latest-event number the answers of this generation carried before its first
+    /// stream opened (`x-last-event-id`): where that stream resumes, so that a change made
+    /// between the screens' first reads and the opening is replayed, not lost (E1, E3).
+    first_read: Option<u64>,
+    /// Whether a stream of this generation has opened (later reads no longer matter).
+    opened: bool,
     /// Reconnections in a row without the stream opening.
     failures: usize,
     retry: Option<TimeoutHandle>,
@@ -215,6 +221,8 @@ fn stop() -> u64 {
         let mut c = c.borrow_mut();
         c.generation += 1;
         c.last_event_id = None;
+        c.first_read = None;
+        c.opened = false;
         c.failures = 0;
         (c.stream.take(), c.retry.take(), c.generation)
     });
@@ -247,8 +255,23 @@ fn connect(live: LiveUpdates, generation: u64) {
     });
 }
 
+/// Records the latest-event number an answer carried (see `Connection::first_read`). An
+/// answer that arrives late from an older generation can only lower it: more is replayed, and
+/// a replayed event only reloads a screen.
+pub fn read_state_as_of(n: u64) {
+    CONNECTION.with(|c| {
+        let mut c = c.borrow_mut();
+        if !c.opened {
+            c.first_read = Some(c.first_read.map_or(n, |m| m.min(n)));
+        }
+    });
+}
+
 fn open(live: LiveUpdates, generation: u64, ticket: &str) {
-    let last = CONNECTION.with(|c| c.borrow().last_event_id);
+    let last = CONNECTION.with(|c| {
+        let c = c.borrow();
+        c.last_event_id.or(c.first_read)
+    });
     let Ok(source) = EventSource::new(&api::events_url(ticket, last)) else {
         live.state.try_set(StreamState::Paused);
         reconnect_later(live, generation, None);
@@ -262,6 +285,7 @@ fn open(live: LiveUpdates, generation: u64, ticket: &str) {
         }
         let (failures, last) = CONNECTION.with(|c| {
             let mut c = c.borrow_mut();
+            c.opened = true;
             (std::mem::take(&mut c.failures), c.last_event_id)
         });
         // Back after a failure with no event number to resume from: whatever changed while

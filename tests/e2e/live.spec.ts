@@ -375,3 +375,36 @@ test('switching persona closes the old stream, and a stream the server ends is r
   expect(ended).not.toContain(streams[streams.length - 1]);
   expect(persona.seen).toEqual([]);
 });
+
+test('a change made between a tab\'s first reads and the opening of its first stream still shows (E1, E3)', async ({
+  browser,
+  server,
+  request,
+}) => {
+  const context = await browser.newContext({ baseURL: server.url });
+  const page = await context.newPage();
+  // Hold the tab's first ticket until the change below is made: the screens have read, the
+  // stream is not open yet.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/events/ticket', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const shell = new Shell(page);
+  await shell.gotoAs(emma, '/external');
+  const external = new ExternalPage(page);
+  await expect(page.getByTestId('external-empty')).toBeVisible();
+  await page.evaluate(() => ((window as unknown as { liveMarker: boolean }).liveMarker = true));
+
+  const owner = await api(request, server.url, mark);
+  await owner.post('/api/shares', { target_id: careHome, partner_ods_code: 'Y01234', restricted: false });
+  release();
+  await streamOpen(page);
+
+  // The stream starts from the number the first reads carried, so the share is replayed.
+  await expect(external.item(careHome)).toBeVisible();
+  await expect(page.getByTestId('external-waiting')).toHaveText('1 share waits for Enable');
+  expect(await page.evaluate(() => (window as unknown as { liveMarker?: boolean }).liveMarker)).toBe(true);
+  await context.close();
+});
