@@ -1,16 +1,21 @@
 //! Collaboration for the Engage client: the Leptos single-page application.
 //!
-//! `App` wires the contexts (`state.rs`), the shell (`components/`) and one route per page
-//! (`pages/`). Only `api.rs` knows URLs.
+//! `App` wires the contexts (`state`, `reload`, `live`), the shell (`components/`) and one
+//! route per page (`pages/`). Only `api` knows URLs.
 
 pub mod api;
 pub mod components;
+pub mod dom;
+pub mod focus;
+pub mod format;
 pub mod live;
 pub mod pages;
+pub mod reload;
+pub mod rows;
 pub mod state;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use components::footer::Footer;
@@ -26,9 +31,11 @@ use pages::{
 #[component]
 pub fn App() -> impl IntoView {
     state::provide_health_context();
-    state::provide_server_changes();
+    let mark = api::ReadMark::new();
+    provide_context(mark);
+    let reload = reload::provide_reload();
     let session = state::provide_session_context();
-    live::provide_live_updates(session, state::use_server_changes());
+    live::provide_live_updates(session, reload, mark);
     view! {
         <Router>
             <Gated />
@@ -51,7 +58,9 @@ fn Gated() -> impl IntoView {
                 <live::LiveStatus />
                 <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
                     <Routes fallback=|| view! { <Private><NotFoundPage /></Private> }>
-                        <Route path=path!("/") view=|| view! { <Private><MessagesPage /></Private> } />
+                        // One address for Messages: a folder chosen from `/` would otherwise
+                        // change the route and rebuild the page, dropping focus (issue 20).
+                        <Route path=path!("/") view=|| view! { <Redirect path="/messages" /> } />
                         <Route path=path!("/messages") view=|| view! { <Private><MessagesPage /></Private> } />
                         <Route path=path!("/groups") view=|| view! { <Private><GroupsPage /></Private> } />
                         <Route path=path!("/colleagues") view=|| view! { <Private><ColleaguesPage /></Private> } />

@@ -19,34 +19,6 @@ pub fn provide_health_context() {
     provide_context(HealthContext { health });
 }
 
-/// Grows by one when a change this tab made has been answered by the server. It lives as long
-/// as the app, so a change answered after its page, dialog or persona is gone still tells the
-/// screens that show the data now to reload it (a cover toggled just before a persona switch).
-#[derive(Clone, Copy)]
-pub struct ServerChanges(RwSignal<u32>);
-
-impl ServerChanges {
-    /// Marks the server's data as changed. Safe after an `.await`: the signal is the app's.
-    pub fn bump(self) {
-        self.0.try_update(|n| *n = n.wrapping_add(1));
-    }
-
-    /// Subscribes the caller (a resource) to changes.
-    pub fn track(self) {
-        self.0.track();
-    }
-}
-
-/// Provides the app-wide change counter.
-pub fn provide_server_changes() {
-    provide_context(ServerChanges(RwSignal::new(0)));
-}
-
-/// The change counter provided by `App`.
-pub fn use_server_changes() -> ServerChanges {
-    expect_context::<ServerChanges>()
-}
-
 /// The health context provided by `App`.
 pub fn use_health() -> HealthContext {
     expect_context::<HealthContext>()
@@ -57,6 +29,8 @@ pub fn use_health() -> HealthContext {
 #[derive(Clone, Copy)]
 pub struct SessionContext {
     pub session: RwSignal<Option<Session>>,
+    /// The signed-in user's organisation, empty when signed out: derived here once.
+    pub ods_code: Memo<String>,
     /// Why the user is back at the persona picker, e.g. after a 401.
     pub notice: RwSignal<Option<String>>,
     /// Set when the session starts or ends: the page shown next moves focus to its `<h1>`
@@ -78,8 +52,14 @@ impl SessionContext {
         self.session.set(Some(session));
     }
 
-    /// Signs out (or switches persona): back to the picker, with an optional reason.
+    /// Signs out (or switches persona): back to the picker, with an optional reason. The
+    /// server is told to end the session too (`DELETE /api/session`: it closes the stream and
+    /// forgets the token); the call is made with the old token before it is forgotten, and its
+    /// answer, whatever it is, touches nothing here.
     pub fn end(&self, notice: Option<String>) {
+        if self.session.with_untracked(Option::is_some) {
+            leptos::task::spawn_local(api::sign_out());
+        }
         api::set_token(None);
         if let Some(storage) = storage() {
             let _ = storage.remove_item(SESSION_KEY);
@@ -89,16 +69,10 @@ impl SessionContext {
         self.session.set(None);
     }
 
-    /// The signed-in user's organisation (tracked), empty when signed out.
-    pub fn ods_code(&self) -> String {
-        self.session
-            .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
-            .unwrap_or_default()
-    }
-
-    /// The same, read once without tracking: for pages that remount on a persona switch.
+    /// The organisation, read once without tracking: for pages that remount on a persona
+    /// switch.
     pub fn ods_code_untracked(&self) -> String {
-        untrack(|| self.ods_code())
+        self.ods_code.get_untracked()
     }
 
     /// Whether the signed-in user is an admin (SPEC R1); the server decides, this only hides
@@ -106,6 +80,13 @@ impl SessionContext {
     pub fn is_admin(&self) -> bool {
         self.session
             .with(|s| s.as_ref().is_some_and(|s| s.user.role == Role::Admin))
+    }
+
+    /// The signed-in user's id, read once.
+    pub fn user_id_untracked(&self) -> String {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))
+            .unwrap_or_default()
     }
 }
 
@@ -119,8 +100,14 @@ pub fn provide_session_context() -> SessionContext {
         .and_then(|s| s.get_item(SESSION_KEY).ok().flatten())
         .and_then(|text| serde_json::from_str::<Session>(&text).ok());
     api::set_token(restored.as_ref().map(|s| s.token.clone()));
+    let session = RwSignal::new(restored);
     let ctx = SessionContext {
-        session: RwSignal::new(restored),
+        session,
+        ods_code: Memo::new(move |_| {
+            session
+                .with(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
+                .unwrap_or_default()
+        }),
         notice: RwSignal::new(None),
         focus_heading: RwSignal::new(false),
     };

@@ -1,11 +1,10 @@
 //! An accessible modal dialog on the native `<dialog>` element: `showModal()` makes the rest of
 //! the page inert, traps focus, closes on Escape, and the browser returns focus to the element
-//! that opened it when it closes.
+//! that opened it when it closes (lists keep their rows by id, so the opener is still there;
+//! a page whose change removed it moves focus itself, `focus`).
 
 use leptos::html;
 use leptos::prelude::*;
-
-use crate::live::return_focus_soon;
 
 /// A modal dialog, shown while `open` is true. `on_close` runs when the user dismisses it
 /// (Escape or the Cancel button); the parent then sets `open` to false.
@@ -24,8 +23,6 @@ pub fn Dialog(
     children: ChildrenFn,
 ) -> impl IntoView {
     let dialog_ref = NodeRef::<html::Dialog>::new();
-    // The id of the element that opened the dialog, for `return_focus_soon`.
-    let opener = StoredValue::new(String::new());
     let heading_id = format!("dialog-title-{}", test_id_or(&test_id));
     let labelled_by = heading_id.clone();
     // Syncing the signal with the element's own open state is work for an Effect.
@@ -35,17 +32,9 @@ pub fn Dialog(
         };
         match (open.get(), dialog.open()) {
             (true, false) => {
-                let id = document()
-                    .active_element()
-                    .map(|a| a.id())
-                    .unwrap_or_default();
-                opener.set_value(id);
                 let _ = dialog.show_modal();
             }
-            (false, true) => {
-                dialog.close();
-                return_focus_soon(opener.get_value());
-            }
+            (false, true) => dialog.close(),
             _ => {}
         }
     });

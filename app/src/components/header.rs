@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
-use crate::live::use_live;
 use crate::pages::sign_in::role_label;
-use crate::state::{use_server_changes, use_session};
+use crate::reload::{use_reload, Kind};
+use crate::state::use_session;
 
 /// The main navigation: one entry per page of SPEC §4, in that order.
 pub const NAV_ITEMS: [(&str, &str); 6] = [
@@ -22,19 +22,17 @@ pub const NAV_ITEMS: [(&str, &str); 6] = [
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
-    let changes = use_server_changes();
-    let live = use_live();
+    let reload = use_reload();
     // Shares other organisations made with ours that wait for an administrator here to enable
     // them (SPEC S4): counted beside External, and kept current by the stream (E4).
     let waiting = LocalResource::new(move || {
-        changes.track();
-        live.track_shares();
-        let signed_in = session.session.with(Option::is_some);
+        reload.track(Kind::Shares);
+        let call = session.session.with(Option::is_some).then(api::external);
         async move {
-            if !signed_in {
+            let Some(call) = call else {
                 return 0;
-            }
-            api::external().await.map_or(0, |list| {
+            };
+            call.await.map_or(0, |list| {
                 list.iter()
                     .filter(|s| s.state == ShareState::Pending)
                     .count()
@@ -133,11 +131,11 @@ fn Account() -> impl IntoView {
     let session = use_session();
     // Re-read /api/me whenever the persona changes, for the organisation's name.
     let me = LocalResource::new(move || {
-        let signed_in = session.session.with(|s| s.is_some());
+        let call = session.session.with(Option::is_some).then(api::me);
         async move {
-            match signed_in {
-                true => api::me().await.ok(),
-                false => None,
+            match call {
+                Some(call) => call.await.ok(),
+                None => None,
             }
         }
     });

@@ -4,13 +4,15 @@
 
 use domain::wire::{AuditAction, AuditEntry};
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::messages::format_time;
+use crate::components::loaded::Loaded;
 use crate::components::page_heading::PageHeading;
 use crate::components::table_head::ResponsiveTableHead;
+use crate::dom::download;
+use crate::format::format_time;
+use crate::reload::use_reload;
 use crate::state::{on_answer, use_session};
 
 /// Every action of API.md with a label, in the order of the filter.
@@ -83,40 +85,25 @@ fn detail(e: &AuditEntry) -> AnyView {
     .into_any()
 }
 
-/// Offers `text` as a file download named `filename`, through a Blob URL revoked afterwards.
-fn download(text: &str, filename: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let link = document().create_element("a")?;
-    link.set_attribute("href", &url)?;
-    link.set_attribute("download", filename)?;
-    let link: web_sys::HtmlElement = link.dyn_into()?;
-    link.click();
-    web_sys::Url::revoke_object_url(&url)?;
-    Ok(())
-}
-
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let session = use_session();
-    let ods = move || {
-        session
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.user.ods_code.clone()))
-            .unwrap_or_default()
-    };
-    let entries = LocalResource::new(api::audit);
+    let ods = session.ods_code;
+    // Every change is audited: the log follows all of them, this tab's and the stream's.
+    let reload = use_reload();
+    let entries = LocalResource::new(move || {
+        reload.track_all();
+        api::audit()
+    });
     let filter = RwSignal::new(String::new());
     let download_error = RwSignal::new(None::<String>);
     // The download owns its call; saving the file needs no state of this page.
     let fetch_csv = Action::new_local(|filename: &String| {
         let filename = filename.clone();
+        let call = api::audit_csv();
         async move {
-            let text = api::audit_csv().await.map_err(|e| e.user_message())?;
-            download(&text, &filename)
+            let text = call.await.map_err(|e| e.user_message())?;
+            download(&text, &filename, "text/csv;charset=utf-8")
                 .map_err(|_| "The browser could not save the file.".to_string())
         }
     });
@@ -127,16 +114,20 @@ pub fn AuditPage() -> impl IntoView {
 
     let on_download = move |_| {
         download_error.set(None);
-        fetch_csv.dispatch(format!("audit-{}.csv", ods()));
+        fetch_csv.dispatch(format!("audit-{}.csv", ods.get_untracked()));
     };
 
-    let shown = move |list: &[AuditEntry]| -> Vec<AuditEntry> {
+    let shown = Memo::new(move |_| -> Vec<AuditEntry> {
         let chosen = filter.get();
-        list.iter()
-            .filter(|e| chosen.is_empty() || value(e.action) == chosen)
-            .cloned()
-            .collect()
-    };
+        entries.with(|e| match e {
+            Some(Ok(list)) => list
+                .iter()
+                .filter(|e| chosen.is_empty() || value(e.action) == chosen)
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        })
+    });
 
     view! {
         <div data-testid="page-audit">
@@ -184,21 +175,14 @@ pub fn AuditPage() -> impl IntoView {
                         }
                     })
             }}
-            <Transition fallback=|| {
-                view! { <p class="nhsuk-body" role="status">"Loading the audit log…"</p> }
-            }>
+            <Loaded
+                resource=entries
+                loading="Loading the audit log…"
+                error_title="The audit log could not be loaded"
+                error_test_id="audit-error"
+            >
                 {move || {
-                    entries
-                        .get()
-                        .map(|result| match result {
-                            Err(e) => {
-                                view! {
-                                    <ErrorSummary title="The audit log could not be loaded" message=e.user_message() test_id="audit-error" on_retry=Callback::new(move |_| entries.refetch()) />
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) => {
-                                let rows = shown(&list);
+                                let rows = shown.get();
                                 if rows.is_empty() {
                                     return view! {
                                         <p class="nhsuk-body" role="status" data-testid="audit-empty">
@@ -257,10 +241,8 @@ pub fn AuditPage() -> impl IntoView {
                                     </table>
                                 }
                                     .into_any()
-                            }
-                        })
                 }}
-            </Transition>
+            </Loaded>
         </div>
     }
 }

@@ -3,7 +3,7 @@
 use domain::wire::TargetKind;
 use leptos::prelude::*;
 
-use crate::components::sharing::target_list::TargetList;
+use super::target_list::TargetList;
 
 #[component]
 pub fn ColleaguesPage() -> impl IntoView {

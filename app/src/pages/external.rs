@@ -4,33 +4,56 @@
 use std::collections::BTreeMap;
 
 use domain::preview::external_effect;
-use domain::wire::{ExternalShare, ShareState, TargetKind};
+use domain::wire::{ExternalShare, ShareState};
 use leptos::prelude::*;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::error_summary::ErrorSummary;
+use crate::components::loaded::Loaded;
 use crate::components::page_heading::PageHeading;
-use crate::components::sharing::{dom_id, focus_soon, RestrictedMarker, StateTag};
+use crate::components::sharing::{RestrictedMarker, StateTag};
 use crate::components::status_notice::StatusNotice;
-use crate::live::{restore_focus_soon, use_live};
-use crate::state::{on_answer, use_server_changes, use_session};
+use crate::dom::dom_id;
+use crate::format::target_kind_words;
+use crate::reload::{use_reload, Change, Kind};
+use crate::rows::{keyed, Row};
+use crate::state::{on_answer, use_session};
 
-/// Shares grouped by owner organisation, owners by name.
-fn by_owner(list: Vec<ExternalShare>) -> Vec<(String, String, Vec<ExternalShare>)> {
+/// The shares of one owner organisation.
+#[derive(Clone, Debug, PartialEq)]
+struct OwnerShares {
+    name: String,
+    ods_code: String,
+    shares: Vec<ExternalShare>,
+}
+
+/// Shares grouped by owner organisation, owners by name, shares by target name.
+fn by_owner(list: &[ExternalShare]) -> Vec<OwnerShares> {
     let mut groups: BTreeMap<(String, String), Vec<ExternalShare>> = BTreeMap::new();
     for share in list {
         groups
             .entry((share.owner.name.clone(), share.owner.ods_code.clone()))
             .or_default()
-            .push(share);
+            .push(share.clone());
     }
     groups
         .into_iter()
-        .map(|((name, code), mut shares)| {
+        .map(|((name, ods_code), mut shares)| {
             shares.sort_by(|a, b| a.target.name.cmp(&b.target.name));
-            (name, code, shares)
+            OwnerShares {
+                name,
+                ods_code,
+                shares,
+            }
         })
         .collect()
+}
+
+/// Enable (`true`) or disable one share shared with us (S4).
+#[derive(Clone, Debug, PartialEq)]
+struct SetEnabled {
+    share: ExternalShare,
+    enable: bool,
 }
 
 /// The last answer the notice compared, and whether a reset came since.
@@ -64,15 +87,21 @@ pub fn ExternalPage() -> impl IntoView {
     let session = use_session();
     // Read once: switching persona remounts the page.
     let is_admin = session.is_admin();
-    // Reloaded whenever a change of this tab is answered (`state::ServerChanges`), and when the
-    // stream says a share with our organisation was created, changed or removed (E4).
-    let changes = use_server_changes();
-    let live = use_live();
+    let reload = use_reload();
     let shares = LocalResource::new(move || {
-        changes.track();
-        live.track_shares();
+        reload.track(Kind::Shares);
         api::external()
     });
+    let loaded = Memo::new(move |_| {
+        shares.with(|s| match s {
+            Some(Ok(list)) => list.clone(),
+            _ => Vec::new(),
+        })
+    });
+    let owners = keyed(
+        move || loaded.with(|l| by_owner(l)),
+        |o: &OwnerShares| o.ods_code.clone(),
+    );
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
 
@@ -81,7 +110,7 @@ pub fn ExternalPage() -> impl IntoView {
     // the names the normal call answered, never from the event (E2). The first answer, and the
     // first after a reset (the seed's shares again), are not news.
     Effect::new(move |before: Option<Option<Seen>>| {
-        let resets = live.resets();
+        let resets = reload.resets();
         let Some(Ok(list)) = shares.get() else {
             return before.flatten();
         };
@@ -112,63 +141,47 @@ pub fn ExternalPage() -> impl IntoView {
             }),
         }
     });
-    // The share whose button was pressed and the state it should have once reloaded; its row
-    // is re-rendered, so focus goes back to the new button only then.
-    let focus_when = RwSignal::new(None::<(String, ShareState)>);
-
-    // A reload the stream caused may replace the focused button: focus follows (E4).
-    Effect::new(move |_| {
-        if shares.with(Option::is_some) {
-            restore_focus_soon();
-        }
-    });
-    Effect::new(move |_| {
-        let Some(Ok(list)) = shares.get() else {
-            return;
-        };
-        let Some((id, state)) = focus_when.get_untracked() else {
-            return;
-        };
-        if list.iter().any(|s| s.share_id == id && s.state == state) {
-            focus_when.set(None);
-            focus_soon(dom_id("external-action", &id));
-        }
-    });
 
     // The page owns the call; an answer after the page is gone is simply dropped with it.
-    let set_enabled = Action::new_local(move |(share, enable): &(ExternalShare, bool)| {
-        let (share, enable) = (share.clone(), *enable);
+    let set_enabled = Action::new_local(move |input: &SetEnabled| {
+        let input = input.clone();
+        let call = api::set_external_enabled(&input.share.share_id, input.enable);
         async move {
-            let answer = api::set_external_enabled(&share.share_id, enable).await;
-            changes.bump();
-            (share, enable, answer)
+            let answer = call.await;
+            match &answer {
+                Ok(share) => reload.answered(Change::external(share)),
+                Err(_) => reload.stale(Kind::Shares),
+            }
+            (input, answer)
         }
     });
-    on_answer(set_enabled, move |(share, enable, answer)| match answer {
-        Ok(updated) => {
-            let what = if *enable { "enabled" } else { "disabled" };
-            notice.set(Some(format!(
-                "{} from {} is {what}.",
-                updated.target.name, updated.owner.name
-            )));
-            focus_when.set(Some((updated.share_id.clone(), updated.state)));
-        }
-        Err(e) => error.set(Some(format!(
-            "{} could not be changed: {}",
-            share.target.name,
-            e.user_message()
-        ))),
-    });
+    on_answer(
+        set_enabled,
+        move |(input, answer): &(SetEnabled, Result<ExternalShare, ApiError>)| match answer {
+            Ok(updated) => {
+                let what = if input.enable { "enabled" } else { "disabled" };
+                notice.set(Some(format!(
+                    "{} from {} is {what}.",
+                    updated.target.name, updated.owner.name
+                )));
+            }
+            Err(e) => error.set(Some(format!(
+                "{} could not be changed: {}",
+                input.share.target.name,
+                e.user_message()
+            ))),
+        },
+    );
     // The share whose call is on its way, if any.
     let busy = Signal::derive(move || {
         set_enabled
             .input()
-            .with(|i| i.as_ref().map(|(s, _)| s.share_id.clone()))
+            .with(|i| i.as_ref().map(|i| i.share.share_id.clone()))
     });
-    let act = move |share: ExternalShare, enable: bool| {
+    let act = Callback::new(move |input: SetEnabled| {
         error.set(None);
-        set_enabled.dispatch((share, enable));
-    };
+        set_enabled.dispatch(input);
+    });
 
     view! {
         <div data-testid="page-external">
@@ -186,125 +199,143 @@ pub fn ExternalPage() -> impl IntoView {
                         }
                     })
             }}
-            <Transition fallback=|| {
-                view! { <p class="nhsuk-body" role="status">"Loading shared groups and colleagues…"</p> }
-            }>
-                {move || {
-                    shares
-                        .get()
-                        .map(|answer| match answer {
-                            Err(e) => {
-                                view! {
-                                    <ErrorSummary title="Shared groups and colleagues could not be loaded" message=e.user_message() test_id="external-error" on_retry=Callback::new(move |_| shares.refetch()) />
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) if list.is_empty() => {
-                                view! {
-                                    <p class="nhsuk-body" data-testid="external-empty">
-                                        "No organisation has shared a group or colleague with yours yet."
-                                    </p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) => {
-                                by_owner(list)
-                                    .into_iter()
-                                    .map(|(owner, code, items)| {
-                                        let heading_id = dom_id("owner", &code);
-                                        let labelled_by = heading_id.clone();
-                                        view! {
-                                            <section
-                                                class="app-owner"
-                                                aria-labelledby=labelled_by
-                                                data-testid=format!("owner-{code}")
-                                            >
-                                                <h2 class="nhsuk-heading-m" id=heading_id>
-                                                    {owner}
-                                                    " "
-                                                    <span class="app-ods">{format!("({code})")}</span>
-                                                </h2>
-                                                <ul class="app-target-list">
-                                                    <For
-                                                        each=move || items.clone()
-                                                        // State and restriction are part of the
-                                                        // key, so a changed row is re-rendered.
-                                                        key=|s| format!("{s:?}")
-                                                        children=move |s| {
-                                                            view! { <ExternalItem share=s is_admin=is_admin busy=busy act=act /> }
-                                                        }
-                                                    />
-                                                </ul>
-                                            </section>
-                                        }
-                                    })
-                                    .collect_view()
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            <Loaded
+                resource=shares
+                loading="Loading shared groups and colleagues…"
+                error_title="Shared groups and colleagues could not be loaded"
+                error_test_id="external-error"
+            >
+                <Show
+                    when=move || owners.with(|o| !o.is_empty())
+                    fallback=|| view! {
+                        <p class="nhsuk-body" data-testid="external-empty">
+                            "No organisation has shared a group or colleague with yours yet."
+                        </p>
+                    }
+                >
+                    <For each=move || owners.get() key=|o| o.id.clone() let:owner>
+                        <OwnerSection owner=owner is_admin=is_admin busy=busy act=act />
+                    </For>
+                </Show>
+            </Loaded>
         </div>
     }
 }
 
 #[component]
-fn ExternalItem<F>(
-    share: ExternalShare,
+fn OwnerSection(
+    owner: Row<OwnerShares>,
     is_admin: bool,
     busy: Signal<Option<String>>,
-    act: F,
-) -> impl IntoView
-where
-    F: Fn(ExternalShare, bool) + Copy + 'static,
-{
-    let kind = match share.target.kind {
-        TargetKind::Group => "Group",
-        TargetKind::Colleague => "Colleague",
-    };
-    // Pending and Disabled offer Enable; Enabled offers Disable (SPEC S4).
-    let enable = share.state != ShareState::Enabled;
-    let label = if enable { "Enable" } else { "Disable" };
-    let effect = external_effect(share.state, share.restricted);
-    let id = share.share_id.clone();
-    let for_action = share.clone();
+    act: Callback<SetEnabled>,
+) -> impl IntoView {
+    let code = owner.id.clone();
+    let value = owner.value;
+    let name = value.with_untracked(|o| o.name.clone());
+    let heading_id = dom_id("owner", &code);
+    let labelled_by = heading_id.clone();
+    let shares = keyed(
+        move || value.with(|o| o.shares.clone()),
+        |s: &ExternalShare| s.share_id.clone(),
+    );
     view! {
-        <li class="app-target" data-testid=format!("external-{}", share.target.id)>
+        <section class="app-owner" aria-labelledby=labelled_by data-testid=format!("owner-{code}")>
+            <h2 class="nhsuk-heading-m" id=heading_id>
+                {name}
+                " "
+                <span class="app-ods">{format!("({code})")}</span>
+            </h2>
+            <ul class="app-target-list">
+                <For each=move || shares.get() key=|s| s.id.clone() let:share>
+                    <ExternalItem share=share is_admin=is_admin busy=busy act=act />
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn ExternalItem(
+    share: Row<ExternalShare>,
+    is_admin: bool,
+    busy: Signal<Option<String>>,
+    act: Callback<SetEnabled>,
+) -> impl IntoView {
+    let id = share.id.clone();
+    let value = share.value;
+    let (target_id, name, kind) =
+        value.with_untracked(|s| (s.target.id.clone(), s.target.name.clone(), s.target.kind));
+    // Pending and Disabled offer Enable; Enabled offers Disable (SPEC S4). The same button
+    // changes its words, so focus stays on it after the answer.
+    let enable = {
+        let value = value.clone();
+        move || value.with(|s| s.state != ShareState::Enabled)
+    };
+    let state = {
+        let value = value.clone();
+        move || {
+            let state = value.with(|s| s.state);
+            view! { <StateTag state=state /> }
+        }
+    };
+    let restricted = {
+        let value = value.clone();
+        move || {
+            value
+                .with(|s| s.restricted)
+                .then(|| view! { <RestrictedMarker /> })
+        }
+    };
+    let effect = {
+        let value = value.clone();
+        move || value.with(|s| external_effect(s.state, s.restricted))
+    };
+    let click_value = value.clone();
+    let button = is_admin.then(|| {
+        let enable = enable.clone();
+        let label_enable = enable.clone();
+        let id_busy = id.clone();
+        view! {
+            <button
+                type="button"
+                class=move || {
+                    if enable() {
+                        "nhsuk-button nhsuk-button--small"
+                    } else {
+                        "nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+                    }
+                }
+                id=dom_id("external-action", &id)
+                data-testid="external-action"
+                disabled=move || busy.get().is_some()
+                aria-busy=move || (busy.get().as_deref() == Some(id_busy.as_str())).then_some("true")
+                on:click=move |_| {
+                    act.run(SetEnabled {
+                        share: click_value.get_untracked(),
+                        enable: label_enable(),
+                    })
+                }
+            >
+                {
+                    let enable = enable.clone();
+                    move || if enable() { "Enable" } else { "Disable" }
+                }
+                <span class="nhsuk-u-visually-hidden">{format!(" {name}")}</span>
+            </button>
+        }
+    });
+    view! {
+        <li class="app-target" data-testid=format!("external-{target_id}")>
             <div class="app-target__head">
                 <h3 class="nhsuk-heading-s app-target__name">
-                    {share.target.name.clone()}
-                    <span class="app-target__kind">{format!(" {kind}")}</span>
+                    {value.with_untracked(|s| s.target.name.clone())}
+                    <span class="app-target__kind">{format!(" {}", target_kind_words(kind))}</span>
                 </h3>
-                {is_admin
-                    .then(|| {
-                        let name = share.target.name.clone();
-                        let for_action = for_action.clone();
-                        let id_busy = id.clone();
-                        view! {
-                            <button
-                                type="button"
-                                class=if enable {
-                                    "nhsuk-button nhsuk-button--small"
-                                } else {
-                                    "nhsuk-button nhsuk-button--secondary nhsuk-button--small"
-                                }
-                                id=dom_id("external-action", &id)
-                                data-testid="external-action"
-                                disabled=move || busy.get().is_some()
-                                aria-busy=move || {
-                                    (busy.get().as_deref() == Some(id_busy.as_str())).then_some("true")
-                                }
-                                on:click=move |_| act(for_action.clone(), enable)
-                            >
-                                {label}
-                                <span class="nhsuk-u-visually-hidden">{format!(" {name}")}</span>
-                            </button>
-                        }
-                    })}
+                {button}
             </div>
             <p class="app-shares__item">
-                <StateTag state=share.state />
-                {share.restricted.then(|| view! { <RestrictedMarker /> })}
+                {state}
+                {restricted}
             </p>
             <p class="nhsuk-body-s app-effect" data-testid="external-effect">
                 {effect}

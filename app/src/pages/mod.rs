@@ -10,3 +10,4 @@ pub mod groups;
 pub mod messages;
 pub mod not_found;
 pub mod sign_in;
+pub mod target_list;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
+use crate::components::loaded::Loaded;
 use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
 use crate::state::{on_answer, use_session};
@@ -45,10 +46,7 @@ pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let personas = LocalResource::new(api::personas);
     let (error, set_error) = signal(None::<String>);
-    let sign_in = Action::new_local(|user_id: &String| {
-        let user_id = user_id.clone();
-        async move { api::sign_in(&user_id).await }
-    });
+    let sign_in = Action::new_local(|user_id: &String| api::sign_in(user_id));
     // Starting the session unmounts this page; nothing of it is touched afterwards.
     on_answer(sign_in, move |result| match result {
         Ok(s) => session.start(s.clone()),
@@ -78,28 +76,22 @@ pub fn SignInPage() -> impl IntoView {
                         }
                     })
             }}
-            <Transition fallback=|| {
-                view! { <p class="nhsuk-body" role="status">"Loading personas…"</p> }
-            }>
+            <Loaded
+                resource=personas
+                loading="Loading personas…"
+                error_title="Personas could not be loaded"
+                error_test_id="personas-error"
+            >
                 {move || {
-                    personas
-                        .get()
-                        .map(|result| match result {
-                            Err(e) => {
-                                view! {
-                                    <ErrorSummary title="Personas could not be loaded" message=e.user_message() on_retry=Callback::new(move |_| personas.refetch()) />
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) if list.is_empty() => {
-                                view! {
-                                    <p class="nhsuk-body">
-                                        "This demo has no personas. Start the server with a seed that has users."
-                                    </p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) => {
+                    let list = personas.get().and_then(Result::ok).unwrap_or_default();
+                    if list.is_empty() {
+                        return view! {
+                            <p class="nhsuk-body">
+                                "This demo has no personas. Start the server with a seed that has users."
+                            </p>
+                        }
+                            .into_any();
+                    }
                                 group_personas(list)
                                     .into_iter()
                                     .map(|(organisation, ods_code, people)| {
@@ -147,10 +139,8 @@ pub fn SignInPage() -> impl IntoView {
                                     })
                                     .collect_view()
                                     .into_any()
-                            }
-                        })
                 }}
-            </Transition>
+            </Loaded>
         </div>
     }
 }

@@ -5,9 +5,10 @@ use domain::preview::{removal_effect, restriction_change_effect};
 use domain::wire::{Share, Target};
 use leptos::prelude::*;
 
-use super::{focus_soon, EditShare, RestrictViewCheckbox, StateTag};
+use super::{EditInput, EditShare, RestrictViewCheckbox, StateTag};
 use crate::components::dialog::Dialog;
 use crate::components::error_summary::{ErrorSummary, FormCheck, Problem, ProblemSummary};
+use crate::focus::focus_soon;
 use crate::state::on_answer;
 
 /// What the owner does to a share: as asked (the share with its new flag), and as answered.
@@ -93,7 +94,10 @@ fn EditForm(
         error.set(None);
         let mut asked = share_stored.get_value();
         asked.restricted = restricted.get_untracked();
-        edit.dispatch((target_stored.get_value(), ShareEdit::Saved(asked)));
+        edit.dispatch(EditInput {
+            target: target_stored.get_value(),
+            edit: ShareEdit::Saved(asked),
+        });
     };
 
     let remove = move |_| {
@@ -102,7 +106,10 @@ fn EditForm(
         }
         error.set(None);
         let share_id = share_stored.with_value(|s| s.id.clone());
-        edit.dispatch((target_stored.get_value(), ShareEdit::Removed { share_id }));
+        edit.dispatch(EditInput {
+            target: target_stored.get_value(),
+            edit: ShareEdit::Removed { share_id },
+        });
     };
 
     let partner_for_effect = partner.clone();
@@ -162,7 +169,7 @@ fn EditForm(
                                 class="nhsuk-button nhsuk-button--warning"
                                 on:click=move |_| {
                                     confirming.set(true);
-                                    focus_soon("confirm-remove-heading".to_string());
+                                    focus_soon("confirm-remove-heading");
                                 }
                                 id="edit-remove-button"
                                 data-testid="edit-remove"
@@ -206,7 +213,7 @@ fn EditForm(
                     class="nhsuk-button nhsuk-button--secondary"
                     on:click=move |_| {
                         confirming.set(false);
-                        focus_soon("edit-remove-button".to_string());
+                        focus_soon("edit-remove-button");
                     }
                     data-testid="confirm-remove-no"
                 >

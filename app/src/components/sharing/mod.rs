@@ -1,66 +1,87 @@
-//! Pieces of the sharing screens (Groups, Colleagues, External, Agreements): the state tag and
-//! padlock marker, the organisation combobox, the share and edit dialogs, and the target list.
+//! Pieces of the sharing screens (Groups, Colleagues, External): the state tag and padlock
+//! marker, the Restrict View checkbox, the share and edit dialogs, and the page's two share
+//! actions.
 
 pub mod edit_share_dialog;
-pub mod org_combobox;
 pub mod share_dialog;
-pub mod target_list;
 
 use domain::wire::{Share, ShareCreate, ShareState, Target};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
 use crate::components::error_summary::{FormCheck, InlineError};
-use crate::state::use_server_changes;
+use crate::reload::{use_reload, Change, Kind};
 use edit_share_dialog::ShareEdit;
 
-/// Share a target: `(target, body, partner's name)` answers the target and the new share, or
-/// the sentence saying why not. Created by the page, so the page hears the answer even when
-/// the dialog was closed before it came.
-pub type CreateShare = Action<(Target, ShareCreate, String), (Target, Result<Share, String>)>;
+/// Share a target with a partner (named for the sentences said afterwards).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewShare {
+    pub target: Target,
+    pub body: ShareCreate,
+    pub partner_name: String,
+}
 
-/// Change or remove a share, from the Edit share dialog; owned by the page likewise.
-pub type EditShare = Action<(Target, ShareEdit), (Target, Result<ShareEdit, ApiError>)>;
+/// A share changed or removed from the Edit share dialog.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EditInput {
+    pub target: Target,
+    pub edit: ShareEdit,
+}
 
-/// The page's two share actions.
-///
-/// Each accepted change bumps the app's change counter from inside the call, so the lists
-/// showing shares reload even when the dialog or the page is gone. A refusal does not: the
-/// dialog stays open to say why, and reloading the list under it would replace the button that
-/// focus returns to when it closes.
+/// Answers the target and the new share, or the sentence saying why not. Created by the page,
+/// so the page hears the answer even when the dialog was closed before it came.
+pub type CreateShare = Action<NewShare, (Target, Result<Share, String>)>;
+
+/// Change or remove a share; owned by the page likewise.
+pub type EditShare = Action<EditInput, (Target, Result<ShareEdit, ApiError>)>;
+
+/// The page's two share actions. Each accepted change names what it changed (`reload`), so
+/// the lists showing shares reload even when the dialog or the page is gone. A refusal does
+/// not: the dialog stays open to say why.
 pub fn share_actions() -> (CreateShare, EditShare) {
-    let changes = use_server_changes();
-    let create = Action::new_local(
-        move |(target, body, partner): &(Target, ShareCreate, String)| {
-            let (target, body, partner) = (target.clone(), body.clone(), partner.clone());
-            async move {
-                let answer = api::create_share(&body)
-                    .await
-                    .map_err(|e| share_dialog::refusal_message(&e, &target.name, &partner));
-                if answer.is_ok() {
-                    changes.bump();
-                }
-                (target, answer)
-            }
-        },
-    );
-    let edit = Action::new_local(move |(target, edit): &(Target, ShareEdit)| {
-        let (target, edit) = (target.clone(), edit.clone());
+    let reload = use_reload();
+    let create = Action::new_local(move |input: &NewShare| {
+        let NewShare {
+            target,
+            body,
+            partner_name,
+        } = input.clone();
+        let call = api::create_share(&body);
         async move {
-            let answer = match edit {
-                ShareEdit::Saved(share) => api::update_share(&share.id, share.restricted)
-                    .await
-                    .map(ShareEdit::Saved),
-                ShareEdit::Removed { share_id } => api::remove_share(&share_id)
-                    .await
-                    .map(|()| ShareEdit::Removed { share_id }),
-            };
-            if answer.is_ok() {
-                changes.bump();
+            let answer = call.await;
+            match &answer {
+                Ok(share) => reload.answered(Change::share(share)),
+                Err(_) => reload.stale(Kind::Shares),
             }
+            let answer =
+                answer.map_err(|e| share_dialog::refusal_message(&e, &target.name, &partner_name));
             (target, answer)
         }
+    });
+    let edit = Action::new_local(move |input: &EditInput| {
+        let target = input.target.clone();
+        let call: std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<ShareEdit, ApiError>>>,
+        > = match &input.edit {
+            ShareEdit::Saved(share) => {
+                let call = api::update_share(&share.id, share.restricted);
+                Box::pin(async move {
+                    let share = call.await?;
+                    reload.answered(Change::share(&share));
+                    Ok(ShareEdit::Saved(share))
+                })
+            }
+            ShareEdit::Removed { share_id } => {
+                let share_id = share_id.clone();
+                let call = api::remove_share(&share_id);
+                Box::pin(async move {
+                    call.await?;
+                    reload.answered(Change::share_removed(&share_id));
+                    Ok(ShareEdit::Removed { share_id })
+                })
+            }
+        };
+        async move { (target, call.await) }
     });
     (create, edit)
 }
@@ -102,26 +123,6 @@ pub fn RestrictedMarker() -> impl IntoView {
             </svg>
             "Restricted"
         </span>
-    }
-}
-
-/// A human name for the directory's organisation kinds.
-pub fn kind_label(kind: &str) -> String {
-    match kind {
-        "gp_practice" => "GP practice".to_string(),
-        "pcn" => "Primary Care Network".to_string(),
-        "community_service" => "Community service".to_string(),
-        "extended_hours_hub" => "Extended hours hub".to_string(),
-        "pharmacy" => "Pharmacy".to_string(),
-        "trust" => "NHS trust".to_string(),
-        other => {
-            let spaced = other.replace('_', " ");
-            let mut chars = spaced.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => String::new(),
-            }
-        }
     }
 }
 
@@ -169,41 +170,5 @@ pub fn RestrictViewCheckbox(
                 </div>
             </div>
         </div>
-    }
-}
-
-/// Moves keyboard focus to the element with this id once the browser has painted, so that a
-/// control re-rendered by a reload (its row's key changed) still gets focus back.
-pub fn focus_soon(id: String) {
-    request_animation_frame(move || {
-        if let Some(element) = document()
-            .get_element_by_id(&id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = element.focus();
-        }
-    });
-}
-
-/// An element id made only of characters that are safe in ids and CSS selectors.
-pub fn dom_id(prefix: &str, raw: &str) -> String {
-    let clean: String = raw
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{prefix}-{clean}")
-}
-
-/// Scrolls the element with this id into view within its scrolling list, e.g. the active
-/// option of a listbox moved to with the keyboard.
-pub fn scroll_into_view(id: String) {
-    if let Some(element) = document().get_element_by_id(&id) {
-        element.scroll_into_view_with_bool(false);
     }
 }

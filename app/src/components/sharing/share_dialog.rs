@@ -5,11 +5,11 @@ use domain::preview::share_effect;
 use domain::wire::{Organisation, ShareCreate, Target, TargetKind};
 use leptos::prelude::*;
 
-use super::org_combobox::OrgCombobox;
-use super::{CreateShare, RestrictViewCheckbox};
+use super::{CreateShare, NewShare, RestrictViewCheckbox};
 use crate::api::ApiError;
 use crate::components::dialog::Dialog;
 use crate::components::error_summary::{ErrorSummary, FormCheck, Problem, ProblemSummary};
+use crate::components::org_combobox::OrgCombobox;
 use crate::state::on_answer;
 
 /// The dialog, open while `target` holds the group or colleague being shared.
@@ -137,7 +137,11 @@ fn ShareForm(
             partner_ods_code: partner.ods_code.clone(),
             restricted: restricted.get_untracked(),
         };
-        create.dispatch((target_for_submit.clone(), body, partner.name.clone()));
+        create.dispatch(NewShare {
+            target: target_for_submit.clone(),
+            body,
+            partner_name: partner.name.clone(),
+        });
     };
 
     let preview = move || {

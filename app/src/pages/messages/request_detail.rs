@@ -2,24 +2,25 @@
 //! (SPEC V1 or V2), the journey of every hop (A4), and the actions any organisation that sees
 //! it may take: assign (A1–A6), close and reopen (A5).
 
-use domain::wire::{
-    HistoryAction, HistoryEvent, Override, RequestDetail, RequestStatus, VisibleBecause,
-};
+use domain::wire::{HistoryEvent, RequestDetail, RequestStatus, VisibleBecause};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::assign_dialog::AssignDialog;
-use super::{
-    assignee_words, format_date, format_time, is_conflict, kind_words, load_error, nhs_number,
-    on_answer, sharing_words, use_messages, MessagesQuery, OrgNames, CONFLICT_MESSAGE,
-};
+use super::address::MessagesQuery;
+use super::assign::AssignDialog;
+use super::context::{assignee_words, use_messages, SetOpen, CONFLICT_MESSAGE};
+use super::journey::JourneyStep;
 use crate::api;
 use crate::components::error_summary::ErrorNotice;
-use crate::live::{restore_focus_soon, use_live};
-use crate::state::use_session;
+use crate::components::loaded::Loaded;
+use crate::focus::focus_if_lost;
+use crate::format::{format_date, format_time, kind_words, nhs_number, sharing_words};
+use crate::reload::{use_reload, Kind};
+use crate::state::{on_answer, use_session};
 
-/// Where keyboard focus goes once the request has re-rendered after a change.
+/// Where keyboard focus goes once the request has re-rendered after this user's change: the
+/// button pressed may be gone (Close becomes Reopen).
 #[derive(Clone, Copy, PartialEq)]
 enum FocusAfter {
     Heading,
@@ -28,77 +29,61 @@ enum FocusAfter {
 
 /// One request. The page mounts a new one for each request id, so `id` is a plain value: this
 /// view never subscribes to the part of the address that decides whether it exists (see
-/// `pages::messages`). `list` is the list it was opened from, for the way back.
+/// `address`). `list` is the list it was opened from, for the way back.
 #[component]
 pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView {
     let ctx = use_messages();
-    let live = use_live();
-    // The last event of this request from the stream (E4): a newer version reloads it, and
-    // `visible: false` says it has left the organisation's sight.
+    let reload = use_reload();
+    // The last event of this request from the stream (E4): `visible: false` says it has left
+    // the organisation's sight. A newer version reloads it through the reload model.
     let change = Memo::new({
         let id = id.clone();
-        move |_| live.request_change(&id)
+        move |_| reload.request_change(&id)
     });
     let gone = move || change.with(|c| c.is_some_and(|c| !c.visible));
-    // The request as last answered (set below), to tell a newer version from this tab's own.
-    let shown_version = StoredValue::new(None::<u64>);
-    // The number of the last event that announced a version newer than the one on screen: only
-    // that reloads the request (this tab's own change has reloaded it already).
-    let announced = Memo::new(move |before: Option<&Option<u64>>| {
-        let newer = change.get().filter(|c| {
-            c.visible
-                && shown_version
-                    .get_value()
-                    .is_none_or(|shown| c.version > shown)
-        });
-        match newer {
-            Some(c) => Some(c.event_id),
-            None => before.copied().flatten(),
-        }
-    });
+    // `Ok(None)`: no such request, or one this organisation may not see (the same answer).
     let resource = LocalResource::new({
         let id = id.clone();
         move || {
-            ctx.changed.track();
-            announced.track();
-            let id = id.clone();
+            reload.track(Kind::Requests);
+            let call = api::request(&id);
             async move {
-                let result = api::request(&id).await;
-                if let Ok(d) = &result {
-                    ctx.names.learn(&d.origin.ods_code, &d.origin.name);
-                    ctx.names.learn(&d.holder.ods_code, &d.holder.name);
-                    ctx.names.learn_assignee(&d.assignee);
-                    for event in &d.history {
-                        for a in event.from.iter().chain(event.to.iter()) {
-                            ctx.names.learn_assignee(a);
-                        }
+                let d = match call.await {
+                    Ok(d) => d,
+                    Err(e) if e.status() == Some(404) => return Ok(None),
+                    Err(e) => return Err(e),
+                };
+                ctx.names.learn(&d.origin.ods_code, &d.origin.name);
+                ctx.names.learn(&d.holder.ods_code, &d.holder.name);
+                ctx.names.learn_assignee(&d.assignee);
+                for event in &d.history {
+                    for a in event.from.iter().chain(event.to.iter()) {
+                        ctx.names.learn_assignee(a);
                     }
                 }
-                result
+                Ok(Some(d))
             }
         }
     });
-    // The request as last answered, for the actions and the assign dialog (outside the
-    // Transition, which reads the resource itself).
-    let detail =
-        Memo::new(move |_| resource.with(|r| r.as_ref().and_then(|r| r.as_ref().ok().cloned())));
+    // The request as last answered.
+    let detail = Memo::new(move |_| {
+        resource.with(|r| r.as_ref().and_then(|r| r.as_ref().ok().cloned()).flatten())
+    });
 
     let notice = RwSignal::new(None::<String>);
     let action_error = RwSignal::new(None::<String>);
     // Who made the change that brought a newer version on screen, when it was not this user:
     // (user name, organisation code), said at once instead of a conflict later (E4, A5).
     let changed_by = RwSignal::new(None::<(String, String)>);
-    let me = use_session()
-        .session
-        .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))
-        .unwrap_or_default();
+    let me = use_session().user_id_untracked();
+    let assign_open = RwSignal::new(false);
+    let focus_after = RwSignal::new(Some(FocusAfter::Heading));
+    let heading_ref = NodeRef::<html::H2>::new();
+    let assign_ref = NodeRef::<html::Button>::new();
     Effect::new(move |shown: Option<Option<u64>>| {
         let Some(d) = detail.get() else {
             return shown.flatten();
         };
-        shown_version.set_value(Some(d.version));
-        // The reload re-rendered the actions: focus follows the replaced button (E4).
-        restore_focus_soon();
         if let Some(Some(before)) = shown {
             if d.version > before {
                 let by = d
@@ -107,36 +92,30 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
                     .and_then(|e| e.user.as_ref().map(|u| (u, e.ods_code.clone())))
                     .filter(|(u, _)| u.id != me)
                     .map(|(u, code)| (u.name.clone(), code));
+                // Another user's change re-rendered the request and may have removed the
+                // button that had focus: focus goes to its heading (WCAG 2.4.3).
+                if by.is_some() && focus_after.get_untracked().is_none() {
+                    focus_if_lost("request-detail-heading");
+                }
                 changed_by.set(by);
             }
         }
         Some(d.version)
     });
-    let assign_open = RwSignal::new(false);
-    let focus_after = RwSignal::new(Some(FocusAfter::Heading));
-    let heading_ref = NodeRef::<html::H2>::new();
-    let assign_ref = NodeRef::<html::Button>::new();
 
     // A new request is a new view: focus starts on its heading, so that keyboard and
-    // screen-reader users land on what they opened. The detail re-renders after every change,
-    // replacing its buttons; focus follows to the new element instead of the page body.
+    // screen-reader users land on what they opened. After this user's change the detail
+    // re-renders, and focus goes to the heading (close, reopen) or back to Assign.
     Effect::new(move |_| {
         let heading = heading_ref.get();
         let assign = assign_ref.get();
-        match focus_after.get_untracked() {
-            Some(FocusAfter::Heading) => {
-                if let Some(h) = heading {
-                    let _ = h.focus();
-                    focus_after.set(None);
-                }
-            }
-            Some(FocusAfter::AssignButton) => {
-                if let Some(b) = assign {
-                    let _ = b.focus();
-                    focus_after.set(None);
-                }
-            }
-            None => {}
+        let target = match focus_after.get_untracked() {
+            Some(FocusAfter::Heading) => heading.map(|h| h.focus()),
+            Some(FocusAfter::AssignButton) => assign.map(|b| b.focus()),
+            None => None,
+        };
+        if target.is_some() {
+            focus_after.set(None);
         }
     });
 
@@ -154,30 +133,34 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
             ));
             focus_after.set(Some(FocusAfter::Heading));
         }
-        Err(e) if is_conflict(e) => action_error.set(Some(CONFLICT_MESSAGE.to_string())),
+        Err(e) if e.is_conflict() => action_error.set(Some(CONFLICT_MESSAGE.to_string())),
         Err(e) => action_error.set(Some(e.user_message())),
     });
     let busy = set_open.pending();
-    let dispatch_set_open = move |open: bool| {
-        let version = detail.with_untracked(|d| d.as_ref().map(|d| d.version));
-        if let Some(version) = version {
-            notice.set(None);
-            action_error.set(None);
-            set_open.dispatch((id.clone(), open, version));
-        }
-    };
 
+    // Made here, not inside the async view: callbacks made there would belong to one run of
+    // that view and be disposed by the next.
     let on_assigned = Callback::new(move |message: String| {
         assign_open.set(false);
         action_error.set(None);
         notice.set(Some(message));
         focus_after.set(Some(FocusAfter::AssignButton));
     });
-
-    // Made here, not inside the Transition's view: callbacks made there would belong to one
-    // run of that view and be disposed by the next.
     let on_assign = Callback::new(move |_| assign_open.set(true));
-    let on_set_open = Callback::new(move |open: bool| dispatch_set_open(open));
+    let on_set_open = Callback::new(move |open: bool| {
+        let Some((request_id, version)) =
+            detail.with_untracked(|d| d.as_ref().map(|d| (d.id.clone(), d.version)))
+        else {
+            return;
+        };
+        notice.set(None);
+        action_error.set(None);
+        set_open.dispatch(SetOpen {
+            request_id,
+            open,
+            version,
+        });
+    });
     let back = move || list.with(MessagesQuery::href);
 
     view! {
@@ -189,60 +172,61 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
             </p>
             // The request on screen stays while a newer answer loads (after a change), and a
             // failed load says why, with Try again.
-            <Transition fallback=|| view! { <p class="app-loading" role="status">"Loading the request…"</p> }>
+            <Loaded
+                resource=resource
+                loading="Loading the request…"
+                error_title="The request could not be loaded"
+                error_test_id="messages-load-error"
+            >
                 {move || {
                     if gone() {
-                        return Some(
-                            view! {
-                                <div data-testid="request-gone" role="status">
-                                    <h2 class="nhsuk-heading-m" id="request-detail-heading">
-                                        "This request is no longer visible to your organisation"
-                                    </h2>
-                                    <p>
-                                        "It was assigned where your organisation cannot see it, or a share or the patient's sharing preference changed. It has gone from your lists."
-                                    </p>
-                                </div>
-                            }
-                                .into_any(),
-                        );
+                        return view! { <RequestGone /> }.into_any();
                     }
-                    resource
-                        .get()
-                        .map(|answer| match answer {
-                            Err(e) if e.status() == Some(404) => {
-                                view! {
-                                    <div data-testid="request-not-found">
-                                        <h2 class="nhsuk-heading-m" id="request-detail-heading">"Request not found"</h2>
-                                        <p>"This request does not exist or your organisation cannot see it."</p>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                            Err(e) => {
-                                load_error("request", &e, Callback::new(move |_| resource.refetch()))
-                                    .into_any()
-                            }
-                            Ok(d) => {
-                                view! {
-                                    <DetailBody
-                                        detail=d
-                                        heading_ref=heading_ref
-                                        assign_ref=assign_ref
-                                        notice=notice
-                                        changed_by=changed_by
-                                        action_error=action_error
-                                        on_assign=on_assign
-                                        on_set_open=on_set_open
-                                        busy=busy.into()
-                                    />
-                                }
-                                    .into_any()
-                            }
-                        })
+                    match detail.get() {
+                        None => view! { <RequestNotFound /> }.into_any(),
+                        Some(d) => view! {
+                            <DetailBody
+                                detail=d
+                                heading_ref=heading_ref
+                                assign_ref=assign_ref
+                                notice=notice
+                                changed_by=changed_by
+                                action_error=action_error
+                                on_assign=on_assign
+                                on_set_open=on_set_open
+                                busy=busy.into()
+                            />
+                        }
+                        .into_any(),
+                    }
                 }}
-            </Transition>
+            </Loaded>
             <AssignDialog open=assign_open detail=detail on_assigned=on_assigned />
         </section>
+    }
+}
+
+#[component]
+fn RequestGone() -> impl IntoView {
+    view! {
+        <div data-testid="request-gone" role="status">
+            <h2 class="nhsuk-heading-m" id="request-detail-heading">
+                "This request is no longer visible to your organisation"
+            </h2>
+            <p>
+                "It was assigned where your organisation cannot see it, or a share or the patient's sharing preference changed. It has gone from your lists."
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn RequestNotFound() -> impl IntoView {
+    view! {
+        <div data-testid="request-not-found">
+            <h2 class="nhsuk-heading-m" id="request-detail-heading">"Request not found"</h2>
+            <p>"This request does not exist or your organisation cannot see it."</p>
+        </div>
     }
 }
 
@@ -398,58 +382,5 @@ fn why_words(detail: &RequestDetail) -> String {
              assigned there.",
             detail.assignee.name, detail.holder.name
         ),
-    }
-}
-
-#[component]
-fn JourneyStep(event: HistoryEvent, names: OrgNames) -> impl IntoView {
-    let who = event.user.as_ref().map(|u| u.name.clone());
-    let code = event.ods_code.clone();
-    let org = move || names.name(&code);
-    let from = event.from.clone();
-    let to = event.to.clone();
-    let what = move || {
-        let by = match &who {
-            Some(who) => format!("{who} ({})", org()),
-            None => org(),
-        };
-        match event.action {
-            HistoryAction::Received => format!("Received by {}", org()),
-            HistoryAction::Assigned => {
-                let from = from
-                    .as_ref()
-                    .map(|a| format!(" from {}", assignee_words(a, names)))
-                    .unwrap_or_default();
-                let to = to
-                    .as_ref()
-                    .map(|a| format!(" to {}", assignee_words(a, names)))
-                    .unwrap_or_default();
-                format!("Assigned by {by}{from}{to}")
-            }
-            HistoryAction::Closed => format!("Closed by {by}"),
-            HistoryAction::Reopened => format!("Reopened by {by}"),
-        }
-    };
-    let override_view = event.override_.clone().map(|o| match o {
-        Override::Reason { reason } => view! {
-            <p class="app-journey__override" data-testid="journey-reason">
-                "Shared without the patient's consent. Reason given: "
-                <q>{reason}</q>
-            </p>
-        }
-        .into_any(),
-        Override::Agreement { reference, .. } => view! {
-            <p class="app-journey__override" data-testid="journey-agreement">
-                {format!("Shared under the data sharing agreement {reference}")}
-            </p>
-        }
-        .into_any(),
-    });
-    view! {
-        <li class="app-journey__step" data-testid=format!("journey-{}", event.id)>
-            <time datetime=event.at.clone()>{format_time(&event.at)}</time>
-            <p class="app-journey__what">{what}</p>
-            {override_view}
-        </li>
     }
 }
