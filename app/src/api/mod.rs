@@ -170,6 +170,16 @@ fn get<T: DeserializeOwned>(path: &str) -> impl Future<Output = Result<T, ApiErr
     read(prepare(Method::GET, path))
 }
 
+/// `POST {collection}/{id}/{verb}` without a body (enable, accept…), answered with JSON.
+fn command<T: DeserializeOwned>(
+    collection: &str,
+    id: &str,
+    verb: &str,
+) -> impl Future<Output = Result<T, ApiError>> {
+    let path = format!("{collection}/{}/{verb}", segment(id));
+    read(prepare(Method::POST, &path))
+}
+
 /// Percent-encodes a path segment (ids are user data).
 fn segment(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
@@ -254,28 +264,35 @@ pub fn remove_share(id: &str) -> impl Future<Output = Result<(), ApiError>> {
     async move { sent.await.map(drop) }
 }
 
-/// `GET /api/external`: targets other organisations shared with ours.
-pub fn external() -> impl Future<Output = Result<Vec<ExternalShare>, ApiError>> {
-    get("/api/external")
-}
-
 /// `POST /api/external/{id}/enable` or `/disable` (S4).
 pub fn set_external_enabled(
     share_id: &str,
     enable: bool,
 ) -> impl Future<Output = Result<ExternalShare, ApiError>> {
-    let verb = if enable { "enable" } else { "disable" };
-    read(prepare(
-        Method::POST,
-        &format!("/api/external/{}/{verb}", segment(share_id)),
-    ))
+    command(
+        "/api/external",
+        share_id,
+        if enable { "enable" } else { "disable" },
+    )
+}
+
+/// `GET /api/external`: targets other organisations shared with ours.
+pub fn external() -> impl Future<Output = Result<Vec<ExternalShare>, ApiError>> {
+    get("/api/external")
 }
 
 // --- Agreements (SPEC D1–D3) ---------------------------------------------------------------
 
-/// `GET /api/agreements`.
-pub fn agreements() -> impl Future<Output = Result<Vec<Agreement>, ApiError>> {
-    get("/api/agreements")
+/// `POST /api/agreements/{id}/accept` or `/refuse`.
+pub fn answer_agreement(
+    id: &str,
+    accept: bool,
+) -> impl Future<Output = Result<Agreement, ApiError>> {
+    command(
+        "/api/agreements",
+        id,
+        if accept { "accept" } else { "refuse" },
+    )
 }
 
 /// `POST /api/agreements`.
@@ -285,16 +302,9 @@ pub fn propose_agreement(
     write(Method::POST, "/api/agreements", body)
 }
 
-/// `POST /api/agreements/{id}/accept` or `/refuse`.
-pub fn answer_agreement(
-    id: &str,
-    accept: bool,
-) -> impl Future<Output = Result<Agreement, ApiError>> {
-    let verb = if accept { "accept" } else { "refuse" };
-    read(prepare(
-        Method::POST,
-        &format!("/api/agreements/{}/{verb}", segment(id)),
-    ))
+/// `GET /api/agreements`.
+pub fn agreements() -> impl Future<Output = Result<Vec<Agreement>, ApiError>> {
+    get("/api/agreements")
 }
 
 // --- Messages (SPEC V, A, C) ---------------------------------------------------------------

@@ -65,3 +65,23 @@ fn test_id_or(test_id: &str) -> &str {
         test_id
     }
 }
+
+/// A dialog form's Cancel button: closes the dialog, changing nothing.
+#[component]
+pub fn CancelButton(
+    on_cancel: Callback<()>,
+    /// For tests.
+    #[prop(into)]
+    test_id: String,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="nhsuk-button nhsuk-button--secondary"
+            on:click=move |_| on_cancel.run(())
+            data-testid=test_id
+        >
+            "Cancel"
+        </button>
+    }
+}

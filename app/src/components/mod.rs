@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod action_error;
 pub mod dialog;
 pub mod error_summary;
 pub mod footer;

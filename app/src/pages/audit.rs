@@ -6,7 +6,7 @@ use domain::wire::{AuditAction, AuditEntry};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::error_summary::ErrorSummary;
+use crate::components::action_error::ActionError;
 use crate::components::loaded::Loaded;
 use crate::components::page_heading::PageHeading;
 use crate::components::table_head::ResponsiveTableHead;
@@ -166,15 +166,7 @@ pub fn AuditPage() -> impl IntoView {
                     "Download CSV"
                 </button>
             </div>
-            {move || {
-                download_error
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <ErrorSummary title="The CSV could not be downloaded" message=text test_id="audit-download-error" />
-                        }
-                    })
-            }}
+            <ActionError text=download_error title="The CSV could not be downloaded" test_id="audit-download-error" />
             <Loaded
                 resource=entries
                 loading="Loading the audit log…"

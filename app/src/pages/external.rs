@@ -8,7 +8,7 @@ use domain::wire::{ExternalShare, ShareState};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::error_summary::ErrorSummary;
+use crate::components::action_error::ActionError;
 use crate::components::loaded::Loaded;
 use crate::components::page_heading::PageHeading;
 use crate::components::sharing::{RestrictedMarker, StateTag};
@@ -47,6 +47,14 @@ fn by_owner(list: &[ExternalShare]) -> Vec<OwnerShares> {
             }
         })
         .collect()
+}
+
+/// What an admin can do on a share, and which share's call is on its way.
+#[derive(Clone, Copy)]
+struct Controls {
+    is_admin: bool,
+    busy: Signal<Option<String>>,
+    act: Callback<SetEnabled>,
 }
 
 /// Enable (`true`) or disable one share shared with us (S4).
@@ -178,10 +186,14 @@ pub fn ExternalPage() -> impl IntoView {
             .input()
             .with(|i| i.as_ref().map(|i| i.share.share_id.clone()))
     });
-    let act = Callback::new(move |input: SetEnabled| {
-        error.set(None);
-        set_enabled.dispatch(input);
-    });
+    let controls = Controls {
+        is_admin,
+        busy,
+        act: Callback::new(move |input: SetEnabled| {
+            error.set(None);
+            set_enabled.dispatch(input);
+        }),
+    };
 
     view! {
         <div data-testid="page-external">
@@ -190,15 +202,7 @@ pub fn ExternalPage() -> impl IntoView {
                 "Groups and colleagues that other organisations have shared with yours. Your staff can assign requests to them and cover them only once an administrator here enables them."
             </p>
             <StatusNotice text=notice test_id="external-notice" />
-            {move || {
-                error
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <ErrorSummary title="Nothing was changed" message=text test_id="external-action-error" />
-                        }
-                    })
-            }}
+            <ActionError text=error title="Nothing was changed" test_id="external-action-error" />
             <Loaded
                 resource=shares
                 loading="Loading shared groups and colleagues…"
@@ -214,7 +218,7 @@ pub fn ExternalPage() -> impl IntoView {
                     }
                 >
                     <For each=move || owners.get() key=|o| o.id.clone() let:owner>
-                        <OwnerSection owner=owner is_admin=is_admin busy=busy act=act />
+                        <OwnerSection owner=owner controls=controls />
                     </For>
                 </Show>
             </Loaded>
@@ -223,12 +227,7 @@ pub fn ExternalPage() -> impl IntoView {
 }
 
 #[component]
-fn OwnerSection(
-    owner: Row<OwnerShares>,
-    is_admin: bool,
-    busy: Signal<Option<String>>,
-    act: Callback<SetEnabled>,
-) -> impl IntoView {
+fn OwnerSection(owner: Row<OwnerShares>, controls: Controls) -> impl IntoView {
     let code = owner.id.clone();
     let value = owner.value;
     let name = value.with_untracked(|o| o.name.clone());
@@ -247,7 +246,7 @@ fn OwnerSection(
             </h2>
             <ul class="app-target-list">
                 <For each=move || shares.get() key=|s| s.id.clone() let:share>
-                    <ExternalItem share=share is_admin=is_admin busy=busy act=act />
+                    <ExternalItem share=share controls=controls />
                 </For>
             </ul>
         </section>
@@ -255,12 +254,12 @@ fn OwnerSection(
 }
 
 #[component]
-fn ExternalItem(
-    share: Row<ExternalShare>,
-    is_admin: bool,
-    busy: Signal<Option<String>>,
-    act: Callback<SetEnabled>,
-) -> impl IntoView {
+fn ExternalItem(share: Row<ExternalShare>, controls: Controls) -> impl IntoView {
+    let Controls {
+        is_admin,
+        busy,
+        act,
+    } = controls;
     let id = share.id.clone();
     let value = share.value;
     let (target_id, name, kind) =

@@ -4,7 +4,7 @@ use domain::wire::{Persona, Role};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::error_summary::ErrorSummary;
+use crate::components::action_error::ActionError;
 use crate::components::loaded::Loaded;
 use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
@@ -67,15 +67,7 @@ pub fn SignInPage() -> impl IntoView {
                 "This is a demonstration. Sign in as any member of staff below to see Collaboration as they would; you can switch persona at any time from the header."
             </p>
             <StatusNotice text=session.notice test_id="sign-in-notice" />
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <ErrorSummary title="Sign-in failed" message=message />
-                        }
-                    })
-            }}
+            <ActionError text=error title="Sign-in failed" />
             <Loaded
                 resource=personas
                 loading="Loading personas…"

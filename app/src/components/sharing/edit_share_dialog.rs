@@ -6,8 +6,9 @@ use domain::wire::{Share, Target};
 use leptos::prelude::*;
 
 use super::{EditInput, EditShare, RestrictViewCheckbox, StateTag};
-use crate::components::dialog::Dialog;
-use crate::components::error_summary::{ErrorSummary, FormCheck, Problem, ProblemSummary};
+use crate::components::action_error::ActionError;
+use crate::components::dialog::{CancelButton, Dialog};
+use crate::components::error_summary::{FormCheck, Problem, ProblemSummary};
 use crate::focus::focus_soon;
 use crate::state::on_answer;
 
@@ -135,15 +136,7 @@ fn EditForm(
             {format!(" ({}) ", share.partner.ods_code)}
             <StateTag state=share.state />
         </p>
-        {move || {
-            error
-                .get()
-                .map(|message| {
-                    view! {
-                        <ErrorSummary title="The share was not changed" message=message test_id="edit-error" subheading=true />
-                    }
-                })
-        }}
+        <ActionError text=error title="The share was not changed" test_id="edit-error" subheading=true />
         <Show
             when=move || confirming.get()
             fallback=move || {
@@ -176,14 +169,7 @@ fn EditForm(
                             >
                                 "Remove share"
                             </button>
-                            <button
-                                type="button"
-                                class="nhsuk-button nhsuk-button--secondary"
-                                on:click=move |_| on_cancel.run(())
-                                data-testid="edit-cancel"
-                            >
-                                "Cancel"
-                            </button>
+                            <CancelButton on_cancel=on_cancel test_id="edit-cancel" />
                         </div>
                     </form>
                 }

@@ -7,8 +7,9 @@ use leptos::prelude::*;
 
 use super::{CreateShare, NewShare, RestrictViewCheckbox};
 use crate::api::ApiError;
-use crate::components::dialog::Dialog;
-use crate::components::error_summary::{ErrorSummary, FormCheck, Problem, ProblemSummary};
+use crate::components::action_error::ActionError;
+use crate::components::dialog::{CancelButton, Dialog};
+use crate::components::error_summary::{FormCheck, Problem, ProblemSummary};
 use crate::components::org_combobox::OrgCombobox;
 use crate::state::on_answer;
 
@@ -162,15 +163,7 @@ fn ShareForm(
                 <strong data-testid="share-target-name">{target.name.clone()}</strong>
                 " with another organisation so that its staff can assign requests to it and cover it."
             </p>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <ErrorSummary title="The share was not created" message=message test_id="share-error" subheading=true />
-                        }
-                    })
-            }}
+            <ActionError text=error title="The share was not created" test_id="share-error" subheading=true />
             <ProblemSummary check=check test_id="share-problems" subheading=true />
             <OrgCombobox
                 id="share-org"
@@ -191,14 +184,7 @@ fn ShareForm(
                 >
                     "Share"
                 </button>
-                <button
-                    type="button"
-                    class="nhsuk-button nhsuk-button--secondary"
-                    on:click=move |_| on_cancel.run(())
-                    data-testid="share-cancel"
-                >
-                    "Cancel"
-                </button>
+                <CancelButton on_cancel=on_cancel test_id="share-cancel" />
             </div>
         </form>
     }

@@ -8,7 +8,7 @@ use domain::wire::{Agreement, Answer};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::error_summary::ErrorSummary;
+use crate::components::action_error::ActionError;
 use crate::components::loaded::Loaded;
 use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
@@ -118,15 +118,15 @@ pub fn AgreementsPage() -> impl IntoView {
             )));
         }
     });
+    let answer = Callback::new(move |input: AnswerInput| {
+        error.set(None);
+        answer_action.dispatch(input);
+    });
     // The agreement whose answer is on its way, if any.
     let busy = Signal::derive(move || {
         answer_action
             .input()
             .with(|i| i.as_ref().map(|i| i.agreement_id.clone()))
-    });
-    let answer = Callback::new(move |input: AnswerInput| {
-        error.set(None);
-        answer_action.dispatch(input);
     });
 
     view! {
@@ -136,15 +136,7 @@ pub fn AgreementsPage() -> impl IntoView {
                 "Data sharing agreements between your organisation and partners. An agreement is active only while both sides have accepted it; an active agreement lets staff assign a request across it without giving a reason when the patient has asked not to share."
             </p>
             <StatusNotice text=notice test_id="agreements-notice" />
-            {move || {
-                error
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <ErrorSummary title="Nothing was changed" message=text test_id="agreements-action-error" />
-                        }
-                    })
-            }}
+            <ActionError text=error title="Nothing was changed" test_id="agreements-action-error" />
             <h2 class="nhsuk-heading-m" id="agreements-register" tabindex="-1">
                 "Register"
             </h2>

@@ -4,9 +4,8 @@ use domain::wire::{Agreement, AgreementCreate, Organisation};
 use domain::world::MAX_TEXT;
 use leptos::prelude::*;
 
-use crate::components::error_summary::{
-    ErrorSummary, FormCheck, InlineError, Problem, ProblemSummary,
-};
+use crate::components::action_error::ActionError;
+use crate::components::error_summary::{FormCheck, InlineError, Problem, ProblemSummary};
 use crate::components::org_combobox::OrgCombobox;
 use crate::state::{on_answer, use_session};
 
@@ -103,15 +102,7 @@ pub fn ProposeForm(
     view! {
         <h2 class="nhsuk-heading-m">"Propose an agreement"</h2>
         <form on:submit=submit novalidate=true data-testid="propose-form">
-            {move || {
-                error
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <ErrorSummary title="The agreement was not proposed" message=text test_id="propose-error" subheading=true />
-                        }
-                    })
-            }}
+            <ActionError text=error title="The agreement was not proposed" test_id="propose-error" subheading=true />
             <ProblemSummary check=check test_id="propose-problems" subheading=true />
             {move || {
                 form_key.track();

@@ -280,45 +280,29 @@ fn DetailBody(
                 })
         }}
         <div class="app-request-actions">
-            {if open {
-                view! {
-                    <button
-                        type="button"
-                        class="nhsuk-button"
-                        node_ref=assign_ref
-                        id="request-assign-button"
-                        data-testid="assign-button"
-                        on:click=move |_| on_assign.run(())
-                    >
-                        "Assign"
-                    </button>
-                    <button
-                        type="button"
-                        class="nhsuk-button nhsuk-button--secondary"
-                        id="request-close-button"
-                        data-testid="close-button"
-                        disabled=move || busy.get()
-                        on:click=move |_| on_set_open.run(false)
-                    >
-                        "Close request"
-                    </button>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <button
-                        type="button"
-                        class="nhsuk-button nhsuk-button--secondary"
-                        id="request-reopen-button"
-                        data-testid="reopen-button"
-                        disabled=move || busy.get()
-                        on:click=move |_| on_set_open.run(true)
-                    >
-                        "Reopen request"
-                    </button>
-                }
-                .into_any()
-            }}
+            {open.then(|| view! {
+                <button
+                    type="button"
+                    class="nhsuk-button"
+                    node_ref=assign_ref
+                    id="request-assign-button"
+                    data-testid="assign-button"
+                    on:click=move |_| on_assign.run(())
+                >
+                    "Assign"
+                </button>
+            })}
+            // An open request can be closed, a closed one reopened (A5).
+            <button
+                type="button"
+                class="nhsuk-button nhsuk-button--secondary"
+                id=if open { "request-close-button" } else { "request-reopen-button" }
+                data-testid=if open { "close-button" } else { "reopen-button" }
+                disabled=move || busy.get()
+                on:click=move |_| on_set_open.run(!open)
+            >
+                {if open { "Close request" } else { "Reopen request" }}
+            </button>
         </div>
         <h3 class="nhsuk-heading-s">"Patient"</h3>
         <dl class="nhsuk-summary-list" data-testid="patient">

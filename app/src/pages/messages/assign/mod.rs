@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::context::{use_messages, AssignInput, CONFLICT_MESSAGE};
 use crate::api::{self, ApiError};
-use crate::components::dialog::Dialog;
+use crate::components::dialog::{CancelButton, Dialog};
 use crate::components::error_summary::{ErrorNotice, FormCheck, Problem, ProblemSummary};
 use crate::reload::{use_reload, Kind};
 use crate::state::on_answer;
@@ -188,14 +188,7 @@ fn AssignForm(
                 >
                     {move || if pending.get() { "Assigning…" } else { "Assign" }}
                 </button>
-                <button
-                    type="button"
-                    class="nhsuk-button nhsuk-button--secondary"
-                    data-testid="assign-cancel"
-                    on:click=move |_| on_cancel.run(())
-                >
-                    "Cancel"
-                </button>
+                <CancelButton on_cancel=on_cancel test_id="assign-cancel" />
             </div>
         </form>
     }
