@@ -292,3 +292,74 @@ pub fn provide_reload() -> Reload {
 pub fn use_reload() -> Reload {
     expect_context::<Reload>()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Change, Kind, Reload};
+    use domain::wire::ShareEventState;
+    use leptos::prelude::*;
+
+    fn version(reload: Reload, kind: Kind) -> u32 {
+        reload.versions[kind.index()].get_untracked()
+    }
+
+    fn request(version: u64) -> Change {
+        Change::Request {
+            id: "r-1".to_string(),
+            version,
+        }
+    }
+
+    #[test]
+    fn a_change_of_this_tab_reloads_once_when_its_event_follows_its_answer() {
+        Owner::new().with(|| {
+            let reload = Reload::new();
+            reload.answered(request(2));
+            reload.event(request(2));
+            assert_eq!(version(reload, Kind::Requests), 1);
+            // Another change of the same request is news.
+            reload.event(request(3));
+            assert_eq!(version(reload, Kind::Requests), 2);
+        });
+    }
+
+    #[test]
+    fn a_change_of_this_tab_reloads_once_when_its_event_comes_before_its_answer() {
+        Owner::new().with(|| {
+            let reload = Reload::new();
+            reload.event(request(2));
+            reload.answered(request(2));
+            assert_eq!(version(reload, Kind::Requests), 1);
+        });
+    }
+
+    #[test]
+    fn a_removal_matches_its_event_whatever_flag_the_event_carries() {
+        Owner::new().with(|| {
+            let reload = Reload::new();
+            reload.answered(Change::share_removed("s-1"));
+            reload.event(Change::Share {
+                id: "s-1".to_string(),
+                state: ShareEventState::Removed,
+                restricted: true,
+            });
+            assert_eq!(version(reload, Kind::Shares), 1);
+            assert_eq!(version(reload, Kind::Requests), 0);
+        });
+    }
+
+    #[test]
+    fn a_reset_reloads_every_kind_and_forgets_what_was_pending() {
+        Owner::new().with(|| {
+            let reload = Reload::new();
+            reload.answered(Change::Covers);
+            reload.reset();
+            for kind in [Kind::Requests, Kind::Shares, Kind::Agreements] {
+                assert_eq!(version(reload, kind), 1);
+            }
+            // The covers event after a reset is not recognised as this tab's any more.
+            reload.event(Change::Covers);
+            assert_eq!(version(reload, Kind::Covers), 3);
+        });
+    }
+}

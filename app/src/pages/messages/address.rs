@@ -173,3 +173,4 @@ pub fn use_messages_query() -> Memo<MessagesQuery> {
         }
     })
 }
+
