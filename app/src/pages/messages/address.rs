@@ -173,4 +173,3 @@ pub fn use_messages_query() -> Memo<MessagesQuery> {
         }
     })
 }
-

@@ -32,10 +32,10 @@ pub struct MessagesContext {
     /// The signed-in user's organisation.
     pub my_ods_code: Memo<String>,
     /// Owned by the page, so the answer reloads the page even if the request or its dialog
-    /// closed meanwhile; answers whether the request is now open.
-    pub set_open: Action<SetOpen, Result<bool, ApiError>>,
-    /// Owned by the page likewise; answers the sentence to say.
-    pub assign: Action<AssignInput, Result<String, ApiError>>,
+    /// closed meanwhile; answers whether the request is now open, and its new version.
+    pub set_open: Action<SetOpen, Result<(bool, u64), ApiError>>,
+    /// Owned by the page likewise; answers the sentence to say, and the new version.
+    pub assign: Action<AssignInput, Result<(String, u64), ApiError>>,
 }
 
 /// The context provided by `MessagesPage`.

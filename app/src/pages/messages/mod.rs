@@ -48,7 +48,7 @@ pub fn MessagesPage() -> impl IntoView {
                 Ok(detail) => reload.answered(Change::request(detail)),
                 Err(_) => reload.stale(Kind::Requests),
             }
-            answer.map(|_| open)
+            answer.map(|d| (open, d.version))
         }
     });
     let assign = Action::new_local(move |input: &AssignInput| {
@@ -60,7 +60,7 @@ pub fn MessagesPage() -> impl IntoView {
                 Ok(detail) => reload.answered(Change::request(detail)),
                 Err(_) => reload.stale(Kind::Requests),
             }
-            answer.map(|_| words)
+            answer.map(|d| (words, d.version))
         }
     });
     let ctx = MessagesContext {

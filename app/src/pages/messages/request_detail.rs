@@ -19,12 +19,13 @@ use crate::format::{format_date, format_time, kind_words, nhs_number, sharing_wo
 use crate::reload::{use_reload, Kind};
 use crate::state::{on_answer, use_session};
 
-/// Where keyboard focus goes once the request has re-rendered after this user's change: the
-/// button pressed may be gone (Close becomes Reopen).
+/// Where keyboard focus goes once the request shows this user's change (the version the
+/// answer carried, whether the reload came before the answer or after it): the button pressed
+/// may be gone (Close becomes Reopen).
 #[derive(Clone, Copy, PartialEq)]
 enum FocusAfter {
-    Heading,
-    AssignButton,
+    Heading { version: u64 },
+    AssignButton { version: u64 },
 }
 
 /// One request. The page mounts a new one for each request id, so `id` is a plain value: this
@@ -77,7 +78,7 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
     let changed_by = RwSignal::new(None::<(String, String)>);
     let me = use_session().user_id_untracked();
     let assign_open = RwSignal::new(false);
-    let focus_after = RwSignal::new(Some(FocusAfter::Heading));
+    let focus_after = RwSignal::new(Some(FocusAfter::Heading { version: 0 }));
     let heading_ref = NodeRef::<html::H2>::new();
     let assign_ref = NodeRef::<html::Button>::new();
     Effect::new(move |shown: Option<Option<u64>>| {
@@ -109,10 +110,13 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
     Effect::new(move |_| {
         let heading = heading_ref.get();
         let assign = assign_ref.get();
-        let target = match focus_after.get_untracked() {
-            Some(FocusAfter::Heading) => heading.map(|h| h.focus()),
-            Some(FocusAfter::AssignButton) => assign.map(|b| b.focus()),
-            None => None,
+        let shown = detail.with(|d| d.as_ref().map_or(0, |d| d.version));
+        let target = match focus_after.get() {
+            Some(FocusAfter::Heading { version }) if shown >= version => heading.map(|h| h.focus()),
+            Some(FocusAfter::AssignButton { version }) if shown >= version => {
+                assign.map(|b| b.focus())
+            }
+            _ => None,
         };
         if target.is_some() {
             focus_after.set(None);
@@ -122,7 +126,7 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
     // The page owns the call (`ctx.set_open`); this view only says how it went, while it lives.
     let set_open = ctx.set_open;
     on_answer(set_open, move |answer| match answer {
-        Ok(open) => {
+        Ok((open, version)) => {
             notice.set(Some(
                 if *open {
                     "Request reopened."
@@ -131,7 +135,7 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
                 }
                 .to_string(),
             ));
-            focus_after.set(Some(FocusAfter::Heading));
+            focus_after.set(Some(FocusAfter::Heading { version: *version }));
         }
         Err(e) if e.is_conflict() => action_error.set(Some(CONFLICT_MESSAGE.to_string())),
         Err(e) => action_error.set(Some(e.user_message())),
@@ -140,11 +144,11 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
 
     // Made here, not inside the async view: callbacks made there would belong to one run of
     // that view and be disposed by the next.
-    let on_assigned = Callback::new(move |message: String| {
+    let on_assigned = Callback::new(move |(message, version): (String, u64)| {
         assign_open.set(false);
         action_error.set(None);
         notice.set(Some(message));
-        focus_after.set(Some(FocusAfter::AssignButton));
+        focus_after.set(Some(FocusAfter::AssignButton { version }));
     });
     let on_assign = Callback::new(move |_| assign_open.set(true));
     let on_set_open = Callback::new(move |open: bool| {

@@ -29,8 +29,8 @@ const REASON_FIELD: &str = "assign-reason";
 pub fn AssignDialog(
     open: RwSignal<bool>,
     detail: Memo<Option<RequestDetail>>,
-    /// Runs after a successful assignment with a sentence for the user.
-    on_assigned: Callback<String>,
+    /// Runs after a successful assignment with a sentence for the user and the new version.
+    on_assigned: Callback<(String, u64)>,
 ) -> impl IntoView {
     view! {
         <Dialog
@@ -73,7 +73,7 @@ fn problems(chosen: Option<&Assignable>, reason_count: usize) -> Vec<Problem> {
 #[component]
 fn AssignForm(
     detail: Memo<Option<RequestDetail>>,
-    on_assigned: Callback<String>,
+    on_assigned: Callback<(String, u64)>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let ctx = use_messages();
@@ -121,7 +121,7 @@ fn AssignForm(
     // still reloads the page; the dialog only reports it, while it is open.
     let submit = ctx.assign;
     on_answer(submit, move |answer| match answer {
-        Ok(words) => on_assigned.run(words.clone()),
+        Ok(done) => on_assigned.run(done.clone()),
         Err(e) if e.is_conflict() => error.set(Some(CONFLICT_MESSAGE.to_string())),
         Err(e) => error.set(Some(assign_error_words(e))),
     });
