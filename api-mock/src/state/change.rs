@@ -57,6 +57,9 @@ impl AppState {
         touched: Touched,
         change: impl FnOnce(&mut Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
+        if self.broken.get().is_some() {
+            return Err(not_writable());
+        }
         let before = self.read();
         // O(1) whatever the size of the state: the world's collections are persistent and
         // share their structure with the published copy (ARCHITECTURE.md, "The store").
@@ -80,7 +83,15 @@ impl AppState {
                 }
                 Write::Everything => db.replace(&next.meta(), &next.stored_snapshot()),
             };
-            written.map_err(|e| ApiError::internal(format!("cannot write the database: {e}")))?;
+            if let Err(e) = written {
+                // The transaction rolled back and this copy is dropped, so memory still equals
+                // the disk; but a disk that failed once (full, I/O error) is not trusted with
+                // more: every later change answers 503 until an operator restarts.
+                let why = format!("cannot write the database: {e}");
+                tracing::error!("{why}; no more changes are accepted until api-mock is restarted");
+                let _ = self.broken.set(why);
+                return Err(not_writable());
+            }
         }
         let next = Arc::new(next);
         match self.store.write() {
@@ -120,13 +131,21 @@ impl AppState {
         self.change_as(Write::Everything, Touched::default(), move |store| {
             let loaded = world_from_seed_with(&seed, generate).map_err(ApiError::internal)?;
             let next_id = store.next_id;
-            let last_now = store.last_now;
-            *store = Store::new(Loaded { next_id, ..loaded });
-            store.last_now = last_now;
+            *store = Store::new(Loaded { next_id, ..loaded }, store.last_now);
             Ok(())
         })
         .await
     }
+}
+
+/// The answer to a change while the database cannot be written (503, API.md "Errors").
+fn not_writable() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "The server cannot save changes (its database could not be written); nothing was \
+         changed. Reading still works; changes need a restart of the server.",
+    )
 }
 
 /// How a change is written: its difference, or the whole state (reset).

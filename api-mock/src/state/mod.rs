@@ -25,18 +25,19 @@
 //!   no longer matches refuses the database).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use domain::{EventId, Snapshot, Timestamp, World};
 
-use crate::auth::Sessions;
 use crate::config::Config;
 use crate::db::{Backend, Meta};
 use crate::directory::Directory;
 use crate::knobs::Knobs;
 use crate::live::Live;
+use crate::lock::DbLock;
 use crate::seed::SeedFile;
+use crate::sessions::Sessions;
 use crate::views;
 
 mod change;
@@ -84,11 +85,21 @@ pub struct Store {
     generated: Option<(usize, String)>,
 }
 
+/// The latest time the world records (an audit event's, a request's arrival), in ms.
+fn latest_time(world: &World) -> i64 {
+    let audit = world.audit_log().iter().map(|e| e.at.as_millis());
+    let requests = world.requests().iter().map(|r| r.received_at.as_millis());
+    audit.chain(requests).max().unwrap_or(0)
+}
+
 impl Store {
-    fn new(mut loaded: Loaded) -> Self {
+    /// `last_now`: the clock's last reading as stored (0 if unknown); the clock starts after it
+    /// and after every time the world records, so time never goes backwards (C4).
+    fn new(mut loaded: Loaded, last_now: i64) -> Self {
         // Written whole (first start, import, reset) or read back from the database: the next
         // change's delta starts here.
         loaded.world.forget_changes();
+        let last_now = last_now.max(latest_time(&loaded.world));
         let directory = Arc::new(Directory::new(
             loaded.world.organisations().iter().map(views::organisation),
         ));
@@ -101,7 +112,7 @@ impl Store {
             world: loaded.world,
             directory,
             next_id: loaded.next_id,
-            last_now: 0,
+            last_now,
             generated,
         }
     }
@@ -130,6 +141,7 @@ impl Store {
         Meta {
             next_id: self.next_id,
             generated: self.generated.clone(),
+            last_now: self.last_now,
         }
     }
 
@@ -158,6 +170,11 @@ pub struct AppState {
     backend: Option<Mutex<Box<dyn Backend>>>,
     /// The database file; `None` with `--in-memory`.
     data: Option<PathBuf>,
+    /// One writer per database: held for the life of the state (`lock.rs`).
+    _lock: Option<DbLock>,
+    /// Set when a commit failed: from then on every change answers 503 until a restart, as
+    /// what is on disk can no longer be trusted to follow what was answered.
+    broken: OnceLock<String>,
     seed: SeedFile,
     /// `--generate-requests`: added to the seed's world at first start and on reset.
     generate_requests: usize,

@@ -2,7 +2,7 @@
 //! one, or the seed written at first start.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -11,13 +11,14 @@ use domain::{Snapshot, World};
 use super::seeds::world_from_seed_with;
 use super::synthetic::{fingerprint, generated_organisations};
 use super::{AppState, Loaded, StartError, Store};
-use crate::auth::Sessions;
 use crate::config::{Config, SeedSource};
 use crate::db::{Backend, Sqlite};
 use crate::knobs::Knobs;
 use crate::live::Live;
+use crate::lock::DbLock;
 use crate::persist;
 use crate::seed::SeedFile;
+use crate::sessions::Sessions;
 
 /// The data file: the domain snapshot without the generated organisations, the id counter, and
 /// what re-creates those organisations.
@@ -120,7 +121,9 @@ impl AppState {
         .map_err(|e| StartError(format!("seed refused: {e}")))?;
 
         let mut data = None;
+        let mut lock = None;
         let mut backend: Option<Box<dyn Backend>> = None;
+        let mut sessions = Sessions::in_memory(config.session_idle(), config.max_sessions);
         let mut stored = None;
         let mut import = None;
         if let Some(given) = &config.data {
@@ -132,53 +135,79 @@ impl AppState {
                     db_path.display()
                 ))
             };
-            // An earlier JSON file is read (and refused if damaged) before the new database
-            // is created, so a refused import leaves no database behind.
-            if !db_path.exists() {
-                if let Some(bytes) = persist::read_existing(&json_path).map_err(|e| {
+            persist::ensure_parent(&db_path).map_err(|e| {
+                StartError(format!(
+                    "cannot create the folder of {}: {e}",
+                    db_path.display()
+                ))
+            })?;
+            // One writer per database, before anything is read or written.
+            lock = Some(DbLock::acquire(&db_path).map_err(StartError)?);
+            let read_import = || -> Result<Option<Loaded>, StartError> {
+                let Some(bytes) = persist::read_existing(&json_path).map_err(|e| {
                     StartError(format!(
                         "cannot read data file {}: {e}",
                         json_path.display()
                     ))
-                })? {
-                    let loaded = decode_data(&bytes).map_err(|e| {
-                        StartError(format!(
-                            "data file {} is corrupt or not a state of this server ({e}); \
-                             it was left untouched: move it away or pass another --data",
-                            json_path.display()
-                        ))
-                    })?;
-                    tracing::info!(
-                        "importing {} into {} (the JSON file is left as it is)",
-                        json_path.display(),
-                        db_path.display()
-                    );
-                    import = Some(loaded);
-                }
+                })?
+                else {
+                    return Ok(None);
+                };
+                let loaded = decode_data(&bytes).map_err(|e| {
+                    StartError(format!(
+                        "data file {} is corrupt or not a state of this server ({e}); \
+                         it was left untouched: move it away or pass another --data",
+                        json_path.display()
+                    ))
+                })?;
+                tracing::info!(
+                    "importing {} into {} (the JSON file is left as it is)",
+                    json_path.display(),
+                    db_path.display()
+                );
+                Ok(Some(loaded))
+            };
+            // Without a database yet, an earlier JSON file is read (and refused if damaged)
+            // before the database is created, so a refused import leaves no database behind.
+            let read_early = !db_path.exists();
+            if read_early {
+                import = read_import()?;
             }
             let mut db = Sqlite::open(&db_path).map_err(refused)?;
             stored = match db.load().map_err(refused)? {
-                Some((meta, snapshot)) => {
-                    Some(decode(meta.next_id, meta.generated, snapshot).map_err(refused)?)
-                }
+                Some((meta, snapshot)) => Some((
+                    decode(meta.next_id, meta.generated, snapshot).map_err(refused)?,
+                    meta.last_now,
+                )),
                 None => None,
             };
+            // No stored state (its `meta` row commits with it): a new database, or a first
+            // start or import killed before its commit, done again.
+            if stored.is_none() && !read_early {
+                import = read_import()?;
+            }
+            sessions = Sessions::open(&db_path, config.session_idle(), config.max_sessions)
+                .map_err(|e| refused(format!("cannot read its sessions: {e}")))?;
             data = Some(db_path);
             backend = Some(Box::new(db));
         }
         let fresh = stored.is_none();
-        let loaded = match (stored, import) {
-            (Some(loaded), _) | (None, Some(loaded)) => loaded,
-            (None, None) => world_from_seed_with(&seed, config.generate_requests)
-                .map_err(|e| StartError(format!("seed refused: {e}")))?,
+        let (loaded, last_now) = match (stored, import) {
+            (Some(stored), _) => stored,
+            (None, Some(loaded)) => (loaded, 0),
+            (None, None) => (
+                world_from_seed_with(&seed, config.generate_requests)
+                    .map_err(|e| StartError(format!("seed refused: {e}")))?,
+                0,
+            ),
         };
-        let store = Store::new(loaded);
+        let store = Store::new(loaded, last_now);
         if let (true, Some(db)) = (fresh, backend.as_mut()) {
             db.replace(&store.meta(), &store.stored_snapshot())
                 .map_err(|e| StartError(format!("cannot write the database: {e}")))?;
         }
         Ok(Self {
-            sessions: Sessions::default(),
+            sessions,
             live: Live::new(),
             knobs: Arc::new(Knobs::new(
                 config.latency,
@@ -190,6 +219,8 @@ impl AppState {
             writers: Arc::new(tokio::sync::Mutex::new(())),
             backend: backend.map(Mutex::new),
             data,
+            _lock: lock,
+            broken: OnceLock::new(),
             seed,
             generate_requests: config.generate_requests,
         })
