@@ -35,7 +35,8 @@ fn start(data: &Path) -> Api {
 }
 
 fn new_request(subject: &str) -> serde_json::Value {
-    json!({"ods_code": "A81002", "patient_id": "p-john-carter", "kind": "admin",
+    // A patient of Riverside's own (demo calls act within the caller's organisation).
+    json!({"ods_code": "A81002", "patient_id": "p-fatima-begum", "kind": "admin",
            "subject": subject, "message": "Store test."})
 }
 
