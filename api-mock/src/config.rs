@@ -73,6 +73,17 @@ pub struct Config {
     pub chaos_seed: u64,
     /// Requests generated on top of the seed when the state starts from it (and on reset).
     pub generate_requests: usize,
+    /// A session idle this long ends (`--session-idle-hours`).
+    pub session_idle_hours: u64,
+    /// At most this many sessions; a new one ends the one idle longest (`--max-sessions`).
+    pub max_sessions: usize,
+}
+
+impl Config {
+    /// `--session-idle-hours` as a duration.
+    pub fn session_idle(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.session_idle_hours.saturating_mul(3600))
+    }
 }
 
 impl Default for Config {
@@ -90,6 +101,8 @@ impl Default for Config {
             fail_rate: 0.0,
             chaos_seed: 1,
             generate_requests: 0,
+            session_idle_hours: crate::sessions::DEFAULT_IDLE_HOURS,
+            max_sessions: crate::sessions::DEFAULT_MAX,
         }
     }
 }
@@ -136,6 +149,12 @@ struct Cli {
     /// so large folders can be tried; an existing database is not changed.
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     generate_requests: u64,
+    /// Hours a session may stay unused before it ends (sessions survive restarts).
+    #[arg(long, value_name = "H", default_value_t = crate::sessions::DEFAULT_IDLE_HOURS, value_parser = clap::value_parser!(u64).range(1..=8760))]
+    session_idle_hours: u64,
+    /// Most sessions open at once; a new one ends the one idle longest.
+    #[arg(long, value_name = "N", default_value_t = crate::sessions::DEFAULT_MAX as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_sessions: u64,
 }
 
 fn parse_seed(text: &str) -> Result<SeedSource, String> {
@@ -172,6 +191,8 @@ impl Config {
             fail_rate: cli.fail_rate,
             chaos_seed: cli.chaos_seed,
             generate_requests: cli.generate_requests as usize,
+            session_idle_hours: cli.session_idle_hours,
+            max_sessions: cli.max_sessions as usize,
         })
     }
 }
@@ -272,6 +293,8 @@ mod tests {
             "--fail-rate",
             "--chaos-seed",
             "--generate-requests",
+            "--session-idle-hours",
+            "--max-sessions",
         ] {
             assert!(help.contains(flag), "{flag} in {help}");
         }

@@ -515,7 +515,15 @@ fn check(
                     "R1: agreement to its parties only"
                 );
             }
-            LiveEvent::Covers => prop_assert!(n.user.is_some() && n.organisations.is_empty()),
+            LiveEvent::Covers => {
+                // To one user; numbered in that user's organisation alone.
+                let user = n
+                    .user
+                    .as_ref()
+                    .ok_or_else(|| fail("covers without a user"))?;
+                let org = after.user(user).map(|u| u.ods_code.clone());
+                prop_assert_eq!(&n.organisations, &org.into_iter().collect::<Vec<_>>());
+            }
         }
     }
     // Everyone who must be told is told.
