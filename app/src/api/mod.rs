@@ -9,12 +9,13 @@
 //! when the future is first polled, by which time no reactive owner may be current.
 
 mod error;
+mod mark;
 
 use std::cell::RefCell;
 use std::future::Future;
 
 use domain::wire::{
-    Agreement, AgreementCreate, AssignCommand, Assignable, AuditEntry, CoversUpdate, ErrorBody,
+    Agreement, AgreementCreate, AssignCommand, Assignable, AuditPage, CoversUpdate, ErrorBody,
     EventTicket, ExternalShare, Folder, Health, Me, OrganisationResults, Persona, RequestDetail,
     RequestPage, Session, SessionCreate, Share, ShareCreate, ShareUpdate, StatusFilter, Target,
     VersionCommand,
@@ -25,6 +26,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub use error::ApiError;
+pub use mark::ReadMark;
 
 thread_local! {
     static TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -43,42 +45,6 @@ fn token() -> Option<String> {
 /// Registers what to do when the server answers 401 to a call that carried a token.
 pub fn on_unauthorized(handler: impl Fn() + 'static) {
     ON_UNAUTHORIZED.with(|h| *h.borrow_mut() = Some(Box::new(handler)));
-}
-
-/// The lowest `x-last-event-id` the answers carried since [`ReadMark::restart`]: the state the
-/// screens were read from, so a session's first stream resumes from there and a change made
-/// between those reads and the stream's opening is replayed, not lost (E1, E3). `App`
-/// provides it; a call made where it is in context notes its answer's number in it.
-#[derive(Clone, Copy)]
-pub struct ReadMark(StoredValue<Option<u64>>);
-
-impl ReadMark {
-    pub fn new() -> Self {
-        ReadMark(StoredValue::new(None))
-    }
-
-    /// Forgets the numbers noted so far (a new session starts reading).
-    pub fn restart(self) {
-        self.0.try_set_value(None);
-    }
-
-    /// The lowest number noted since the last restart.
-    pub fn lowest(self) -> Option<u64> {
-        self.0.try_get_value().flatten()
-    }
-
-    /// An answer from an older session can only lower it: more is replayed, and a replayed
-    /// event only reloads a screen.
-    fn note(self, n: u64) {
-        self.0
-            .try_update_value(|m| *m = Some(m.map_or(n, |m| m.min(n))));
-    }
-}
-
-impl Default for ReadMark {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 fn prepare(method: Method, path: &str) -> RequestBuilder {
@@ -388,20 +354,23 @@ pub fn events_url(ticket: &str, last_event_id: Option<u64>) -> String {
 
 // --- Audit (SPEC L1–L2) --------------------------------------------------------------------
 
-/// `GET /api/audit?format=csv` as text, for the download.
-pub fn audit_csv() -> impl Future<Output = Result<String, ApiError>> {
-    let sent = fetch(
-        prepare(Method::GET, "/api/audit")
-            .query([("format", "csv")])
-            .build(),
-    );
+/// `GET /api/audit?format=csv&action=` as text, for the download: the whole log (filtered).
+pub fn audit_csv(action: Option<&str>) -> impl Future<Output = Result<String, ApiError>> {
+    let query = [("format", Some("csv")), ("action", action)];
+    let present = query.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)));
+    let sent = fetch(prepare(Method::GET, "/api/audit").query(present).build());
     async move {
         let response = sent.await?;
         response.text().await.map_err(|_| ApiError::Malformed)
     }
 }
 
-/// `GET /api/audit`.
-pub fn audit() -> impl Future<Output = Result<Vec<AuditEntry>, ApiError>> {
-    get("/api/audit")
+/// `GET /api/audit?action=&cursor=`: one page of the log, newest first.
+pub fn audit(
+    action: Option<&str>,
+    cursor: Option<&str>,
+) -> impl Future<Output = Result<AuditPage, ApiError>> {
+    let query = [("action", action), ("cursor", cursor)];
+    let present = query.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)));
+    read(prepare(Method::GET, "/api/audit").query(present))
 }

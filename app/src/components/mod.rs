@@ -8,6 +8,7 @@ pub mod header;
 pub mod loaded;
 pub mod org_combobox;
 pub mod page_heading;
+pub mod pager;
 pub mod sharing;
 pub mod status_banner;
 pub mod status_notice;

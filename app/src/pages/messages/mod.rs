@@ -7,7 +7,6 @@ mod assign;
 mod context;
 mod folder_list;
 mod journey;
-mod pager;
 mod request_detail;
 mod request_list;
 

@@ -15,9 +15,9 @@ use leptos_router::components::A;
 
 use super::address::MessagesQuery;
 use super::context::{assignee_words, use_messages};
-use super::pager::{PageInfo, Pager};
 use crate::api::{self, ApiError};
 use crate::components::loaded::Loaded;
+use crate::components::pager::{page_number, PageInfo, Pager};
 use crate::format::{format_time, kind_words, nhs_number};
 use crate::reload::{use_reload, Kind};
 use crate::rows::{keyed, Row};
@@ -85,14 +85,9 @@ pub fn RequestList(
             let Some(l) = l else {
                 return PageInfo::default();
             };
-            // 1 when the server says nothing comes before this page (a Previous back to the
-            // start, or a cursor from an old link), else the number the address carried.
-            let page = match l.page.prev_cursor {
-                None => 1,
-                Some(_) => query.with(|q| q.page()).max(2),
-            };
             PageInfo {
-                page,
+                noun: "Requests",
+                page: page_number(l.page.prev_cursor.as_deref(), query.with(|q| q.page())),
                 count: l.page.items.len(),
                 total: usize::try_from(l.page.total).unwrap_or(usize::MAX),
                 prev_cursor: l.page.prev_cursor.clone(),
@@ -189,7 +184,11 @@ pub fn RequestList(
                             </For>
                         </tbody>
                     </table>
-                    <Pager query=query info=info />
+                    <Pager
+                        info=info
+                        href=Callback::new(move |(cursor, page)| query.with(|q| q.with_page(cursor, page).href()))
+                        label="Pages of requests"
+                    />
                 </Show>
             </Loaded>
         </section>

@@ -1,19 +1,21 @@
-//! NHS pagination for the request list: Previous and Next with the requests each leads to,
-//! from the server's cursors (API.md); the first page has no cursor in the address.
+//! NHS pagination for a paged list (the request list, the audit log): Previous and Next with
+//! the items each leads to, from the server's cursors (API.md); the first page has no cursor
+//! in the address.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::address::MessagesQuery;
 use crate::format::thousands;
 
-/// How many requests one page of the list shows: the server's default page size (API.md), so
-/// the client never asks for more than one page (issue 13).
+/// How many items one page shows: the server's default page size (API.md), so the client
+/// never asks for more than one page (issue 13).
 pub const PAGE_SIZE: usize = 50;
 
 /// Where the list is: the page shown and what the server said about the pages around it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageInfo {
+    /// What the items are, capitalised: "Requests", "Events".
+    pub noun: &'static str,
     /// 1-based.
     pub page: usize,
     /// Requests on this page.
@@ -31,9 +33,10 @@ impl PageInfo {
 
     /// "Requests 51 to 100 of 5,001".
     pub fn range(&self) -> String {
-        let start = (self.page - 1) * PAGE_SIZE;
+        let start = self.page.saturating_sub(1) * PAGE_SIZE;
         format!(
-            "Requests {} to {} of {}",
+            "{} {} to {} of {}",
+            self.noun,
             thousands(start + 1),
             thousands(start + self.count),
             thousands(self.total)
@@ -43,17 +46,19 @@ impl PageInfo {
     fn previous_words(&self) -> String {
         let start = self.page.saturating_sub(2) * PAGE_SIZE;
         format!(
-            "Requests {} to {}",
+            "{} {} to {}",
+            self.noun,
             thousands(start + 1),
             thousands(start + PAGE_SIZE)
         )
     }
 
     fn next_words(&self) -> String {
-        let start = (self.page - 1) * PAGE_SIZE + self.count;
+        let start = self.page.saturating_sub(1) * PAGE_SIZE + self.count;
         let end = (start + PAGE_SIZE).min(self.total.max(start + 1));
         format!(
-            "Requests {} to {} of {}",
+            "{} {} to {} of {}",
+            self.noun,
             thousands(start + 1),
             thousands(end),
             thousands(self.total)
@@ -61,23 +66,28 @@ impl PageInfo {
     }
 }
 
+/// Previous and Next; `href` gives the address of a page from its cursor (`None` for the
+/// first page) and its number.
 #[component]
-pub fn Pager(query: Memo<MessagesQuery>, info: Memo<PageInfo>) -> impl IntoView {
+pub fn Pager(
+    info: Memo<PageInfo>,
+    href: Callback<(Option<String>, usize), String>,
+    /// The navigation's accessible name ("Pages of requests").
+    label: &'static str,
+) -> impl IntoView {
     let previous = move || {
         info.with(|i| {
             let number = i.page.saturating_sub(1).max(1);
             let cursor = i.prev_cursor.clone().filter(|_| number > 1);
-            query.with(|q| q.with_page(cursor, number).href())
+            href.run((cursor, number))
         })
     };
-    let next = move || {
-        info.with(|i| query.with(|q| q.with_page(i.next_cursor.clone(), i.page + 1).href()))
-    };
+    let next = move || info.with(|i| href.run((i.next_cursor.clone(), i.page + 1)));
     let has_prev = move || info.with(|i| i.prev_cursor.is_some());
     let has_next = move || info.with(|i| i.next_cursor.is_some());
     view! {
         <Show when=move || { has_prev() || has_next() }>
-            <nav class="nhsuk-pagination app-pager" role="navigation" aria-label="Pages of requests">
+            <nav class="nhsuk-pagination app-pager" role="navigation" aria-label=label>
                 <ul class="nhsuk-list nhsuk-pagination__list">
                     <Show when=has_prev>
                         <li class="nhsuk-pagination-item--previous">
@@ -103,5 +113,14 @@ pub fn Pager(query: Memo<MessagesQuery>, info: Memo<PageInfo>) -> impl IntoView 
                 </p>
             </nav>
         </Show>
+    }
+}
+
+/// The page's number: 1 when the server says nothing comes before it (a Previous back to the
+/// start, or a cursor from an old link), else the number the address carried.
+pub fn page_number(prev_cursor: Option<&str>, asked: usize) -> usize {
+    match prev_cursor {
+        None => 1,
+        Some(_) => asked.max(2),
     }
 }
