@@ -45,7 +45,8 @@ test('Download CSV saves audit-<ODS>.csv with the header row and the events (L2)
   const audit = new AuditPage(page);
   await shell.gotoAs(sarah, '/audit');
   await expect(audit.rows.first()).toBeVisible();
-  const rows = await audit.rows.count();
+  // The CSV holds the whole log, every page of it: as many events as the page counts.
+  const rows = Number((await page.getByTestId('audit-count').textContent())!.match(/^([\d,]+) event/)![1].replace(/,/g, ''));
   const [download] = await Promise.all([page.waitForEvent('download'), audit.download.click()]);
   expect(download.suggestedFilename()).toBe('audit-A81001.csv');
   const path = await download.path();
@@ -87,4 +88,42 @@ test('the audit log names users, organisations and requests, in UK local time (L
   await link.click();
   await expect(page).toHaveURL(new RegExp(`${href.replace('?', '\\?')}$`));
   await expect(shell.heading).toHaveText('Messages');
+});
+
+// Issue 19 (b): the log is paged by the server (50 events a page, newest first) with NHS
+// Previous and Next like the request list; the filter, the page's cursor and its number are in
+// the address, so Back returns through them.
+test('the audit log pages with Previous and Next, the page and the filter in the address (L1, issue 19)', async ({ page, request, baseURL }) => {
+  const token = await apiToken(request, baseURL!, sarah);
+  const headers = { Authorization: `Bearer ${token}` };
+  // Sixty cover changes: more than a page of events of one action.
+  for (let i = 0; i < 60; i += 1) {
+    const covers = await request.put(`${baseURL}/api/covers`, { headers, data: { folder_ids: i % 2 === 0 ? ['g-cam-gps'] : [] } });
+    expect(covers.status()).toBe(200);
+  }
+  const shell = new Shell(page);
+  const audit = new AuditPage(page);
+  await shell.gotoAs(sarah, '/audit');
+  await audit.filter.selectOption({ label: 'Covers changed' });
+  await expect(page).toHaveURL(/\/audit\?action=covers_changed$/);
+  await expect(audit.rows).toHaveCount(50);
+  const count = page.getByTestId('audit-count');
+  await expect(count).toContainText('Events 1 to 50 of');
+  const firstOfPage1 = await audit.rows.first().textContent();
+
+  await page.getByTestId('page-next').click();
+  await expect(page).toHaveURL(/action=covers_changed&cursor=[^&]+&page=2$/);
+  await expect(count).toContainText('Events 51 to');
+  await expect(page.getByTestId('page-where')).toHaveText(/^Page 2 of \d+$/);
+  for (const action of await audit.rows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))) {
+    expect(action).toBe('covers_changed');
+  }
+  await expectNoAxeViolations(page);
+
+  await page.getByTestId('page-previous').click();
+  await expect(page).toHaveURL(/\/audit\?action=covers_changed$/);
+  await expect(audit.rows.first()).toHaveText(firstOfPage1!);
+  await page.goBack();
+  await expect(count).toContainText('Events 51 to');
+  await expect(audit.filter).toHaveValue('covers_changed');
 });
