@@ -98,16 +98,20 @@ fn AssignForm(
         if chosen.with(Option::is_none) {
             out.push(Problem::new(TARGET_FIELD, "Choose a group or colleague"));
         } else if needs_reason() {
+            // NHS error messages (issue 20, item 8): an empty field says what to enter; a wrong
+            // length says what the rule is, naming the field.
             let n = reason_count.get();
-            if n < REASON_MIN {
+            if n == 0 {
+                out.push(Problem::new(REASON_FIELD, "Enter a reason"));
+            } else if n < REASON_MIN {
                 out.push(Problem::new(
                     REASON_FIELD,
-                    format!("Give a reason of at least {REASON_MIN} characters"),
+                    format!("Reason must be at least {REASON_MIN} characters"),
                 ));
             } else if n > REASON_MAX {
                 out.push(Problem::new(
                     REASON_FIELD,
-                    format!("Give a reason of at most {REASON_MAX} characters"),
+                    format!("Reason must be {REASON_MAX} characters or fewer"),
                 ));
             }
         }
