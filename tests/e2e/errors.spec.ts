@@ -91,11 +91,12 @@ test('at 1280x800 with the error summary showing, Share and Cancel are inside th
     await expect(button).toBeInViewport({ ratio: 1 });
   }
   // Still in view with the list of matches open under the search box.
-  await dialog.combobox.type('Riverside');
-  await expect(dialog.combobox.options().first()).toBeVisible();
+  await dialog.combobox.type('Riverside Medical');
+  await expect(dialog.combobox.option('A81002')).toBeVisible();
   for (const button of [dialog.submit, dialog.cancel]) await expect(button).toBeInViewport({ ratio: 1 });
   // And with an organisation chosen and its preview shown.
   await dialog.combobox.option('A81002').click();
+  await expect(dialog.combobox.chosen).toContainText('A81002');
   await expect(dialog.preview).toBeVisible();
   const after = (await dialog.root.boundingBox())!;
   for (const button of [dialog.submit, dialog.cancel]) {

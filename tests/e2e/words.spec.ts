@@ -15,7 +15,7 @@ const sarah = 'u-sarah-ahmed'; // Camelia Surgery admin: Accept and Refuse on Ag
 async function brokenWords(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const selector = [
-      'label', 'legend', 'dt', 'th', 'summary', '.nhsuk-table-responsive__heading',
+      'label', 'legend', 'dt', 'th', 'summary', '.nhsuk-table-responsive__heading', '.nhsuk-table__heading',
       'button', '.nhsuk-button', 'nav a', '.nhsuk-pagination__link',
     ].join(', ');
     const broken: string[] = [];
