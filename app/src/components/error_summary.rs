@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::page_heading::sync_error_title;
+
 #[component]
 pub fn ErrorSummary(
     /// What went wrong, as a heading ("Your groups could not be loaded").
@@ -24,6 +26,9 @@ pub fn ErrorSummary(
     #[prop(optional)]
     subheading: bool,
 ) -> impl IntoView {
+    // The page title says "Error: " while this shows (issue 20, item 8).
+    Effect::new(|_| sync_error_title());
+    on_cleanup(sync_error_title);
     let heading = if subheading {
         view! { <h3 class="nhsuk-error-summary__title">{title}</h3> }.into_any()
     } else {
@@ -60,6 +65,8 @@ pub fn ErrorNotice(
     #[prop(into)]
     test_id: String,
 ) -> impl IntoView {
+    Effect::new(|_| sync_error_title());
+    on_cleanup(sync_error_title);
     view! {
         <div class="nhsuk-error-summary app-inline-error" role="alert" data-testid=test_id>
             <p>{message}</p>
@@ -170,6 +177,12 @@ pub fn ProblemSummary(
 ) -> impl IntoView {
     let summary_ref = NodeRef::<leptos::html::Div>::new();
     let title_id = format!("{test_id}-title");
+    // The page title says "Error: " while the summary shows (issue 20, item 8).
+    Effect::new(move |_| {
+        let _ = check.shown();
+        sync_error_title();
+    });
+    on_cleanup(sync_error_title);
     Effect::new(move |_| {
         // Focus moves to the summary when it appears after a refused submit (and again on each
         // refused submit after that), as the NHS error summary does.

@@ -141,24 +141,25 @@ fn Account() -> impl IntoView {
     });
     move || {
         session.session.get().map(|s| {
+            // The session knows the ODS code at once; the name comes with /api/me. The line is
+            // there from the first render, so the name's arrival does not push the navigation
+            // and the page down (issue 20, item 7: CLS 0.66 on a phone before).
+            let ods_code = s.user.ods_code.clone();
             let organisation = move || {
                 me.get()
                     .flatten()
                     .map(|m| format!("{} ({})", m.organisation.name, m.organisation.ods_code))
-                    .unwrap_or_default()
+                    .unwrap_or_else(|| format!("({ods_code})"))
             };
             view! {
                 <div class="nhsuk-header__account app-account" data-testid="account">
-                    <span>
+                    <span class="app-account__who">
                         "Signed in as "
                         <strong data-testid="account-name">{s.user.name.clone()}</strong>
                         {format!(", {}", role_label(s.user.role))}
-                        <span data-testid="account-organisation">
-                            {move || {
-                                let o = organisation();
-                                if o.is_empty() { String::new() } else { format!(", {o}") }
-                            }}
-                        </span>
+                    </span>
+                    <span class="app-account__organisation" data-testid="account-organisation">
+                        {organisation}
                     </span>
                     <button
                         type="button"

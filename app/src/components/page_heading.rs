@@ -12,7 +12,10 @@ use crate::state::SessionContext;
 pub fn PageHeading(#[prop(into)] title: String) -> impl IntoView {
     let tab_title = format!("{title} – Engage Collaboration");
     // Syncing with the outside world (the document title) is what an Effect is for.
-    Effect::new(move |_| document().set_title(&tab_title));
+    Effect::new(move |_| {
+        document().set_title(&tab_title);
+        sync_error_title();
+    });
     let heading = NodeRef::<H1>::new();
     let session = use_context::<SessionContext>();
     Effect::new(move |_| {
@@ -29,4 +32,35 @@ pub fn PageHeading(#[prop(into)] title: String) -> impl IntoView {
             {title}
         </h1>
     }
+}
+
+/// What the title starts with while an error summary shows.
+const ERROR_PREFIX: &str = "Error: ";
+
+/// NHS and GOV.UK guidance: while an error summary shows, the page title starts with "Error: ",
+/// so a screen reader announces the problem with the page's name (issue 20, item 8). Called when
+/// a title is set and whenever a summary appears or goes; it reads the document after the render
+/// in progress, so the title is right whichever summaries remain.
+pub fn sync_error_title() {
+    set_timeout(
+        || {
+            let document = document();
+            let title = document.title();
+            let bare = title.strip_prefix(ERROR_PREFIX).unwrap_or(&title);
+            let showing = document
+                .query_selector(".nhsuk-error-summary")
+                .ok()
+                .flatten()
+                .is_some();
+            let wanted = if showing {
+                format!("{ERROR_PREFIX}{bare}")
+            } else {
+                bare.to_string()
+            };
+            if wanted != title {
+                document.set_title(&wanted);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -74,7 +74,7 @@ pub fn ProposeForm(
         } else if length > MAX_TEXT {
             out.push(Problem::new(
                 REFERENCE_FIELD,
-                format!("Enter a reference of at most {MAX_TEXT} characters"),
+                format!("Reference must be {MAX_TEXT} characters or fewer"),
             ));
         }
         out

@@ -53,15 +53,19 @@ fn problems(chosen: Option<&Assignable>, reason_count: usize) -> Vec<Problem> {
     match chosen {
         None => out.push(Problem::new(TARGET_FIELD, "Choose a group or colleague")),
         Some(c) if c.consent == Consent::Reason => {
-            if reason_count < REASON_MIN {
+            // NHS error messages (issue 20, item 8): an empty field says what to enter; a wrong
+            // length says what the rule is, naming the field.
+            if reason_count == 0 {
+                out.push(Problem::new(REASON_FIELD, "Enter a reason"));
+            } else if reason_count < REASON_MIN {
                 out.push(Problem::new(
                     REASON_FIELD,
-                    format!("Give a reason of at least {REASON_MIN} characters"),
+                    format!("Reason must be at least {REASON_MIN} characters"),
                 ));
             } else if reason_count > REASON_MAX {
                 out.push(Problem::new(
                     REASON_FIELD,
-                    format!("Give a reason of at most {REASON_MAX} characters"),
+                    format!("Reason must be {REASON_MAX} characters or fewer"),
                 ));
             }
         }
