@@ -306,9 +306,14 @@ fn ExternalItem(share: Row<ExternalShare>, controls: Controls) -> impl IntoView 
                 }
                 id=dom_id("external-action", &id)
                 data-testid="external-action"
-                disabled=move || busy.get().is_some()
+                // Not `disabled`: a disabled button would lose keyboard focus while its call
+                // is on its way; it only refuses a second press meanwhile.
+                aria-disabled=move || busy.get().is_some().then_some("true")
                 aria-busy=move || (busy.get().as_deref() == Some(id_busy.as_str())).then_some("true")
                 on:click=move |_| {
+                    if busy.get_untracked().is_some() {
+                        return;
+                    }
                     act.run(SetEnabled {
                         share: click_value.get_untracked(),
                         enable: label_enable(),
