@@ -27,6 +27,18 @@ pub fn scroll_into_view(id: &str) {
     }
 }
 
+/// Resolves after `delay`, on the browser's timer.
+pub async fn sleep(delay: std::time::Duration) {
+    let (done, wait) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = done.send(());
+        },
+        delay,
+    );
+    let _ = wait.await;
+}
+
 /// Offers `text` as a file download named `filename`, through a Blob URL revoked afterwards.
 pub fn download(text: &str, filename: &str, mime: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));

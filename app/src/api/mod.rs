@@ -10,8 +10,8 @@
 
 mod error;
 mod mark;
+mod session;
 
-use std::cell::RefCell;
 use std::future::Future;
 
 use domain::wire::{
@@ -27,25 +27,8 @@ use serde::Serialize;
 
 pub use error::ApiError;
 pub use mark::ReadMark;
-
-thread_local! {
-    static TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
-    static ON_UNAUTHORIZED: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
-}
-
-/// Sets the bearer token sent with every call (None after sign-out).
-pub fn set_token(token: Option<String>) {
-    TOKEN.with(|t| *t.borrow_mut() = token);
-}
-
-fn token() -> Option<String> {
-    TOKEN.with(|t| t.borrow().clone())
-}
-
-/// Registers what to do when the server answers 401 to a call that carried a token.
-pub fn on_unauthorized(handler: impl Fn() + 'static) {
-    ON_UNAUTHORIZED.with(|h| *h.borrow_mut() = Some(Box::new(handler)));
-}
+pub use session::{on_unauthorized, set_token};
+use session::{token, unauthorized, InFlight};
 
 fn prepare(method: Method, path: &str) -> RequestBuilder {
     let builder = RequestBuilder::new(path).method(method);
@@ -60,8 +43,10 @@ fn fetch(
     request: Result<Request, gloo_net::Error>,
 ) -> impl Future<Output = Result<Response, ApiError>> + 'static {
     let mark = use_context::<ReadMark>();
-    let had_token = token().is_some();
+    let sent_with = token();
+    let in_flight = InFlight::start(sent_with.clone());
     async move {
+        let _in_flight = in_flight;
         let request = request.map_err(|_| ApiError::Malformed)?;
         let response = request.send().await.map_err(|_| ApiError::Unreachable)?;
         let read_as_of = response
@@ -75,12 +60,10 @@ fn fetch(
             return Ok(response);
         }
         let error = error_from(response).await;
-        if error.status() == Some(401) && had_token {
-            ON_UNAUTHORIZED.with(|h| {
-                if let Some(handler) = h.borrow().as_ref() {
-                    handler();
-                }
-            });
+        // Only a 401 to the session of the moment ends it: an answer to a session already
+        // switched away from says nothing about the new one.
+        if error.status() == Some(401) && sent_with.is_some() && sent_with == token() {
+            unauthorized();
         }
         Err(error)
     }
@@ -180,11 +163,22 @@ pub fn sign_in(user_id: &str) -> impl Future<Output = Result<Session, ApiError>>
 }
 
 /// `DELETE /api/session`: ends the session on the server, which closes its stream and forgets
-/// its token (API.md). Prepared with the token of the moment; its answer is not read, and a 401
-/// (a session the server already forgot) is not reported.
+/// its token (API.md). Prepared with the token of the moment, sent once the calls that session
+/// made are answered (at most 10 s later), so a change sent just before a persona switch is
+/// not refused; its answer is not read, and a 401 (a session already forgotten) not reported.
 pub fn sign_out() -> impl Future<Output = ()> {
+    let token = token();
     let request = prepare(Method::DELETE, "/api/session").build();
     async move {
+        let Some(token) = token else {
+            return;
+        };
+        for _ in 0..200 {
+            if InFlight::count(&token) == 0 {
+                break;
+            }
+            crate::dom::sleep(std::time::Duration::from_millis(50)).await;
+        }
         if let Ok(request) = request {
             let _ = request.send().await;
         }

@@ -105,7 +105,7 @@ async fn follow(
     loop {
         if failures > 0 {
             state.try_set(StreamState::Paused);
-            sleep(BACKOFF[(failures - 1).min(BACKOFF.len() - 1)]).await;
+            crate::dom::sleep(BACKOFF[(failures - 1).min(BACKOFF.len() - 1)]).await;
             if gone() {
                 return;
             }
@@ -196,18 +196,6 @@ fn apply(reload: Reload, kind: &str, id: Option<u64>, data: &str) {
         event_kind::RESET => reload.reset(),
         _ => {}
     }
-}
-
-/// Resolves after `delay`, on the browser's timer.
-async fn sleep(delay: Duration) {
-    let (done, wait) = futures::channel::oneshot::channel::<()>();
-    set_timeout(
-        move || {
-            let _ = done.send(());
-        },
-        delay,
-    );
-    let _ = wait.await;
 }
 
 /// "Live updates paused — reconnecting": a small status while the stream is down. It never
