@@ -218,13 +218,14 @@ test('a slow answer to an older search never replaces the answer to a newer one'
   await shell.gotoAs(sarah, '/groups');
   // The search for "Oakwood Surgery" is held back 1.5 s on its way (in the browser: the server
   // honours X-Mock-Delay-Ms only while its knobs are on, API.md), so its answer comes last.
-  await page.route(/\/api\/organisations\?q=Oakwood%20Surgery&/, async (route) => {
+  // gloo-net writes the query as a form would (a space as `+`; issue 20 item 3).
+  await page.route(/\/api\/organisations\?q=Oakwood(%20|\+)Surgery&/, async (route) => {
     await new Promise((wait) => setTimeout(wait, 1500));
     await route.continue().catch(() => undefined);
   });
   const dialog = await groups.openShare(gpTriage);
   const combo = dialog.combobox;
-  const older = page.waitForRequest(/\/api\/organisations\?q=Oakwood%20Surgery&/);
+  const older = page.waitForRequest(/\/api\/organisations\?q=Oakwood(%20|\+)Surgery&/);
   await combo.type('Oakwood Surgery');
   await older;
   await combo.input.fill('');

@@ -148,7 +148,9 @@ fn csv_export(
             Some((Ok::<_, Infallible>(Bytes::from(text)), more))
         }
     });
-    let mut response = Body::from_stream(parts).into_response();
+    // Fused: the compression layer polls the body once more after its end, and an `unfold`
+    // polled after it returned `None` panics (seen with `Accept-Encoding: br`, issue 20).
+    let mut response = Body::from_stream(futures_util::StreamExt::fuse(parts)).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
