@@ -108,19 +108,27 @@ pub fn RequestDetailView(id: String, list: Memo<MessagesQuery>) -> impl IntoView
     // screen-reader users land on what they opened. After this user's change the detail
     // re-renders, and focus goes to the heading (close, reopen) or back to Assign.
     Effect::new(move |_| {
-        let heading = heading_ref.get();
-        let assign = assign_ref.get();
+        // Tracked, so a newly rendered heading or button runs this again.
+        let rendered = heading_ref.get().is_some() || assign_ref.get().is_some();
         let shown = detail.with(|d| d.as_ref().map_or(0, |d| d.version));
-        let target = match focus_after.get() {
-            Some(FocusAfter::Heading { version }) if shown >= version => heading.map(|h| h.focus()),
-            Some(FocusAfter::AssignButton { version }) if shown >= version => {
-                assign.map(|b| b.focus())
-            }
-            _ => None,
+        let to_assign = match focus_after.get() {
+            Some(FocusAfter::Heading { version }) if rendered && shown >= version => false,
+            Some(FocusAfter::AssignButton { version }) if rendered && shown >= version => true,
+            _ => return,
         };
-        if target.is_some() {
-            focus_after.set(None);
-        }
+        focus_after.set(None);
+        // Once painted, on the element shown then: a view that has just loaded is put in the
+        // page after it is built, and a newer version replaces the one being left.
+        request_animation_frame(move || {
+            let target: Option<web_sys::HtmlElement> = if to_assign {
+                assign_ref.try_get_untracked().flatten().map(Into::into)
+            } else {
+                heading_ref.try_get_untracked().flatten().map(Into::into)
+            };
+            if let Some(target) = target {
+                let _ = target.focus();
+            }
+        });
     });
 
     // The page owns the call (`ctx.set_open`); this view only says how it went, while it lives.
