@@ -130,7 +130,7 @@ for (const viewport of widths) {
     // D1: at most 1000 characters after trimming, as the server checks.
     await agreements.reference.fill('R'.repeat(1001));
     await agreements.propose.click();
-    await expectRefused(page, summary, ['Enter a reference of at most 1000 characters'], [agreements.reference]);
+    await expectRefused(page, summary, ['Reference must be 1000 characters or fewer'], [agreements.reference]);
     await expectNoAxeViolations(page);
     expect(posts.count, 'nothing proposed while the answers are wrong').toBe(0);
 

@@ -105,9 +105,9 @@ test('item 7: the assign dialog scrolls as one, its Assign button stays in reach
   await expect(dialog.submit).toBeInViewport({ ratio: 1 });
   await dialog.reason.fill('too short');
   await dialog.submit.click();
-  await expect(summary.getByRole('link')).toHaveText(['Give a reason of at least 10 characters']);
+  await expect(summary.getByRole('link')).toHaveText(['Reason must be at least 10 characters']);
   await expect(summary).toBeFocused();
-  await expect(dialog.root.locator('#assign-reason-error')).toHaveText('Error: Give a reason of at least 10 characters');
+  await expect(dialog.root.locator('#assign-reason-error')).toHaveText('Error: Reason must be at least 10 characters');
   await expect(dialog.reason).toHaveAttribute('aria-describedby', /assign-reason-error/);
   await expect(dialog.root).toBeVisible();
   await expectNoAxeViolations(page);

@@ -271,13 +271,13 @@ test('A3: a do_not_share request needs a reason of 10 to 1000 characters naming 
   await expect(dialog.reasonWhy).toContainText(
     'no active data sharing agreement between Camelia Surgery and Riverside Medical Practice',
   );
-  await dialog.expectRefused('Give a reason of at least 10 characters');
+  await dialog.expectRefused('Enter a reason');
   await dialog.reason.fill('   too short   ');
   await expect(dialog.reasonCount).toHaveText('9 characters: at least 10 needed.');
-  await dialog.expectRefused('Give a reason of at least 10 characters');
+  await dialog.expectRefused('Reason must be at least 10 characters');
   await dialog.reason.fill('x'.repeat(1001));
   await expect(dialog.reasonCount).toContainText('1 too many');
-  await dialog.expectRefused('Give a reason of at most 1000 characters');
+  await dialog.expectRefused('Reason must be 1000 characters or fewer');
   const reason = 'Patient phoned and agreed to the Riverside extended hours clinic seeing this.';
   await dialog.reason.fill(`  ${reason}  `);
   await expect(dialog.reasonCount).toHaveText(`${reason.length} of at most 1000 characters.`);
@@ -322,7 +322,7 @@ test('A3, D2, A6: an active agreement with the origin makes the override automat
   await expect(second.reasonWhy).toContainText(
     'no active data sharing agreement between Camelia Surgery and Tees Community Frailty Service',
   );
-  await second.expectRefused('Give a reason of at least 10 characters');
+  await second.expectRefused('Enter a reason');
   await second.reason.fill('Frailty team asked to review nocturnal breathlessness at home.');
   await second.submit.click();
   await expect(second.root).toBeHidden();
