@@ -3,13 +3,14 @@
 //! driven by random [`Op`]s through the rules (a refused command changes nothing), with a
 //! clock that repeats instants and sometimes goes back (or, from a point on, the server's
 //! strictly increasing clock). `pages.rs`, `audit_pages.rs` and `live_properties.rs` drive
-//! their worlds with it.
+//! their worlds with it (`big_networks.rs` keeps its own commands: it checks against a model
+//! of what its commands did, which needs each command's outcome).
 #![allow(dead_code)]
 
 use domain::{
-    DomainError, EventId, FolderId, Group, GroupId, NewRequest, NhsNumber, OdsCode, Organisation,
-    Patient, PatientId, RequestId, RequestKind, Role, ShareId, Sharing, TargetId, Timestamp, User,
-    UserId, World,
+    AgreementId, DomainError, EventId, FolderId, Group, GroupId, NewRequest, NhsNumber, OdsCode,
+    Organisation, Patient, PatientId, RequestId, RequestKind, Role, ShareId, Sharing, TargetId,
+    Timestamp, User, UserId, World,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -85,6 +86,15 @@ pub enum Op {
         user: u16,
         mask: u16,
     },
+    /// An agreement proposed by `a`'s admin to `b` (D1).
+    Propose {
+        a: u16,
+        b: u16,
+    },
+    /// An agreement answered by its partner's admin (D2).
+    Accept {
+        agreement: u16,
+    },
 }
 
 pub fn op() -> impl Strategy<Value = Op> {
@@ -101,6 +111,8 @@ pub fn op() -> impl Strategy<Value = Op> {
         1 => (any::<u16>(), 0u8..4).prop_map(|(share, kind)| Op::ShareState { share, kind }),
         1 => (0u8..4, any::<bool>()).prop_map(|(patient, share)| Op::Patient { patient, share }),
         1 => (any::<u16>(), any::<u16>()).prop_map(|(user, mask)| Op::Cover { user, mask }),
+        1 => (any::<u16>(), any::<u16>()).prop_map(|(a, b)| Op::Propose { a, b }),
+        1 => any::<u16>().prop_map(|agreement| Op::Accept { agreement }),
     ]
 }
 
@@ -111,6 +123,8 @@ pub struct Driver {
     pub orgs: usize,
     pub next: u64,
     pub shares: Vec<(usize, usize, ShareId)>,
+    /// Agreements proposed: (id, proposer, partner).
+    pub agreements: Vec<(AgreementId, usize, usize)>,
     pub clock_spread: i64,
     /// From now on, the server's clock: every instant later than any before
     /// (`api-mock`'s `Store::now` is strictly increasing across changes).
@@ -171,6 +185,7 @@ impl Driver {
             orgs,
             next: 0,
             shares: Vec::new(),
+            agreements: Vec::new(),
             clock_spread,
             monotonic: false,
         })
@@ -195,6 +210,11 @@ impl Driver {
     pub fn request_id(&self, i: u16) -> Option<RequestId> {
         let all = self.w.requests();
         (!all.is_empty()).then(|| all[i as usize % all.len()].id.clone())
+    }
+
+    /// The request received last, as an index for [`Op::Assign`] and friends.
+    pub fn last_request(&self) -> u16 {
+        u16::try_from(self.w.requests().len().saturating_sub(1)).unwrap_or(u16::MAX)
     }
 
     /// A user of an organisation that sees the request (V1–V3), so the command can pass.
@@ -322,6 +342,27 @@ impl Driver {
                     .map(|(_, f)| f)
                     .collect();
                 self.w.set_covers(&u, &pick, now, eid).map(drop)
+            }
+            Op::Propose { a, b } => {
+                let (a, b) = (a as usize % self.orgs, b as usize % self.orgs);
+                let id = AgreementId::new(self.fresh("d"));
+                let proposed =
+                    self.w
+                        .propose_agreement(&admin(a), &ods(b), "DSA", now, id.clone(), eid);
+                if proposed.is_ok() {
+                    self.agreements.push((id, a, b));
+                }
+                proposed.map(drop)
+            }
+            Op::Accept { agreement } => {
+                let Some((id, _, b)) = self
+                    .agreements
+                    .get(agreement as usize % self.agreements.len().max(1))
+                    .cloned()
+                else {
+                    return Ok(());
+                };
+                self.w.accept_agreement(&admin(b), &id, now, eid).map(drop)
             }
         };
         // A refusal is fine: the rules decide; the pages must follow whatever happened.
