@@ -37,18 +37,6 @@ impl Knobs {
         }
     }
 
-    /// No latency, no failures.
-    pub fn off() -> Self {
-        Self::new(
-            Latency {
-                min_ms: 0,
-                max_ms: 0,
-            },
-            0.0,
-            1,
-        )
-    }
-
     fn roll(&self) -> (u64, bool) {
         let mut rng = match self.chaos.lock() {
             Ok(g) => g,
