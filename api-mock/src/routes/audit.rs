@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 use domain::wire;
 
 use super::{ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::views;
@@ -40,7 +40,7 @@ pub fn router() -> ApiRouter {
 )]
 pub async fn audit_list(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     query: ApiQuery,
 ) -> ApiResult<Response> {
     let csv = match query.get("format") {

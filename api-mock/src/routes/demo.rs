@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use domain::{wire, NewRequest, PatientId, RequestId, Touched, VisibleBecause};
 
 use super::{limits, typed_ods, ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, Validate};
 use crate::views;
@@ -51,7 +51,7 @@ impl Validate for wire::DemoSharingUpdate {
 )]
 pub async fn demo_requests_create(
     state: AppStateRef,
-    _user: CurrentUser,
+    _caller: SignedIn,
     ApiJson(body): ApiJson<wire::DemoRequestCreate>,
 ) -> ApiResult<Response> {
     let detail = state
@@ -103,7 +103,7 @@ pub async fn demo_requests_create(
 )]
 pub async fn demo_patients_sharing(
     state: AppStateRef,
-    _user: CurrentUser,
+    _caller: SignedIn,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<wire::DemoSharingUpdate>,
 ) -> ApiResult<Json<wire::DemoPatient>> {
@@ -131,7 +131,7 @@ pub async fn demo_patients_sharing(
         (status = 204),
     ),
 )]
-pub async fn demo_reset(state: AppStateRef, _user: CurrentUser) -> ApiResult<StatusCode> {
+pub async fn demo_reset(state: AppStateRef, _caller: SignedIn) -> ApiResult<StatusCode> {
     state.reset().await?;
     Ok(StatusCode::NO_CONTENT)
 }

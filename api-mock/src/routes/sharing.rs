@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use domain::{wire, ShareId, TargetId};
 
 use super::{limits, typed_ods, ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, Validate};
 use crate::views;
@@ -45,7 +45,7 @@ impl Validate for wire::ShareUpdate {
 )]
 pub async fn targets_list(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
 ) -> Json<Vec<wire::Target>> {
     let store = state.read();
     let world = &store.world;
@@ -80,7 +80,7 @@ pub async fn targets_list(
 )]
 pub async fn shares_create(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiJson(body): ApiJson<wire::ShareCreate>,
 ) -> ApiResult<Response> {
     let share = state
@@ -125,7 +125,7 @@ pub async fn shares_create(
 )]
 pub async fn shares_update(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<wire::ShareUpdate>,
 ) -> ApiResult<Json<wire::Share>> {
@@ -160,7 +160,7 @@ pub async fn shares_update(
 )]
 pub async fn shares_delete(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     state
