@@ -253,3 +253,42 @@ fn a_restart_keeps_every_tab_signed_in_and_resumed_streams_reload() {
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Issue 19 item 1, in the real server: a commit that fails answers 503 and logs at `error`
+/// that changes stop until a restart.
+#[test]
+fn a_failed_commit_is_logged_at_error_and_answers_503() {
+    let dir = scratch("failed-commit");
+    let data = dir.join("collab.db");
+    let server = Server::on_file(&data);
+    let client = server.client();
+    let tom = client.sign_in("u-tom-bennett");
+    let sql = rusqlite::Connection::open(&data).unwrap();
+    sql.execute_batch(
+        "CREATE TRIGGER full_disk BEFORE INSERT ON audit
+         BEGIN SELECT RAISE(ABORT, 'database or disk is full (injected)'); END;",
+    )
+    .unwrap();
+    let body = json!({"ods_code": "A81002", "patient_id": "p-john-carter", "kind": "admin",
+                      "subject": "Not durable", "message": "Refused."});
+    let r = client.post("/api/demo/requests", &tom, &body).unwrap();
+    assert_eq!(r.status, 503, "{:?}", r.json);
+    assert_eq!(r.code(), "unavailable");
+    // The line is written before the answer; its reader thread may lag a little.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let line = loop {
+        let log = server.log.lock().unwrap().clone();
+        let found = log
+            .lines()
+            .find(|l| l.contains("ERROR") && l.contains("cannot write the database"))
+            .map(str::to_owned);
+        match found {
+            Some(line) => break line,
+            None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            None => panic!("no error line in {log}"),
+        }
+    };
+    assert!(line.contains("until api-mock is restarted"), "{line}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
