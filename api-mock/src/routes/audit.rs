@@ -18,7 +18,7 @@ use domain::{wire, AuditAction, AuditCursor, LogPosition, OdsCode};
 
 use super::messages::page_limit;
 use super::{ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::views;
@@ -70,7 +70,7 @@ fn action_filter(query: &ApiQuery) -> ApiResult<Option<AuditAction>> {
 )]
 pub async fn audit_list(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     query: ApiQuery,
 ) -> ApiResult<Response> {
     let csv = match query.get("format") {
