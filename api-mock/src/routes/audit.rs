@@ -10,6 +10,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::StreamExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -148,7 +149,9 @@ fn csv_export(
             Some((Ok::<_, Infallible>(Bytes::from(text)), more))
         }
     });
-    let mut response = Body::from_stream(parts).into_response();
+    // Fused: the compression layer polls the body once more after its end, which a bare
+    // `unfold` answers with a panic (the connection dropped mid-answer).
+    let mut response = Body::from_stream(parts.fuse()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
