@@ -25,12 +25,18 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
         })
 }
 
-/// The signed-in caller: extracting it is the 401 check, done before the body is read (API.md
-/// order: 401 first).
+/// The signed-in caller, the one extractor of every route that needs one: the session's
+/// token (a live-update ticket is bound to it) and its user, checked active. Extracting it is
+/// the 401 check, done before the body is read (API.md order: 401 first). An unknown, ended
+/// or expired token, or one whose user has gone (after a reset to another seed) or is
+/// inactive, is 401 alike.
 #[derive(Debug, Clone)]
-pub struct Actor(pub String);
+pub struct SignedIn {
+    pub token: String,
+    pub user: User,
+}
 
-impl FromRequestParts<Arc<AppState>> for Actor {
+impl FromRequestParts<Arc<AppState>> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -38,56 +44,20 @@ impl FromRequestParts<Arc<AppState>> for Actor {
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
-        let user = state
+        let id = state
             .sessions
             .user(token)
             .ok_or_else(ApiError::unauthenticated)?;
-        Ok(Actor(user))
-    }
-}
-
-/// The signed-in user with the session's token, which a live-update ticket is bound to.
-#[derive(Debug, Clone)]
-pub struct SessionUser {
-    pub token: String,
-    pub user: User,
-}
-
-impl FromRequestParts<Arc<AppState>> for SessionUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, Self::Rejection> {
-        let token = bearer(&parts.headers)
-            .ok_or_else(ApiError::unauthenticated)?
-            .to_owned();
-        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
-        Ok(SessionUser { token, user })
-    }
-}
-
-/// The signed-in user, checked active: the handlers' caller. A token whose user has gone
-/// (after a reset to another seed) is 401, like an unknown token.
-#[derive(Debug, Clone)]
-pub struct CurrentUser(pub User);
-
-impl FromRequestParts<Arc<AppState>> for CurrentUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, Self::Rejection> {
-        let Actor(id) = Actor::from_request_parts(parts, state).await?;
-        state
+        let user = state
             .read()
             .world
             .user(&UserId::new(id))
             .filter(|u| u.active)
             .cloned()
-            .map(CurrentUser)
-            .ok_or_else(ApiError::unauthenticated)
+            .ok_or_else(ApiError::unauthenticated)?;
+        Ok(SignedIn {
+            token: token.to_owned(),
+            user,
+        })
     }
 }

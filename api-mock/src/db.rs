@@ -29,7 +29,10 @@ use std::io::Read;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
-use rusqlite_migration::{Migrations, M};
+use rusqlite_migration::Migrations;
+
+use crate::migrations::MIGRATIONS;
+pub use crate::migrations::SCHEMA_VERSION;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -43,34 +46,6 @@ const SCHEMA: &str = "1";
 
 /// The JSON shape of the rows this server writes (`entity.shape`, `audit.shape`).
 const SHAPE: i64 = 1;
-
-/// The numbered schema: migration N takes `user_version` from N - 1 to N. Never edit one
-/// that has shipped; add the next.
-const MIGRATIONS: &[M<'static>] = &[
-    // 1: the schema before migrations existed (IF NOT EXISTS: such databases are adopted).
-    M::up(
-        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-         CREATE TABLE IF NOT EXISTS entity (
-             kind TEXT NOT NULL, key TEXT NOT NULL, pos INTEGER NOT NULL, body TEXT NOT NULL,
-             PRIMARY KEY (kind, key)) WITHOUT ROWID;
-         CREATE TABLE IF NOT EXISTS audit (pos INTEGER PRIMARY KEY, body TEXT NOT NULL);",
-    ),
-    // 2: sessions (`sessions.rs`), by the SHA-256 of their token.
-    M::up(
-        "CREATE TABLE session (
-             token_sha256 TEXT PRIMARY KEY, user_id TEXT NOT NULL,
-             created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL) WITHOUT ROWID;
-         CREATE INDEX session_by_last_seen ON session (last_seen);",
-    ),
-    // 3: the version of each row's JSON shape, apart from the domain's serde.
-    M::up(
-        "ALTER TABLE entity ADD COLUMN shape INTEGER NOT NULL DEFAULT 1;
-         ALTER TABLE audit ADD COLUMN shape INTEGER NOT NULL DEFAULT 1;",
-    ),
-];
-
-/// The schema version this server writes.
-pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 /// What the store holds besides the entities: the id counter and the generated directory.
 #[derive(Debug, Clone, PartialEq, Eq)]

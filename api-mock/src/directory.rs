@@ -84,16 +84,6 @@ impl Directory {
         self.orgs.is_empty()
     }
 
-    /// The organisation with this code (case-insensitive).
-    pub fn get(&self, ods_code: &str) -> Option<&Organisation> {
-        let upper = ods_code.to_uppercase();
-        let i = self.codes.partition_point(|(k, _)| &**k < upper.as_str());
-        match self.codes.get(i) {
-            Some((k, rank)) if **k == *upper => self.orgs.get(*rank as usize),
-            _ => None,
-        }
-    }
-
     /// API.md search: codes (exact, then prefix, by code), then names (every query word a prefix
     /// of a word of the name; by name, then code), case-insensitive, without repeats, at most
     /// `limit`. A query shorter than 2 characters after trimming finds nothing.

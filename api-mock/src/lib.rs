@@ -28,6 +28,7 @@ pub mod extract;
 pub mod knobs;
 pub mod live;
 pub mod lock;
+pub mod migrations;
 pub mod openapi;
 pub mod persist;
 pub mod rng;

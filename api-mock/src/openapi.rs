@@ -45,7 +45,6 @@ const PUBLIC: &[&str] = &[
     "session_create",
 ];
 
-
 /// The generated document, built once.
 pub fn generated() -> &'static OpenApi {
     static DOC: OnceLock<OpenApi> = OnceLock::new();

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use domain::{wire, AgreementId, User};
 
 use super::{limits, typed_ods, ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, ApiPath, Validate};
 use crate::state::AppState;
@@ -41,7 +41,7 @@ impl Validate for wire::AgreementCreate {
 )]
 pub async fn agreements_list(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
 ) -> Json<Vec<wire::Agreement>> {
     let store = state.read();
     let world = &store.world;
@@ -71,7 +71,7 @@ pub async fn agreements_list(
 )]
 pub async fn agreements_create(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiJson(body): ApiJson<wire::AgreementCreate>,
 ) -> ApiResult<Response> {
     let agreement = state
@@ -136,7 +136,7 @@ async fn answer(
 )]
 pub async fn agreements_accept(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(id): ApiPath,
 ) -> ApiResult<Json<wire::Agreement>> {
     answer(&state, user, id, true).await
@@ -155,7 +155,7 @@ pub async fn agreements_accept(
 )]
 pub async fn agreements_refuse(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(id): ApiPath,
 ) -> ApiResult<Json<wire::Agreement>> {
     answer(&state, user, id, false).await

@@ -10,6 +10,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::StreamExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,7 +19,7 @@ use domain::{wire, AuditAction, AuditCursor, LogPosition, OdsCode};
 
 use super::messages::page_limit;
 use super::{ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::views;
@@ -70,7 +71,7 @@ fn action_filter(query: &ApiQuery) -> ApiResult<Option<AuditAction>> {
 )]
 pub async fn audit_list(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     query: ApiQuery,
 ) -> ApiResult<Response> {
     let csv = match query.get("format") {
@@ -148,9 +149,9 @@ fn csv_export(
             Some((Ok::<_, Infallible>(Bytes::from(text)), more))
         }
     });
-    // Fused: the compression layer polls the body once more after its end, and an `unfold`
-    // polled after it returned `None` panics (seen with `Accept-Encoding: br`, issue 20).
-    let mut response = Body::from_stream(futures_util::StreamExt::fuse(parts)).into_response();
+    // Fused: the compression layer polls the body once more after its end, which a bare
+    // `unfold` answers with a panic (the connection dropped mid-answer).
+    let mut response = Body::from_stream(parts.fuse()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use domain::{wire, NewRequest, OdsCode, PatientId, RequestId, Role, Touched, VisibleBecause};
 
 use super::{limits, typed_ods, ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, ApiPath, Validate};
 use crate::views;
@@ -74,7 +74,7 @@ impl Validate for wire::DemoSharingUpdate {
 )]
 pub async fn demo_requests_create(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiJson(body): ApiJson<wire::DemoRequestCreate>,
 ) -> ApiResult<Response> {
     let detail = state
@@ -133,7 +133,7 @@ pub async fn demo_requests_create(
 )]
 pub async fn demo_patients_sharing(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::DemoSharingUpdate>,
 ) -> ApiResult<Json<wire::DemoPatient>> {
@@ -165,7 +165,7 @@ pub async fn demo_patients_sharing(
 )]
 pub async fn demo_reset(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
 ) -> ApiResult<StatusCode> {
     if user.role != Role::Admin {
         return Err(outside_own_organisation());

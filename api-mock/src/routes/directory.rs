@@ -7,7 +7,7 @@ use utoipa_axum::routes;
 use domain::wire;
 
 use super::{limits, ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 
@@ -27,7 +27,7 @@ pub fn router() -> ApiRouter {
 )]
 pub async fn organisations_search(
     state: AppStateRef,
-    _user: CurrentUser,
+    _caller: SignedIn,
     query: ApiQuery,
 ) -> ApiResult<Json<wire::OrganisationResults>> {
     let limit = match query.get("limit") {

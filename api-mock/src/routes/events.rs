@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use domain::{wire, OdsCode, UserId};
 
 use super::{ApiRouter, AppStateRef};
-use crate::auth::{bearer, SessionUser};
+use crate::auth::{bearer, SignedIn};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::live::{reset_event, Published, Resume, KEEP_ALIVE};
@@ -50,7 +50,7 @@ const LAST_EVENT_ID: &str = "last-event-id";
 )]
 pub async fn events_ticket(
     state: AppStateRef,
-    session: SessionUser,
+    session: SignedIn,
 ) -> ApiResult<Json<wire::EventTicket>> {
     let ticket = state
         .live

@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 use domain::{wire, ShareId, User};
 
 use super::{ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;
 use crate::state::AppState;
@@ -32,7 +32,7 @@ pub fn router() -> ApiRouter {
 )]
 pub async fn external_list(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
 ) -> Json<Vec<wire::ExternalShare>> {
     let store = state.read();
     let world = &store.world;
@@ -85,7 +85,7 @@ async fn answer(
 )]
 pub async fn external_enable(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(share_id): ApiPath,
 ) -> ApiResult<Json<wire::ExternalShare>> {
     answer(&state, user, share_id, true).await
@@ -105,7 +105,7 @@ pub async fn external_enable(
 )]
 pub async fn external_disable(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(share_id): ApiPath,
 ) -> ApiResult<Json<wire::ExternalShare>> {
     answer(&state, user, share_id, false).await

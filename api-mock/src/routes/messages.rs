@@ -12,7 +12,7 @@ use domain::{
 };
 
 use super::{limits, ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, ApiPath, ApiQuery, Validate};
 use crate::state::AppState;
@@ -87,7 +87,7 @@ pub(crate) fn detail_for(
 )]
 pub async fn folders_list(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
 ) -> ApiResult<Json<Vec<wire::Folder>>> {
     Ok(Json(folders_of(&state.read().world, &user.id)?))
 }
@@ -106,7 +106,7 @@ pub async fn folders_list(
 )]
 pub async fn covers_update(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiJson(body): ApiJson<wire::CoversUpdate>,
 ) -> ApiResult<Json<Vec<wire::Folder>>> {
     let folders = state
@@ -140,7 +140,7 @@ pub async fn covers_update(
 )]
 pub async fn requests_list(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     query: ApiQuery,
 ) -> ApiResult<Json<wire::RequestPage>> {
     let status = match query.get("status") {
@@ -213,7 +213,7 @@ pub(crate) fn page_limit(text: Option<&str>) -> ApiResult<usize> {
 )]
 pub async fn requests_get(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(id): ApiPath,
 ) -> ApiResult<Json<wire::RequestDetail>> {
     let store = state.read();
@@ -236,7 +236,7 @@ pub async fn requests_get(
 )]
 pub async fn requests_assignable(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(id): ApiPath,
 ) -> ApiResult<Json<Vec<wire::Assignable>>> {
     let store = state.read();
@@ -267,7 +267,7 @@ pub async fn requests_assignable(
 )]
 pub async fn requests_assign(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::AssignCommand>,
 ) -> ApiResult<Json<wire::RequestDetail>> {
@@ -335,7 +335,7 @@ async fn set_status(
 )]
 pub async fn requests_close(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::VersionCommand>,
 ) -> ApiResult<Json<wire::RequestDetail>> {
@@ -359,7 +359,7 @@ pub async fn requests_close(
 )]
 pub async fn requests_reopen(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::VersionCommand>,
 ) -> ApiResult<Json<wire::RequestDetail>> {

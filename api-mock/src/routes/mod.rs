@@ -3,7 +3,7 @@
 //! its `#[utoipa::path]` (statuses, body, parameters): `openapi.rs` builds the OpenAPI
 //! document from these routers, so the document and the routes cannot drift apart.
 //!
-//! The caller is the `CurrentUser` extractor (401), the body `ApiJson` (413, 400); everything
+//! The caller is the `SignedIn` extractor (401), the body `ApiJson` (413, 400); everything
 //! else — visibility (404), roles (403), conflicts (409) and rules (422) — is the domain's
 //! decision, mapped to HTTP by `From<DomainError> for ApiError` (`error.rs`).
 

@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 use domain::{wire, ShareId, TargetId};
 
 use super::{limits, typed_ods, ApiRouter, AppStateRef};
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, ApiPath, Validate};
 use crate::views;
@@ -44,7 +44,7 @@ impl Validate for wire::ShareUpdate {
 )]
 pub async fn targets_list(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
 ) -> Json<Vec<wire::Target>> {
     let store = state.read();
     let world = &store.world;
@@ -79,7 +79,7 @@ pub async fn targets_list(
 )]
 pub async fn shares_create(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiJson(body): ApiJson<wire::ShareCreate>,
 ) -> ApiResult<Response> {
     let share = state
@@ -124,7 +124,7 @@ pub async fn shares_create(
 )]
 pub async fn shares_update(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::ShareUpdate>,
 ) -> ApiResult<Json<wire::Share>> {
@@ -159,7 +159,7 @@ pub async fn shares_update(
 )]
 pub async fn shares_delete(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
     ApiPath(id): ApiPath,
 ) -> ApiResult<StatusCode> {
     state

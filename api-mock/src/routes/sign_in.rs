@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 use domain::{wire, UserId};
 
 use super::{limits, ApiRouter, AppStateRef};
-use crate::auth::{CurrentUser, SessionUser};
+use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, Validate};
 use crate::views;
@@ -92,7 +92,7 @@ pub async fn session_create(
 )]
 pub async fn me_get(
     state: AppStateRef,
-    CurrentUser(user): CurrentUser,
+    SignedIn { user, .. }: SignedIn,
 ) -> ApiResult<Json<wire::Me>> {
     let store = state.read();
     let organisation = store
@@ -114,7 +114,7 @@ pub async fn me_get(
         (status = 204, description = "Signed out: the token answers 401 from now on, and its live-update streams end."),
     ),
 )]
-pub async fn session_delete(state: AppStateRef, session: SessionUser) -> StatusCode {
+pub async fn session_delete(state: AppStateRef, session: SignedIn) -> StatusCode {
     state.sessions.revoke(&session.token).await;
     // Open streams of this session end (API.md: the stream ends when the session does).
     state.live.sessions_ended();

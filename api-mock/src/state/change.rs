@@ -101,12 +101,11 @@ impl AppState {
         match how {
             Write::Delta => {
                 let mut touched = touched;
-                // The events the command appended (the log only grows).
-                let appended = next
-                    .world
-                    .audit_log()
-                    .iter()
-                    .skip(before.world.audit_log().len());
+                // The events the command appended (the log only grows), by index: `skip` on
+                // the persistent vector's iterator would step over the whole log, O(history).
+                let log = next.world.audit_log();
+                let appended =
+                    (before.world.audit_log().len()..log.len()).filter_map(|i| log.get(i));
                 let from_audit = Touched::from_audit(appended);
                 touched.requests.extend(from_audit.requests);
                 touched.shares.extend(from_audit.shares);

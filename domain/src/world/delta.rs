@@ -239,3 +239,57 @@ impl World {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Group, Organisation, Role, User};
+    use crate::{EventId, GroupId, OdsCode, TargetId, Timestamp};
+
+    /// Found by mutation testing (issue 19, item 11): the server skips the write of a change
+    /// whose delta is empty and checks that a published state's log is, so both answers must
+    /// say "something changed" after a command and "nothing" after `take_delta`.
+    #[test]
+    fn a_command_leaves_a_non_empty_delta_and_taking_it_empties_the_log() {
+        let mut w = World::new();
+        let code = OdsCode::parse("A81001").expect("code");
+        w.add_organisation(Organisation {
+            ods_code: code.clone(),
+            name: "Camelia".into(),
+            kind: "gp_practice".into(),
+            postcode: "TS1 1AA".into(),
+            active: true,
+        })
+        .expect("org");
+        w.add_user(User {
+            id: UserId::new("u1"),
+            name: "User".into(),
+            role: Role::Staff,
+            ods_code: code.clone(),
+            active: true,
+        })
+        .expect("user");
+        w.add_group(Group {
+            id: GroupId::new("g1"),
+            name: "Reception".into(),
+            ods_code: code,
+        })
+        .expect("group");
+        w.forget_changes();
+        assert!(w.has_no_changes());
+        assert!(w.take_delta().is_empty());
+        w.set_covers(
+            &UserId::new("u1"),
+            &[FolderId::Target(TargetId::new("g1"))],
+            Timestamp::from_millis(1),
+            EventId::new("e1"),
+        )
+        .expect("covers");
+        assert!(!w.has_no_changes(), "a command is recorded");
+        let delta = w.take_delta();
+        assert!(!delta.is_empty(), "{delta:?}");
+        assert_eq!((delta.covers.len(), delta.audit.len()), (1, 1));
+        assert!(w.has_no_changes(), "taking the delta empties the log");
+        assert!(w.take_delta().is_empty());
+    }
+}
