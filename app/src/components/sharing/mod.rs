@@ -118,7 +118,11 @@ pub fn kind_label(kind: &str) -> String {
             let spaced = other.replace('_', " ");
             let mut chars = spaced.chars();
             match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
+                // Kinds are the API's ASCII identifiers: ASCII upper case spares the wasm
+                // Unicode's upper-case table (issue 20, item 7: about 12 KB raw).
+                Some(first) => std::iter::once(first.to_ascii_uppercase())
+                    .chain(chars)
+                    .collect(),
                 None => String::new(),
             }
         }
