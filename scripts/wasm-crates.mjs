@@ -37,7 +37,8 @@ function leadingCrate(text) {
 }
 
 function crateOf(name) {
-  if (/^data\[\d+\]$/.test(name)) return 'data segments (strings, tables, all crates)';
+  if (/^data\[\d+\]$/.test(name) || name.startsWith('data segment')) return 'data segments (strings, tables, all crates)';
+  if (/names" subsection|custom section/.test(name)) return null; // names: not shipped
   if (/^(import|export) /.test(name) || name.startsWith('__wbg') || name.startsWith('__wbindgen')) return 'wasm-bindgen glue (imports, exports)';
   if (/^(table|type|elem|global|memory|code)\[/.test(name) || /section|"/.test(name)) return 'wasm sections';
   if (name.startsWith('<')) {
@@ -64,6 +65,7 @@ for (const line of lines) {
   const size = Number(row[sizeAt]);
   if (!Number.isFinite(size)) continue;
   let crate = crateOf(name);
+  if (crate === null) continue;
   if (STD.has(crate)) crate = 'std (core, alloc)';
   byCrate.set(crate, (byCrate.get(crate) ?? 0) + size);
   items.push({ name, size, crate });
@@ -72,7 +74,7 @@ for (const line of lines) {
 
 const raw = statSync(wasmFile).size;
 const brotli = brotliCompressSync(readFileSync(wasmFile), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-console.log(`wasm with names: ${(raw / 1024).toFixed(1)} KB raw, ${(brotli / 1024).toFixed(1)} KB brotli (the name section is not shipped); items sum ${(total / 1024).toFixed(1)} KB`);
+console.log(`wasm with names: ${(raw / 1024).toFixed(1)} KB raw, ${(brotli / 1024).toFixed(1)} KB brotli; without the name section (not shipped) the items sum to ${(total / 1024).toFixed(1)} KB`);
 console.log('| crate | KB raw | share |');
 console.log('|---|---:|---:|');
 for (const [crate, size] of [...byCrate].sort((a, b) => b[1] - a[1])) {

@@ -55,9 +55,13 @@ if (existsSync(lighthouseFile)) {
   const goals = budgets.lighthouse;
   lines.push(`lighthouse figures of ${when} (scripts/lighthouse; goals, never failing):`);
   for (const run of runs) {
-    const met = run.performance >= goals.performance.goal && run.interactive_ms <= goals.interactive_ms.goal;
+    const met = run.performance >= goals.performance.goal && run.interactive_ms <= goals.interactive_ms.goal
+      && run.largest_contentful_paint_ms <= goals.largest_contentful_paint_ms.goal
+      && run.cumulative_layout_shift <= goals.cumulative_layout_shift.goal;
     lines.push(`${met ? 'goal' : 'miss'} lighthouse ${run.label}: performance ${run.performance} (goal ${goals.performance.goal}), ` +
-      `TTI ${run.interactive_ms} ms (goal ${goals.interactive_ms.goal} ms), TBT ${run.total_blocking_time_ms} ms`);
+      `LCP ${run.largest_contentful_paint_ms} ms (goal ${goals.largest_contentful_paint_ms.goal} ms), ` +
+      `TTI ${run.interactive_ms} ms (goal ${goals.interactive_ms.goal} ms), TBT ${run.total_blocking_time_ms} ms, ` +
+      `CLS ${run.cumulative_layout_shift} (goal ${goals.cumulative_layout_shift.goal})`);
   }
 } else {
   lines.push(`skip lighthouse: not measured (run scripts/lighthouse to write ${lighthouseFile})`);

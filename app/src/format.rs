@@ -116,7 +116,7 @@ pub fn org_kind_label(kind: &str) -> String {
             let spaced = other.replace('_', " ");
             let mut chars = spaced.chars();
             match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
+                Some(first) => std::iter::once(first.to_ascii_uppercase()).chain(chars).collect(),
                 None => String::new(),
             }
         }

@@ -27,7 +27,10 @@ fn knobs_banner(h: &Health) -> impl IntoView {
         parts.push(format!("simulated latency {latency} ms"));
     }
     if let Some(rate) = h.fail_rate.filter(|r| *r > 0.0) {
-        parts.push(format!("{:.0}% of calls fail on purpose", rate * 100.0));
+        // A whole percentage, formatted as an integer: formatting an f64 brings core's float
+        // printing into the wasm for this one line (issue 20, item 7: about 10 KB raw).
+        let percent = (rate * 100.0).round() as u32;
+        parts.push(format!("{percent}% of calls fail on purpose"));
     }
     (!parts.is_empty()).then(|| {
         view! {
