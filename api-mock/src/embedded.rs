@@ -26,7 +26,6 @@ use crate::static_files::{cache_policy, REVALIDATE};
 /// `dist/` as it was when the binary was compiled (`scripts/release` builds it first).
 #[derive(Embed)]
 #[folder = "../dist/"]
-#[exclude = ".build-stamp"]
 struct Client;
 
 /// Whether this binary carries a client (always, when the feature is on).
