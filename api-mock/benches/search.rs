@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::Instant;
 
-use api_mock::directory::{generate, Directory};
+use api_mock::directory::Directory;
+use api_mock::state::synthetic::generate;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const SIZE: usize = 250_000;

@@ -1,8 +1,7 @@
-//! Demo sign-in: bearer tokens kept in memory only (API.md, Sign-in), so after a restart every
-//! old token answers 401 and the client returns to the persona picker.
+//! Demo sign-in: the bearer token of a request and the signed-in caller. The sessions
+//! themselves (kept hashed in the database, idle expiry, cap) are `sessions.rs`.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -13,68 +12,7 @@ use domain::{User, UserId};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Bytes of operating-system randomness in a token: 256 bits, so one token says nothing about
-/// another and none can be guessed.
-const TOKEN_BYTES: usize = 32;
-
-/// Tokens issued since start.
-#[derive(Debug, Default)]
-pub struct Sessions {
-    tokens: RwLock<HashMap<String, String>>,
-}
-
-impl Sessions {
-    /// A new token for `user`: 64 hex digits from the operating system's random source.
-    pub fn issue(&self, user: String) -> Result<String, ApiError> {
-        let mut bytes = [0u8; TOKEN_BYTES];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| ApiError::internal(format!("no randomness for a token: {e}")))?;
-        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let mut tokens = match self.tokens.write() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        tokens.insert(token.clone(), user);
-        Ok(token)
-    }
-
-    /// Ends a session: its token answers 401 from now on. False if it was unknown.
-    pub fn revoke(&self, token: &str) -> bool {
-        let mut tokens = match self.tokens.write() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        tokens.remove(token).is_some()
-    }
-
-    /// The user a token was issued to.
-    pub fn user(&self, token: &str) -> Option<String> {
-        let tokens = match self.tokens.read() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        tokens.get(token).cloned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_256_random_bits_and_never_repeat() {
-        let sessions = Sessions::default();
-        let tokens: Vec<String> = (0..1000)
-            .map(|_| sessions.issue("u".into()).expect("randomness"))
-            .collect();
-        assert!(tokens
-            .iter()
-            .all(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())));
-        let distinct: std::collections::HashSet<&String> = tokens.iter().collect();
-        assert_eq!(distinct.len(), tokens.len());
-        assert_eq!(sessions.user(&tokens[0]).as_deref(), Some("u"));
-    }
-}
+pub use crate::sessions::Sessions;
 
 /// The bearer token of a request, if it has one.
 pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {

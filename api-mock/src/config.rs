@@ -79,6 +79,17 @@ pub struct Config {
     pub public: bool,
     /// The address users see (behind a proxy): `https://…` makes the password cookie `Secure`.
     pub base_url: Option<String>,
+    /// A session idle this long ends (`--session-idle-hours`).
+    pub session_idle_hours: u64,
+    /// At most this many sessions; a new one ends the one idle longest (`--max-sessions`).
+    pub max_sessions: usize,
+}
+
+impl Config {
+    /// `--session-idle-hours` as a duration.
+    pub fn session_idle(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.session_idle_hours.saturating_mul(3600))
+    }
 }
 
 /// What the command line asks for: serve (the default), or copy the database.
@@ -110,6 +121,8 @@ impl Default for Config {
             password_file: None,
             public: false,
             base_url: None,
+            session_idle_hours: crate::sessions::DEFAULT_IDLE_HOURS,
+            max_sessions: crate::sessions::DEFAULT_MAX,
         }
     }
 }
@@ -159,6 +172,12 @@ struct Cli {
     /// so large folders can be tried; an existing database is not changed.
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     generate_requests: u64,
+    /// Hours a session may stay unused before it ends (sessions survive restarts).
+    #[arg(long, value_name = "H", default_value_t = crate::sessions::DEFAULT_IDLE_HOURS, value_parser = clap::value_parser!(u64).range(1..=8760))]
+    session_idle_hours: u64,
+    /// Most sessions open at once; a new one ends the one idle longest.
+    #[arg(long, value_name = "N", default_value_t = crate::sessions::DEFAULT_MAX as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_sessions: u64,
     /// A file holding the one password every browser gives once (needed to listen on an
     /// address other than loopback, unless --public).
     #[arg(long, value_name = "FILE")]
@@ -276,6 +295,8 @@ impl Command {
             password_file: cli.password_file,
             public: cli.public,
             base_url: cli.base_url,
+            session_idle_hours: cli.session_idle_hours,
+            max_sessions: cli.max_sessions as usize,
         }))
     }
 }
@@ -430,6 +451,8 @@ mod tests {
             "--public",
             "--base-url",
             "backup",
+            "--session-idle-hours",
+            "--max-sessions",
         ] {
             assert!(help.contains(flag), "{flag} in {help}");
         }

@@ -7,16 +7,29 @@
 //!   is on disk before it is answered and a crash leaves the last committed change;
 //! - a change writes only what it changed: one row per entity that differs (`Delta` of the
 //!   domain) and one row per new audit event, plus the id counter;
-//! - entities are stored as their JSON (the domain's serde shapes) keyed by kind and id
-//!   (position for entities kept in load order), so loading rebuilds the same `Snapshot`
-//!   and the domain checks it whole (`World::from_snapshot`);
+//! - entities are stored as their JSON keyed by kind and id (position for entities kept in
+//!   load order), so loading rebuilds the same `Snapshot` and the domain checks it whole
+//!   (`World::from_snapshot`); every row carries the version of its JSON shape (`shape`), kept
+//!   apart from the domain's serde: shape 1 is the domain's shape as of schema 1, and a
+//!   domain change that alters a stored shape adds shape 2 (with a frozen copy of shape 1 to
+//!   read older rows) instead of silently misreading them;
+//! - the schema is numbered and migrated by `rusqlite_migration` (the number is SQLite's
+//!   `user_version`, all pending migrations in one transaction); a database written before
+//!   the migrations (version 0 with the tables of schema 1) is adopted as version 1, an SQLite
+//!   file with no tables at all (a first start killed before its first commit) as a new one;
+//! - the stored state exists once its `meta` row `schema` does, written in the same
+//!   transaction as the state (first start, import, reset): a database without it is new, so
+//!   an import or first start killed half-way is done again;
+//! - audit rows are plain `INSERT`s: a position written twice is an error, never an
+//!   overwrite;
 //! - a file that is not a database of this server is refused and never written.
 
 use std::fmt::Debug;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite_migration::{Migrations, M};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -25,8 +38,39 @@ use domain::{Delta, Snapshot};
 /// The first 16 bytes of every SQLite database.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
-/// The version of the schema below, in `meta`.
+/// The `meta` row that says the state is stored (its value is the state's format).
 const SCHEMA: &str = "1";
+
+/// The JSON shape of the rows this server writes (`entity.shape`, `audit.shape`).
+const SHAPE: i64 = 1;
+
+/// The numbered schema: migration N takes `user_version` from N - 1 to N. Never edit one
+/// that has shipped; add the next.
+const MIGRATIONS: &[M<'static>] = &[
+    // 1: the schema before migrations existed (IF NOT EXISTS: such databases are adopted).
+    M::up(
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS entity (
+             kind TEXT NOT NULL, key TEXT NOT NULL, pos INTEGER NOT NULL, body TEXT NOT NULL,
+             PRIMARY KEY (kind, key)) WITHOUT ROWID;
+         CREATE TABLE IF NOT EXISTS audit (pos INTEGER PRIMARY KEY, body TEXT NOT NULL);",
+    ),
+    // 2: sessions (`sessions.rs`), by the SHA-256 of their token.
+    M::up(
+        "CREATE TABLE session (
+             token_sha256 TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+             created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL) WITHOUT ROWID;
+         CREATE INDEX session_by_last_seen ON session (last_seen);",
+    ),
+    // 3: the version of each row's JSON shape, apart from the domain's serde.
+    M::up(
+        "ALTER TABLE entity ADD COLUMN shape INTEGER NOT NULL DEFAULT 1;
+         ALTER TABLE audit ADD COLUMN shape INTEGER NOT NULL DEFAULT 1;",
+    ),
+];
+
+/// The schema version this server writes.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 /// What the store holds besides the entities: the id counter and the generated directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +78,9 @@ pub struct Meta {
     pub next_id: u64,
     /// `Some((count, fingerprint))` when the last organisations are generated (not stored).
     pub generated: Option<(usize, String)>,
+    /// The clock's last reading (ms), so time never goes backwards after a restart; 0 in
+    /// databases written before it was kept.
+    pub last_now: i64,
 }
 
 /// Where acknowledged changes live. Every method runs on a blocking thread, one at a time.
@@ -50,7 +97,6 @@ pub trait Backend: Send + Debug {
 #[derive(Debug)]
 pub struct Sqlite {
     conn: Connection,
-    path: PathBuf,
 }
 
 /// Kinds kept in load order (keyed by position) and kinds keyed by their id.
@@ -94,7 +140,7 @@ impl Sqlite {
             crate::persist::ensure_parent(path)
                 .map_err(|e| format!("cannot create its folder: {e}"))?;
         }
-        let conn = Connection::open_with_flags(
+        let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
@@ -108,15 +154,25 @@ impl Sqlite {
             if check != "ok" {
                 return Err(format!("SQLite's check failed: {check}"));
             }
-            let ours: Option<String> = conn
-                .query_row(
-                    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name = 'meta'",
-                    [],
-                    |r| r.get(0),
-                )
-                .optional()
+            let version: usize = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
                 .map_err(db_err)?;
-            if ours.is_none() {
+            if version > SCHEMA_VERSION {
+                return Err(format!(
+                    "it was written by a newer api-mock (schema {version}; this one knows up \
+                     to {SCHEMA_VERSION})"
+                ));
+            }
+            let mut tables = conn
+                .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+                .map_err(db_err)?
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(db_err)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(db_err)?;
+            tables.retain(|t| !t.starts_with("sqlite_"));
+            // No tables: a first start killed before its first commit; it is new.
+            if version == 0 && !tables.is_empty() && !tables.iter().any(|t| t == "meta") {
                 return Err("it is an SQLite database of something else (no meta table)".into());
             }
         }
@@ -128,39 +184,40 @@ impl Sqlite {
                 "cannot use write-ahead logging (journal mode {mode})"
             ));
         }
-        conn.execute_batch(
-            "PRAGMA synchronous = FULL;
-             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS entity (
-                 kind TEXT NOT NULL, key TEXT NOT NULL, pos INTEGER NOT NULL, body TEXT NOT NULL,
-                 PRIMARY KEY (kind, key)) WITHOUT ROWID;
-             CREATE TABLE IF NOT EXISTS audit (pos INTEGER PRIMARY KEY, body TEXT NOT NULL);",
-        )
-        .map_err(db_err)?;
-        Ok(Self {
-            conn,
-            path: path.to_path_buf(),
-        })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;")
+            .map_err(db_err)?;
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .map_err(|e| format!("cannot migrate its schema: {e}"))?;
+        Ok(Self { conn })
     }
 
     fn rows<T: DeserializeOwned>(&self, kind: &str) -> Result<Vec<T>, String> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT body FROM entity WHERE kind = ?1 ORDER BY pos, key")
+            .prepare_cached("SELECT body, shape FROM entity WHERE kind = ?1 ORDER BY pos, key")
             .map_err(db_err)?;
         let bodies = stmt
-            .query_map([kind], |r| r.get::<_, String>(0))
+            .query_map([kind], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
             .map_err(db_err)?;
         bodies
             .map(|b| {
-                let b = b.map_err(db_err)?;
-                serde_json::from_str(&b).map_err(|e| format!("a {kind} row: {e}"))
+                let (body, shape) = b.map_err(db_err)?;
+                decode_row(kind, &body, shape)
             })
             .collect()
+    }
+}
+
+/// A stored row, by the version of its shape.
+fn decode_row<T: DeserializeOwned>(kind: &str, body: &str, shape: i64) -> Result<T, String> {
+    match shape {
+        SHAPE => serde_json::from_str(body).map_err(|e| format!("a {kind} row: {e}")),
+        other => Err(format!(
+            "a {kind} row of shape {other}, which this api-mock cannot read (shape {SHAPE})"
+        )),
     }
 }
 
@@ -173,11 +230,12 @@ fn put<T: Serialize>(
     value: &T,
 ) -> Result<(), String> {
     tx.prepare_cached(
-        "INSERT INTO entity (kind, key, pos, body) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (kind, key) DO UPDATE SET pos = excluded.pos, body = excluded.body",
+        "INSERT INTO entity (kind, key, pos, body, shape) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (kind, key) DO UPDATE
+         SET pos = excluded.pos, body = excluded.body, shape = excluded.shape",
     )
     .map_err(db_err)?
-    .execute(params![kind, key, pos as i64, json(value)?])
+    .execute(params![kind, key, pos as i64, json(value)?, SHAPE])
     .map_err(db_err)?;
     Ok(())
 }
@@ -202,6 +260,8 @@ fn put_meta(tx: &rusqlite::Transaction<'_>, meta: &Meta) -> Result<(), String> {
         .map_err(db_err)?;
     stmt.execute(params!["generated", json(&meta.generated)?])
         .map_err(db_err)?;
+    stmt.execute(params!["last_now", meta.last_now.to_string()])
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -210,9 +270,9 @@ fn put_event(
     pos: usize,
     event: &domain::AuditEvent,
 ) -> Result<(), String> {
-    tx.prepare_cached("INSERT OR REPLACE INTO audit (pos, body) VALUES (?1, ?2)")
+    tx.prepare_cached("INSERT INTO audit (pos, body, shape) VALUES (?1, ?2, ?3)")
         .map_err(db_err)?
-        .execute(params![pos as i64, json(event)?])
+        .execute(params![pos as i64, json(event)?, SHAPE])
         .map_err(db_err)?;
     Ok(())
 }
@@ -237,15 +297,20 @@ impl Backend for Sqlite {
             .map_err(|e| format!("next_id: {e}"))?;
         let generated = serde_json::from_str(&value("generated")?.ok_or("no generated")?)
             .map_err(|e| format!("generated: {e}"))?;
+        let last_now = match value("last_now")? {
+            Some(v) => v.parse::<i64>().map_err(|e| format!("last_now: {e}"))?,
+            None => 0,
+        };
         let mut audit_stmt = self
             .conn
-            .prepare("SELECT body FROM audit ORDER BY pos")
+            .prepare("SELECT body, shape FROM audit ORDER BY pos")
             .map_err(db_err)?;
         let audit = audit_stmt
-            .query_map([], |r| r.get::<_, String>(0))
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
             .map_err(db_err)?
             .map(|b| {
-                serde_json::from_str(&b.map_err(db_err)?).map_err(|e| format!("an audit row: {e}"))
+                let (body, shape) = b.map_err(db_err)?;
+                decode_row("audit", &body, shape)
             })
             .collect::<Result<Vec<_>, String>>()?;
         drop(audit_stmt);
@@ -260,7 +325,14 @@ impl Backend for Sqlite {
             covers: self.rows(COVERS)?,
             audit,
         };
-        Ok(Some((Meta { next_id, generated }, snapshot)))
+        Ok(Some((
+            Meta {
+                next_id,
+                generated,
+                last_now,
+            },
+            snapshot,
+        )))
     }
 
     fn replace(&mut self, meta: &Meta, s: &Snapshot) -> Result<(), String> {
@@ -360,6 +432,7 @@ mod tests {
         let meta = Meta {
             next_id: loaded.next_id,
             generated: None,
+            last_now: 0,
         };
         let mut db = Sqlite::open(&dir.join("collab.db")).unwrap();
         db.replace(&meta, &loaded.world.snapshot()).unwrap();
@@ -384,9 +457,20 @@ mod tests {
         let delta = world.take_delta();
         let before = db.conn.total_changes();
         db.commit(&meta, &delta).unwrap();
-        assert_eq!(db.conn.total_changes() - before, 1 + 1 + 3, "{delta:?}");
+        assert_eq!(db.conn.total_changes() - before, 1 + 1 + 4, "{delta:?}");
         let (_, stored) = db.load().unwrap().unwrap();
         assert_eq!(stored, world.snapshot());
+
+        // Issue 19 item 1: an audit position written twice (two writers, one file) is an
+        // error and changes nothing, never an overwrite of the first event.
+        let mut other = delta.clone();
+        for (_, event) in other.audit.iter_mut() {
+            event.detail = "A second writer's event".into();
+        }
+        let again = db.commit(&meta, &other).unwrap_err();
+        assert!(again.contains("UNIQUE"), "{again}");
+        let (_, stored) = db.load().unwrap().unwrap();
+        assert_eq!(stored, world.snapshot(), "the first event stays");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

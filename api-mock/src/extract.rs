@@ -1,5 +1,7 @@
 //! Extractors that refuse bad input in the API's error shape (API.md, Errors):
-//! `ApiJson<T>` for bodies and `ApiQuery` for query strings.
+//! `ApiJson<T>` for bodies, `ApiQuery` for query strings and `ApiPath` for the id in a path.
+//! Whatever else answers an error outside JSON (a rejection of axum's own, the timeout) is
+//! rewritten by `crate::json_errors`.
 //!
 //! Order of checks for a body: size (413 `too_large`), Content-Type, JSON syntax, shape (wrong
 //! types, missing or unknown fields), then `Validate` (empty or over-long strings): all 400
@@ -54,6 +56,17 @@ fn named_field(message: &str) -> Option<String> {
     let start = message.find('`')? + 1;
     let len = message[start..].find('`')?;
     Some(message[start..start + len].to_owned())
+}
+
+/// The field a rejection's text names between backticks (axum: "Invalid UTF-8 in `id`"), if
+/// it looks like a field name.
+pub fn field_named_in(text: &str) -> Option<String> {
+    named_field(text).filter(|f| {
+        !f.is_empty()
+            && f.len() <= 40
+            && f.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    })
 }
 
 /// Decodes `bytes` as `T`, mapping every failure to 400 `invalid`.
@@ -126,6 +139,38 @@ where
         }
         let value: T = decode(&bytes)?;
         value.validate()?;
+        Ok(Self(value))
+    }
+}
+
+/// The id in a route's path (`/api/requests/{id}`...): percent-decoded UTF-8 of at most
+/// [`crate::routes::limits::ID`] characters, else 400 `invalid` naming the parameter. Put
+/// after the caller's extractor, so that 401 comes first (API.md order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(params) =
+            axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+                .await
+                .map_err(|rejection| {
+                    let text = rejection.body_text();
+                    let field = field_named_in(&text).unwrap_or_else(|| "id".to_owned());
+                    ApiError::invalid(field, "The id in the path is not valid UTF-8 text.")
+                })?;
+        let Some((name, value)) = params.into_iter().next() else {
+            return Err(ApiError::not_found());
+        };
+        let max = crate::routes::limits::ID;
+        if value.chars().count() > max {
+            return Err(ApiError::invalid(
+                name.clone(),
+                format!("{name} must be at most {max} characters."),
+            ));
+        }
         Ok(Self(value))
     }
 }

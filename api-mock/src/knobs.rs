@@ -1,5 +1,6 @@
 //! UX-testing knobs (API.md, Command line): simulated latency (`--latency-ms`, or per call the
-//! `X-Mock-Delay-Ms` header) and simulated failures (`--fail-rate`), both drawn from
+//! `X-Mock-Delay-Ms` header, honoured only while latency or failures are on) and simulated
+//! failures (`--fail-rate`), both drawn from
 //! `--chaos-seed` so a run can be repeated. `app()` puts this layer on the API's resources only:
 //! `/api/health` and `/api/openapi.json` are exempt so readiness probes, the client's banner and
 //! API tools always work.
@@ -37,16 +38,10 @@ impl Knobs {
         }
     }
 
-    /// No latency, no failures.
-    pub fn off() -> Self {
-        Self::new(
-            Latency {
-                min_ms: 0,
-                max_ms: 0,
-            },
-            0.0,
-            1,
-        )
+    /// Whether latency or failures are on (`--latency-ms`, `--fail-rate`): only then does a
+    /// call's `X-Mock-Delay-Ms` count, so a production-like run cannot be slowed by a header.
+    pub fn are_on(&self) -> bool {
+        !self.latency.is_off() || self.fail_rate > 0.0
     }
 
     fn roll(&self) -> (u64, bool) {
@@ -65,21 +60,22 @@ impl Knobs {
     }
 }
 
-/// The middleware: wait, then maybe fail with 503 before any handler touches state.
+/// The middleware: wait, then maybe fail with 503 before any handler touches state. With the
+/// knobs off it does nothing, whatever the headers say.
 pub async fn apply(
     State(knobs): State<std::sync::Arc<Knobs>>,
     req: Request,
     next: Next,
 ) -> Response {
+    if !knobs.are_on() {
+        return next.run(req).await;
+    }
     let header_delay = req
         .headers()
         .get(DELAY_HEADER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(|ms| ms.min(MAX_DELAY_MS));
-    if header_delay.is_none() && knobs.latency.is_off() && knobs.fail_rate <= 0.0 {
-        return next.run(req).await;
-    }
     let (rolled, fail) = knobs.roll();
     let delay = header_delay.unwrap_or(rolled);
     if delay > 0 {

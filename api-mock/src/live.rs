@@ -5,12 +5,18 @@
 //! Invariants:
 //! - events are published by the change path only (`AppState::apply`, after the change is
 //!   durable and published, while it still holds the writers' turn), so their numbers follow
-//!   the order of the changes and grow by one per event of the server;
+//!   the order of the changes;
+//! - numbers are per organisation (API.md "Live updates"): an event takes the next number of
+//!   every organisation its notice names (a covers event: the user's organisation, though only
+//!   that user is told; `reset`: every organisation), so an organisation's numbers grow by one
+//!   per event it was given and say nothing of the events of others. An organisation first met
+//!   after k resets starts at k (it was given those resets, which its ring does not hold: a
+//!   replay from before them is a `reset`);
 //! - who receives an event is the domain's rule (`World::notices_since`, E2): a stream passes
 //!   on only the events whose audience includes its organisation (or, for covers, its user);
-//! - the ring and the channel are updated under one lock, and a stream subscribes under the
-//!   same lock when it reads the ring, so each event reaches it exactly once: from the replay
-//!   or from the channel;
+//! - the rings and the channel are updated under one lock, and a stream subscribes under the
+//!   same lock when it reads its organisation's ring, so each event reaches it exactly once:
+//!   from the replay or from the channel;
 //! - a stream that falls behind the channel (lagged) resumes from the ring, or gets `reset`
 //!   when the ring no longer holds what it missed (E3);
 //! - a ticket is 256 random bits, used once, valid 30 s, and bound to the session that asked
@@ -29,8 +35,10 @@ use domain::{LiveEvent, Notice, OdsCode, UserId};
 
 use crate::error::ApiError;
 
-/// How many events the ring keeps for replay (API.md: at least the last 10,000).
-pub const RING: usize = 20_000;
+/// How many events each organisation's ring keeps for replay (API.md: at least its last
+/// 1,000). More than the channel buffers, so a stream that lags behind the channel finds what
+/// it missed in its organisation's ring.
+pub const RING: usize = 5_000;
 
 /// How many events the channel buffers per stream before a slow stream lags (and resumes from
 /// the ring).
@@ -60,10 +68,12 @@ enum Audience {
     },
 }
 
-/// One numbered event as sent on the wire, shared by every stream.
+/// One event as sent on the wire, shared by every stream, with its number in each
+/// organisation that took one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
-    pub id: u64,
+    /// (organisation, its number for this event), sorted by organisation.
+    ids: Vec<(OdsCode, u64)>,
     pub kind: &'static str,
     /// The `data:` JSON: ids, kinds and versions only (E2).
     pub data: String,
@@ -71,6 +81,14 @@ pub struct Published {
 }
 
 impl Published {
+    /// The event's number in `org`'s numbering, if it took one.
+    pub fn id_for(&self, org: &OdsCode) -> Option<u64> {
+        self.ids
+            .binary_search_by(|(o, _)| o.cmp(org))
+            .ok()
+            .map(|i| self.ids[i].1)
+    }
+
     /// Whether a stream of `user` of `org` receives it.
     pub fn reaches(&self, org: &OdsCode, user: &UserId) -> bool {
         match &self.audience {
@@ -85,17 +103,21 @@ impl Published {
         }
     }
 
-    /// The SSE event: `id`, `event`, `data`.
-    pub fn sse(&self) -> Event {
-        Event::default()
-            .id(self.id.to_string())
-            .event(self.kind)
-            .data(&self.data)
+    /// The SSE event for a stream of `org`: `id` (the organisation's number), `event`,
+    /// `data`.
+    pub fn sse(&self, org: &OdsCode) -> Option<Event> {
+        let id = self.id_for(org)?;
+        Some(
+            Event::default()
+                .id(id.to_string())
+                .event(self.kind)
+                .data(&self.data),
+        )
     }
 }
 
-/// A `reset` for one stream, numbered with the last event of the server (nothing new was
-/// published: the stream is told where it stands after reloading).
+/// A `reset` for one stream, numbered with the last event of its organisation (nothing new
+/// was published: the stream is told where it stands after reloading).
 pub fn reset_event(last_id: u64) -> Event {
     Event::default()
         .id(last_id.to_string())
@@ -147,9 +169,34 @@ fn wire_of(event: &LiveEvent) -> (&'static str, String) {
     }
 }
 
-struct Ring {
+/// One organisation's numbering and the last events it was given.
+#[derive(Debug, Default)]
+struct OrgLog {
     events: VecDeque<Arc<Published>>,
     last_id: u64,
+}
+
+/// Every organisation's log, and how many resets went to every organisation.
+#[derive(Debug, Default)]
+struct Ring {
+    orgs: HashMap<OdsCode, OrgLog>,
+    resets: u64,
+}
+
+impl Ring {
+    /// The organisation's log, started at the resets so far when first met (see the module
+    /// docs).
+    fn log(&mut self, org: &OdsCode) -> &mut OrgLog {
+        let resets = self.resets;
+        self.orgs.entry(org.clone()).or_insert_with(|| OrgLog {
+            events: VecDeque::new(),
+            last_id: resets,
+        })
+    }
+
+    fn last_id(&self, org: &OdsCode) -> u64 {
+        self.orgs.get(org).map_or(self.resets, |l| l.last_id)
+    }
 }
 
 /// A ticket waiting to be used.
@@ -166,7 +213,7 @@ pub struct Resume {
     pub replay: Vec<Arc<Published>>,
     /// Set when the stream must reload everything: the number to carry on from.
     pub reset: Option<u64>,
-    /// The number of the last event published when the stream subscribed.
+    /// The number of the organisation's last event when the stream subscribed.
     pub last_id: u64,
     pub rx: broadcast::Receiver<Arc<Published>>,
 }
@@ -209,10 +256,7 @@ impl Live {
         let (tx, _) = broadcast::channel(CHANNEL);
         let (sessions_ended, _) = watch::channel(0);
         Self {
-            ring: Mutex::new(Ring {
-                events: VecDeque::new(),
-                last_id: 0,
-            }),
+            ring: Mutex::new(Ring::default()),
             tx,
             tickets: Mutex::new(HashMap::new()),
             ticket_ttl_ms: AtomicU64::new(TICKET_TTL.as_millis() as u64),
@@ -221,20 +265,40 @@ impl Live {
         }
     }
 
-    /// Numbers, keeps and sends events, in order.
+    /// Numbers, keeps and sends events, in order: each takes the next number of every
+    /// organisation its audience names (`Everyone`: every organisation).
     fn push(&self, events: impl IntoIterator<Item = (&'static str, String, Audience)>) {
         let mut ring = lock(&self.ring);
         for (kind, data, audience) in events {
-            ring.last_id += 1;
+            let orgs: Vec<OdsCode> = match &audience {
+                Audience::Everyone => {
+                    ring.resets += 1;
+                    ring.orgs.keys().cloned().collect()
+                }
+                Audience::Some { organisations, .. } => organisations.clone(),
+            };
+            let mut ids: Vec<(OdsCode, u64)> = orgs
+                .into_iter()
+                .map(|org| {
+                    let log = ring.log(&org);
+                    log.last_id += 1;
+                    (org, log.last_id)
+                })
+                .collect();
+            ids.sort();
+            ids.dedup_by(|a, b| a.0 == b.0);
             let published = Arc::new(Published {
-                id: ring.last_id,
+                ids,
                 kind,
                 data,
                 audience,
             });
-            ring.events.push_back(published.clone());
-            if ring.events.len() > RING {
-                ring.events.pop_front();
+            for (org, _) in &published.ids {
+                let log = ring.log(org);
+                log.events.push_back(published.clone());
+                if log.events.len() > RING {
+                    log.events.pop_front();
+                }
             }
             // No stream open is not an error.
             let _ = self.tx.send(published);
@@ -264,27 +328,29 @@ impl Live {
         self.push([(event_kind::RESET, "{}".to_owned(), Audience::Everyone)]);
     }
 
-    /// The number of the last event published.
-    pub fn last_id(&self) -> u64 {
-        lock(&self.ring).last_id
+    /// The number of `org`'s last event (what `x-last-event-id` carries).
+    pub fn last_id(&self, org: &OdsCode) -> u64 {
+        lock(&self.ring).last_id(org)
     }
 
-    /// Subscribes a stream of `user` of `org` that has seen every event up to `after` (None:
-    /// a new stream, which starts with what follows).
+    /// Subscribes a stream of `user` of `org` that has seen every event of `org` up to
+    /// `after` (None: a new stream, which starts with what follows).
     pub fn resume(&self, after: Option<u64>, org: &OdsCode, user: &UserId) -> Resume {
-        let ring = lock(&self.ring);
+        let mut ring = lock(&self.ring);
         let rx = self.tx.subscribe();
-        let last_id = ring.last_id;
-        let oldest = ring.events.front().map_or(last_id + 1, |e| e.id);
+        let log = ring.log(org);
+        let last_id = log.last_id;
+        let oldest = log.events.front().and_then(|e| e.id_for(org));
+        let oldest = oldest.unwrap_or(last_id + 1);
         let (replay, reset) = match after {
             None => (Vec::new(), None),
-            // A number the server never gave (another run of the server), or events it no
-            // longer keeps: reload everything (E3).
+            // A number the organisation was never given (another run of the server), or
+            // events no longer kept: reload everything (E3).
             Some(n) if n > last_id || n + 1 < oldest => (Vec::new(), Some(last_id)),
             Some(n) => {
                 let skip = (n + 1 - oldest) as usize;
                 (
-                    ring.events
+                    log.events
                         .iter()
                         .skip(skip)
                         .filter(|e| e.reaches(org, user))
@@ -380,60 +446,4 @@ impl Live {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn org(code: &str) -> OdsCode {
-        OdsCode::parse(code).expect("code")
-    }
-
-    fn to(orgs: &[&str]) -> (&'static str, String, Audience) {
-        (
-            event_kind::REQUEST,
-            "{}".into(),
-            Audience::Some {
-                organisations: orgs.iter().map(|c| org(c)).collect(),
-                user: None,
-            },
-        )
-    }
-
-    #[test]
-    fn e3_replay_gives_the_later_events_of_the_organisation_and_reset_when_too_old() {
-        let live = Live::new();
-        let (a, b, u) = (org("A81001"), org("A81002"), UserId::new("u"));
-        live.push((0..RING + 5).map(|i| {
-            if i % 2 == 0 {
-                to(&["A81001"])
-            } else {
-                to(&["A81002"])
-            }
-        }));
-        let last = (RING + 5) as u64;
-        assert_eq!(live.last_id(), last);
-        let r = live.resume(Some(last - 4), &a, &u);
-        assert_eq!(r.reset, None);
-        let ids: Vec<u64> = r.replay.iter().map(|e| e.id).collect();
-        // Event i + 1 went to A81001 when i is even: odd ids, and `last` is odd.
-        assert_eq!(ids, vec![last - 2, last]);
-        let r = live.resume(Some(last - 4), &b, &u);
-        assert!(r.replay.iter().all(|e| e.id % 2 == 0));
-        // The oldest kept is 6; asking from 4 missed event 5: reset.
-        assert_eq!(live.resume(Some(4), &a, &u).reset, Some(last));
-        assert_eq!(live.resume(Some(5), &a, &u).reset, None);
-        assert_eq!(live.resume(Some(last + 1), &a, &u).reset, Some(last));
-        assert!(live.resume(None, &a, &u).replay.is_empty());
-    }
-
-    #[test]
-    fn tickets_are_single_use_random_and_bound_to_their_session() {
-        let live = Live::new();
-        let t1 = live.issue_ticket("tok", "u1").expect("ticket");
-        let t2 = live.issue_ticket("tok", "u1").expect("ticket");
-        assert_ne!(t1, t2);
-        assert_eq!(t1.len(), 64);
-        assert_eq!(live.redeem(&t1), Some(("tok".into(), "u1".into())));
-        assert_eq!(live.redeem(&t1), None);
-        assert_eq!(live.redeem("not-a-ticket"), None);
-    }
-}
+mod tests;

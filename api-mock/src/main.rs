@@ -1,5 +1,5 @@
 //! `api-mock`: parses the command line, loads the state, prints `listening on http://ADDR`
-//! once the socket is bound, and serves until interrupted. Logs go to stderr through
+//! once the socket is bound, and serves until Ctrl-C or SIGTERM (a graceful shutdown: exit 0). Logs go to stderr through
 //! `tracing`, one line per request, level from `RUST_LOG` (default `info`).
 
 use std::net::SocketAddr;
@@ -57,7 +57,7 @@ async fn main() {
     }
     let live = state.clone();
     let shutdown = async move {
-        let _ = tokio::signal::ctrl_c().await;
+        stop_signal().await;
         // Open event streams never end by themselves: end them, or the graceful shutdown
         // would wait for every open tab.
         live.live.close();
@@ -89,6 +89,31 @@ fn password_gate(config: &Config) -> Option<Arc<Gate>> {
         .as_deref()
         .is_some_and(|u| u.starts_with("https://"));
     Some(Arc::new(Gate::new(password, https)))
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM, how containers and systemd stop a process (issue 19): either
+/// starts the graceful shutdown, which ends with exit 0.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!("SIGTERM cannot be caught ({e}); stopping on Ctrl-C only");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Says why the server cannot start or stopped, on stderr, and exits 1.

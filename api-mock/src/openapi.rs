@@ -45,9 +45,6 @@ const PUBLIC: &[&str] = &[
     "session_create",
 ];
 
-/// Operations exempt from `--fail-rate` (see `knobs`).
-const NO_KNOBS: &[&str] = &["health_get", "openapi_get", "events_stream"];
-
 /// The generated document, built once.
 pub fn generated() -> &'static OpenApi {
     static DOC: OnceLock<OpenApi> = OnceLock::new();
@@ -121,7 +118,7 @@ fn reason(status: &str) -> &'static str {
         "409" => "Conflict (`conflict`, `already_shared`, `agreement_exists`).",
         "413" => "Body over 64 KiB (`too_large`).",
         "422" => "Refused by a rule of SPEC.md (the code names the rule).",
-        "503" => "Simulated failure from --fail-rate (`unavailable`).",
+        "503" => "Simulated failure from --fail-rate, or no answer within 30 s (`unavailable`).",
         _ => "",
     }
 }
@@ -213,7 +210,8 @@ const LINKS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// What every operation shares: the bearer scheme, 401 for those that need a token, 503 for
-/// those the knobs may fail, and descriptions for every status.
+/// every call but the event stream (the knobs' failures, the call timeout), 400 where the path
+/// has an id, and descriptions for every status.
 struct Common;
 
 impl Modify for Common {
@@ -223,7 +221,8 @@ impl Modify for Common {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
-        for item in doc.paths.paths.values_mut() {
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let has_id = path.contains('{');
             for op in [
                 &mut item.get,
                 &mut item.post,
@@ -234,7 +233,7 @@ impl Modify for Common {
             .into_iter()
             .flatten()
             {
-                complete(op);
+                complete(op, has_id);
             }
         }
         doc.info.description = doc
@@ -256,14 +255,19 @@ fn error_answer(status: &str) -> RefOr<utoipa::openapi::Response> {
         .into()
 }
 
-fn complete(op: &mut Operation) {
+fn complete(op: &mut Operation, has_id: bool) {
     let id = op.operation_id.clone().unwrap_or_default();
     let responses = &mut op.responses.responses;
     if !PUBLIC.contains(&id.as_str()) {
         responses.insert("401".into(), error_answer("401"));
     }
-    if !NO_KNOBS.contains(&id.as_str()) {
+    // The knobs' failures, or no answer within `CALL_TIMEOUT` (every call but the stream).
+    if id != "events_stream" {
         responses.insert("503".into(), error_answer("503"));
+    }
+    // An id in the path that is not UTF-8 or longer than 100 characters (`ApiPath`).
+    if has_id && !responses.contains_key("400") {
+        responses.insert("400".into(), error_answer("400"));
     }
     for (status, answer) in responses.iter_mut() {
         if let RefOr::T(answer) = answer {

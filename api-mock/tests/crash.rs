@@ -18,11 +18,13 @@ use process::{scratch, Client, Server};
 use serde_json::json;
 
 /// Writers: each creates requests at its own organisation and closes them.
+/// Writers of demo requests: each at its own organisation, for one of its own patients (the
+/// demo calls act only within the caller's organisation, issue 19).
 const WRITERS: &[(&str, &str, &str)] = &[
     ("u-james-wilson", "A81001", "p-margaret-hill"),
-    ("u-tom-bennett", "A81002", "p-john-carter"),
-    ("u-aisha-khan", "U12345", "p-amira-hussain"),
-    ("u-chloe-evans", "FA123", "p-olivia-brown"),
+    ("u-tom-bennett", "A81002", "p-fatima-begum"),
+    ("u-priya-patel", "A81001", "p-amira-hussain"),
+    ("u-helen-clarke", "A81002", "p-ethan-wright"),
 ];
 
 /// The admin who shares a group with organisations of the generated directory (which the data

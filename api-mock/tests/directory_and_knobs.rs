@@ -117,18 +117,57 @@ async fn a_full_fail_rate_answers_503_before_touching_state_but_never_for_health
     );
 }
 
-#[tokio::test]
-async fn the_delay_header_holds_one_answer_back() {
-    let api = Api::demo();
+/// A search with `X-Mock-Delay-Ms: ms` as `CAMELIA_ADMIN`: its status and how long it took.
+async fn delayed_search(api: &Api, ms: u64) -> (StatusCode, std::time::Duration) {
     let t = api.sign_in(CAMELIA_ADMIN).await;
     let request = axum::http::Request::builder()
         .uri("/api/organisations?q=cam")
         .header("authorization", format!("Bearer {t}"))
-        .header("x-mock-delay-ms", "150")
+        .header("x-mock-delay-ms", ms.to_string())
         .body(axum::body::Body::empty())
         .unwrap();
-    let start = std::time::Instant::now();
+    let start = tokio::time::Instant::now();
     let a = api.raw(request).await;
-    assert_eq!(a.status, StatusCode::OK);
-    assert!(start.elapsed() >= std::time::Duration::from_millis(150));
+    (a.status, start.elapsed())
+}
+
+#[tokio::test]
+async fn the_delay_header_holds_one_answer_back_while_the_knobs_are_on() {
+    let api = with_knobs("1", 0.0);
+    let (status, took) = delayed_search(&api, 150).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(took >= std::time::Duration::from_millis(150));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_delay_header_is_ignored_while_the_knobs_are_off() {
+    // Issue 19: a production-like run cannot be slowed down by a header. (The clock is paused:
+    // a delay that was honoured would show as a minute passed.)
+    let api = Api::demo();
+    let (status, took) = delayed_search(&api, 60_000).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_call_longer_than_30_s_answers_503_unavailable_in_json() {
+    // The knobs on (1 ms), a 60 s delay asked for: the timeout (30 s) answers first.
+    let api = with_knobs("1", 0.0);
+    let t = api.sign_in(CAMELIA_ADMIN).await;
+    let request = axum::http::Request::builder()
+        .uri("/api/folders")
+        .header("authorization", format!("Bearer {t}"))
+        .header("x-mock-delay-ms", "60000")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    let a = api.raw(request).await;
+    assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(a.content_type.starts_with("application/json"));
+    assert_eq!(a.code(), "unavailable");
+    let took = start.elapsed();
+    assert!(
+        took >= std::time::Duration::from_secs(30) && took < std::time::Duration::from_secs(31),
+        "{took:?}"
+    );
 }

@@ -331,13 +331,14 @@ async fn e2_v3_a_restricted_share_and_a_do_not_share_patient_tell_the_other_orga
     let mut riv_s = open(&api, &riv, None).await;
     // A request arrives at Riverside and goes to its Admin group, shared with Camelia
     // restricted (V3): Camelia is told nothing.
-    let r1 = demo_request(&api, &riv, "A81002", "p-amira-hussain").await;
+    // (Patients of Riverside's: the demo calls act only on those, issue 19.)
+    let r1 = demo_request(&api, &riv, "A81002", "p-ethan-wright").await;
     assert_eq!(riv_s.next().await.data["id"], r1.as_str());
     assign(&api, &riv, &r1, "g-riv-admin", None).await;
     assert_eq!(riv_s.next().await.data["id"], r1.as_str());
     // A do_not_share patient's request goes to Riverside's Extended group, shared with
     // Camelia unrestricted and enabled: still nothing for Camelia (V3).
-    let r2 = demo_request(&api, &riv, "A81002", "p-john-carter").await;
+    let r2 = demo_request(&api, &riv, "A81002", "p-fatima-begum").await;
     assert_eq!(riv_s.next().await.data["id"], r2.as_str());
     assign(&api, &riv, &r2, "g-riv-extended", None).await;
     assert_eq!(riv_s.next().await.data["id"], r2.as_str());
@@ -428,8 +429,8 @@ async fn e3_a_reconnect_with_last_event_id_replays_what_the_organisation_missed_
     assert_eq!(got.data["id"], m.as_str());
     assert_eq!(
         got.id,
-        seen.id + 3,
-        "the PCN's share (id +2) is not Camelia's"
+        seen.id + 2,
+        "the PCN's share with Riverside took no number of Camelia's (numbering per organisation)"
     );
     // The query parameter works as the header does.
     let t = ticket(&api, &cam).await;
@@ -454,16 +455,18 @@ async fn e3_a_reconnect_with_last_event_id_replays_what_the_organisation_missed_
 async fn e3_a_reconnect_from_an_event_the_server_no_longer_keeps_gets_reset() {
     let api = Api::demo();
     let cam = api.sign_in(CAMELIA_ADMIN).await;
-    // Fill the ring past its size with events for someone else.
+    // Fill Camelia's ring past its size with events for someone else of Camelia's (covers:
+    // they take Camelia's numbers, and reach only their user).
+    let camelia = domain::OdsCode::parse("A81001").unwrap();
     let other = domain::Notice {
         event: domain::LiveEvent::Covers,
-        organisations: Vec::new(),
+        organisations: vec![camelia.clone()],
         user: Some(domain::UserId::new("u-nobody")),
     };
     api.state
         .live
         .publish(vec![other; api_mock::live::RING + 10]);
-    let last = api.state.live.last_id();
+    let last = api.state.live.last_id(&camelia);
     let mut s = open(&api, &cam, Some(3)).await;
     let got = s.next().await;
     assert_eq!(
@@ -490,26 +493,33 @@ async fn e3_every_stream_gets_reset_after_a_demo_reset() {
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let (x, y) = (a.next().await, b.next().await);
     assert_eq!((x.kind.as_str(), &x.data), ("reset", &json!({})));
-    assert_eq!(x, y);
+    assert_eq!((y.kind.as_str(), &y.data), ("reset", &json!({})));
 }
 
 #[tokio::test]
-async fn e3_event_ids_grow_by_one_for_each_event_of_the_server() {
+async fn e3_event_ids_grow_by_one_for_each_event_of_the_organisation() {
     let api = Api::demo();
     let cam = api.sign_in(CAMELIA_ADMIN).await;
     let pcn = api.sign_in(PCN_ADMIN).await;
-    let start = api.state.live.last_id();
+    let camelia = domain::OdsCode::parse("A81001").unwrap();
+    let north_tees = domain::OdsCode::parse("U12345").unwrap();
+    let (c0, p0) = (
+        api.state.live.last_id(&camelia),
+        api.state.live.last_id(&north_tees),
+    );
     let mut cam_s = open(&api, &cam, None).await;
     let mut pcn_s = open(&api, &pcn, None).await;
     share(&api, &cam, "g-cam-reception", "A81002", false).await;
     share(&api, &pcn, "g-pcn-pharmacy", "A81002", false).await;
     share(&api, &cam, "g-cam-gps", "U12345", true).await;
-    let c1 = cam_s.next().await.id;
-    let p1 = pcn_s.next().await.id;
-    let c2 = cam_s.next().await.id;
-    let p2 = pcn_s.next().await.id;
-    assert_eq!((c1, p1, c2), (start + 1, start + 2, start + 3));
-    assert_eq!(p2, c2, "both parties get the same event");
+    let c1 = cam_s.next().await;
+    let p1 = pcn_s.next().await;
+    let c2 = cam_s.next().await;
+    let p2 = pcn_s.next().await;
+    // Each organisation counts only what it was given (API.md: numbering per organisation).
+    assert_eq!((c1.id, c2.id), (c0 + 1, c0 + 2));
+    assert_eq!((p1.id, p2.id), (p0 + 1, p0 + 2));
+    assert_eq!(p2.data, c2.data, "both parties get the same event");
 }
 
 #[tokio::test]
@@ -548,15 +558,17 @@ async fn e3_a_stream_that_falls_behind_the_channel_resumes_from_the_ring_in_orde
     let api = Api::demo();
     let cam = api.sign_in(CAMELIA_STAFF).await;
     let mut s = open(&api, &cam, None).await;
-    let start = api.state.live.last_id();
-    // More events than the channel holds, published before the stream reads any: it lags.
+    let camelia = domain::OdsCode::parse("A81001").unwrap();
+    let start = api.state.live.last_id(&camelia);
+    // More events than the channel holds (4,096), fewer than the organisation's ring keeps,
+    // published before the stream reads any: it lags, and finds them all in the ring.
     let mine = domain::Notice {
         event: domain::LiveEvent::Covers,
-        organisations: Vec::new(),
+        organisations: vec![camelia],
         user: Some(domain::UserId::new(CAMELIA_STAFF)),
     };
-    api.state.live.publish(vec![mine; 6000]);
-    for k in 1..=6000 {
+    api.state.live.publish(vec![mine; 4500]);
+    for k in 1..=4500 {
         let got = s.next().await;
         assert_eq!((got.kind.as_str(), got.id), ("covers", start + k));
     }

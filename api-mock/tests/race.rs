@@ -121,10 +121,15 @@ fn reads_are_answered_while_changes_arrive_back_to_back() {
     let server = Server::on_file(&dir.join("collab.db"));
     let client = server.client();
     let stop = Arc::new(AtomicBool::new(false));
-    let writers: Vec<_> = [CAMELIA_STAFF, "u-tom-bennett", PCN_STAFF]
+    // Each at its own organisation, for one of its own patients (demo calls, issue 19).
+    let writers: Vec<_> = [CAMELIA_STAFF, "u-tom-bennett", "u-priya-patel"]
         .into_iter()
-        .zip(["A81001", "A81002", "U12345"])
-        .map(|(user, ods)| {
+        .zip([
+            ("A81001", "p-amira-hussain"),
+            ("A81002", "p-fatima-begum"),
+            ("A81001", "p-margaret-hill"),
+        ])
+        .map(|(user, (ods, patient))| {
             let token = client.sign_in(user);
             let stop = stop.clone();
             thread::spawn(move || {
@@ -134,7 +139,7 @@ fn reads_are_answered_while_changes_arrive_back_to_back() {
                         .post(
                             "/api/demo/requests",
                             &token,
-                            &json!({"ods_code": ods, "patient_id": "p-amira-hussain",
+                            &json!({"ods_code": ods, "patient_id": patient,
                                     "kind": "medical", "subject": "Busy", "message": "Load."}),
                         )
                         .unwrap();

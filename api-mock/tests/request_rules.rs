@@ -353,7 +353,8 @@ async fn l1_l2_the_audit_log_lists_our_events_newest_first_and_exports_csv() {
         json!({"version": v}),
     )
     .await;
-    let log = api.get("/api/audit", &admin).await.json();
+    // One page of the log (issue 19: paged like GET /api/requests).
+    let log = api.get("/api/audit", &admin).await.json()["items"].clone();
     let first = &log[0];
     assert_eq!(first["action"], "request_closed");
     assert_eq!(first["user_id"], CAMELIA_ADMIN);
@@ -409,7 +410,7 @@ async fn l2_a_subject_written_as_a_formula_is_disarmed_in_the_csv_beside_its_id(
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
     let id = a.json()["id"].as_str().unwrap().to_owned();
     let log = api.get("/api/audit", &admin).await.json();
-    assert_eq!(log[0]["request_subject"], subject);
+    assert_eq!(log["items"][0]["request_subject"], subject);
     let csv = api.get("/api/audit?format=csv", &admin).await;
     let text = String::from_utf8(csv.bytes).unwrap();
     // RFC 4180 quotes the cell (it holds quotes and a comma); L2 puts a ' before the '='.
@@ -450,7 +451,8 @@ async fn v2_a_patient_withdrawing_consent_hides_the_request_from_unrestricted_pa
             json!({"sharing": "share"}),
         )
         .await;
-    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    // Not a patient of Camelia's (unknown): 403, as for another organisation's (issue 19).
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -467,8 +469,10 @@ async fn demo_reset_returns_to_the_seed_and_keeps_sessions() {
     )
     .await;
     assert_ne!(api.snapshot(), seeded);
+    // Reset by an admin (issue 19); the staff member's session survives it.
+    let admin = api.sign_in(CAMELIA_ADMIN).await;
     let a = api
-        .call("POST", "/api/demo/reset", Some(&staff), None)
+        .call("POST", "/api/demo/reset", Some(&admin), None)
         .await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
     assert_eq!(api.snapshot(), seeded);
@@ -476,7 +480,7 @@ async fn demo_reset_returns_to_the_seed_and_keeps_sessions() {
 }
 
 #[tokio::test]
-async fn a_demo_request_for_an_unknown_patient_or_organisation_is_not_found() {
+async fn a_demo_request_for_an_unknown_patient_or_organisation_is_forbidden_and_changes_nothing() {
     let api = Api::demo();
     let staff = api.sign_in(CAMELIA_STAFF).await;
     let before = api.snapshot();
@@ -489,7 +493,8 @@ async fn a_demo_request_for_an_unknown_patient_or_organisation_is_not_found() {
             .send("POST", "/api/demo/requests", &staff,
                   json!({"ods_code": ods, "patient_id": patient, "subject": "s", "message": "m", "kind": "admin"}))
             .await;
-        assert_eq!(a.status, StatusCode::NOT_FOUND, "{ods} {patient}");
+        // Not the caller's own code, or not one of its patients (issue 19): 403.
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{ods} {patient}");
     }
     assert_eq!(api.snapshot(), before);
 }

@@ -31,11 +31,6 @@ fn ods(o: usize) -> OdsCode {
     OdsCode::parse(&format!("B{o:05}")).expect("ods")
 }
 
-/// Finds the check digit of a nine-digit stem, if any.
-fn nhs(stem: u64) -> Option<NhsNumber> {
-    (0..10).find_map(|d| NhsNumber::parse(&format!("{stem:09}{d}")).ok())
-}
-
 fn network(requests: usize) -> World {
     let mut w = World::new();
     let mut rng = Lcg(42);
@@ -84,11 +79,11 @@ fn network(requests: usize) -> World {
             shared_with[partner].push(target);
         }
     }
-    let mut stem = 100_000_000u64;
+    let mut stem = 100_000_000u32;
     for p in 0..PATIENTS {
         let nhs_number = loop {
             stem += 1;
-            if let Some(n) = nhs(stem) {
+            if let Some(n) = NhsNumber::with_check_digit(stem) {
                 break n;
             }
         };

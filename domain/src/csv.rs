@@ -7,8 +7,8 @@ pub const AUDIT_CSV_HEADER: &str =
     "id,at,user_id,user_name,ods_code,organisation_name,action,subject_id,request_subject,detail";
 
 /// Each event with its names from [`crate::World::audit_names`] for the viewing organisation
-/// (an absent name is an empty cell), e.g. the `Vec<&AuditEvent>` of `World::audit_for`
-/// mapped to `(e, world.audit_names(viewer, e))`.
+/// (an absent name is an empty cell), e.g. the events of `World::audit_walk` mapped to
+/// `(e, world.audit_names(viewer, e))`.
 /// RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, a quote, CR or
 /// LF, quotes doubled. A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets
 /// a leading `'` so that no spreadsheet runs it as a formula (L2).
@@ -17,29 +17,34 @@ pub fn audit_csv<'a>(events: impl IntoIterator<Item = (&'a AuditEvent, AuditName
     out.push_str(AUDIT_CSV_HEADER);
     out.push_str("\r\n");
     for (e, names) in events {
-        let at = e.at.to_rfc3339();
-        let user = e.user.as_ref().map_or("", |u| u.as_str());
-        let cells = [
-            e.id.as_str(),
-            at.as_str(),
-            user,
-            names.user_name.unwrap_or(""),
-            e.ods_code.as_str(),
-            names.organisation_name.unwrap_or(""),
-            e.action.as_str(),
-            e.subject_id.as_str(),
-            names.request_subject.unwrap_or(""),
-            e.detail.as_str(),
-        ];
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_cell(&mut out, cell);
-        }
-        out.push_str("\r\n");
+        audit_csv_row(&mut out, e, names);
     }
     out
+}
+
+/// One row of [`audit_csv`] (with its CRLF), for a writer that streams the log in parts.
+pub fn audit_csv_row(out: &mut String, e: &AuditEvent, names: AuditNames<'_>) {
+    let at = e.at.to_rfc3339();
+    let user = e.user.as_ref().map_or("", |u| u.as_str());
+    let cells = [
+        e.id.as_str(),
+        at.as_str(),
+        user,
+        names.user_name.unwrap_or(""),
+        e.ods_code.as_str(),
+        names.organisation_name.unwrap_or(""),
+        e.action.as_str(),
+        e.subject_id.as_str(),
+        names.request_subject.unwrap_or(""),
+        e.detail.as_str(),
+    ];
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_cell(out, cell);
+    }
+    out.push_str("\r\n");
 }
 
 /// The first characters a spreadsheet may read as the start of a formula (L2).

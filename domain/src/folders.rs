@@ -2,7 +2,9 @@
 
 use crate::error::DomainError;
 use crate::ids::{TargetId, UserId};
-use crate::model::{Request, RequestStatus, ShareState, TargetKind};
+#[cfg(any(test, feature = "oracles"))]
+use crate::model::Request;
+use crate::model::{RequestStatus, ShareState, TargetKind};
 use crate::ods::OdsCode;
 use crate::visibility::Viewer;
 use crate::world::{Row, World};
@@ -324,6 +326,7 @@ impl World {
         }
     }
 
+    #[cfg(any(test, feature = "oracles"))]
     fn sort_by_activity(list: &mut [&Request]) {
         list.sort_by(|a, b| {
             b.last_activity()
@@ -333,7 +336,9 @@ impl World {
     }
 
     /// C3: the requests of one folder (any folder of `folders`), newest activity first. A
-    /// folder the user does not have is `NotFound`.
+    /// folder the user does not have is `NotFound`. A scan and sort of every request: the
+    /// oracle of the paged walk (`World::request_page`), for tests only (feature `oracles`).
+    #[cfg(any(test, feature = "oracles"))]
     pub fn folder_requests(
         &self,
         user: &UserId,
@@ -369,7 +374,9 @@ impl World {
     }
 
     /// C4: the Messages page: My requests and every folder the user covers, without repeats,
-    /// ordered by last activity (newest first), then id.
+    /// ordered by last activity (newest first), then id. The oracle of `World::request_page`
+    /// without a folder, for tests only (feature `oracles`).
+    #[cfg(any(test, feature = "oracles"))]
     pub fn messages(
         &self,
         user: &UserId,

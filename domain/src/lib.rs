@@ -15,10 +15,12 @@
 //!   `assignment` (A2, A3), `sharing` (S), `agreements` (D), `covers` (C).
 //! - Queries: [`visibility`] (V1–V4, assignable targets, consent, preview), [`folders`]
 //!   (C1–C4), [`pages`] (one page of a folder or of the Messages page, from ordered
-//!   indexes, with its cursors), [`audit`] (L2) and [`csv`] (export).
+//!   indexes, with its cursors), [`audit`] (L2), [`audit_pages`] (one page of the log, from
+//!   an ordered per-organisation index) and [`csv`] (export).
 //! - `wire` (feature `serde`): the JSON bodies of API.md, shared by the client and the server.
 
 pub mod audit;
+pub mod audit_pages;
 pub mod csv;
 pub mod error;
 pub mod folders;
@@ -36,6 +38,7 @@ pub mod wire;
 pub mod world;
 
 pub use audit::{AuditAction, AuditEvent, AuditNames};
+pub use audit_pages::{AuditCursor, AuditPage, LogPosition};
 pub use error::{DomainError, ParseError};
 pub use folders::{Folder, FolderId, FolderKind, StatusFilter};
 pub use ids::{AgreementId, EventId, GroupId, PatientId, RequestId, ShareId, TargetId, UserId};

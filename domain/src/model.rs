@@ -195,11 +195,6 @@ impl Request {
     pub fn last_activity(&self) -> Timestamp {
         self.history.last().map_or(self.received_at, |e| e.at)
     }
-
-    /// Whether `org` is in involved(R).
-    pub fn is_involved(&self, org: &OdsCode) -> bool {
-        self.involved.binary_search(org).is_ok()
-    }
 }
 
 /// The state of a share (S4).

@@ -2,6 +2,18 @@
 
 use crate::error::ParseError;
 
+/// The modulus-11 check digit of nine digits: weights 10 down to 2, check digit = 11 − (sum mod
+/// 11), where 11 means 0 and 10 means no valid number has these nine digits. The only place
+/// the computation is written (parsing and generators both use it).
+fn check_digit(nine: &[u32]) -> Option<u32> {
+    let sum: u32 = nine.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+    match 11 - sum % 11 {
+        11 => Some(0),
+        10 => None,
+        c => Some(c),
+    }
+}
+
 /// A valid NHS number, stored as its 10 digits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -22,17 +34,7 @@ impl NhsNumber {
         if digits.len() != 10 {
             return Err(ParseError::NhsNumber);
         }
-        let sum: u32 = digits[..9]
-            .iter()
-            .zip((2..=10).rev())
-            .map(|(d, w)| d * w)
-            .sum();
-        let check = match 11 - sum % 11 {
-            11 => 0,
-            10 => return Err(ParseError::NhsNumber),
-            c => c,
-        };
-        if check != digits[9] {
+        if check_digit(&digits[..9]) != Some(digits[9]) {
             return Err(ParseError::NhsNumber);
         }
         Ok(NhsNumber(
@@ -41,6 +43,19 @@ impl NhsNumber {
                 .filter_map(|d| char::from_digit(*d, 10))
                 .collect(),
         ))
+    }
+
+    /// The NHS number whose first nine digits are `stem` (0 to 999,999,999, zero-padded) and
+    /// whose tenth is their check digit; `None` when the check digit would be 10 (no such
+    /// number exists) or `stem` has more than nine digits. For generators of test data.
+    pub fn with_check_digit(stem: u32) -> Option<NhsNumber> {
+        if stem > 999_999_999 {
+            return None;
+        }
+        let text = format!("{stem:09}");
+        let digits: Vec<u32> = text.chars().filter_map(|c| c.to_digit(10)).collect();
+        let check = check_digit(&digits)?;
+        Some(NhsNumber(format!("{text}{check}")))
     }
 
     /// The 10 digits.
@@ -99,6 +114,23 @@ mod tests {
                 NhsNumber::parse(&format!("000000006{last}")),
                 Err(ParseError::NhsNumber)
             );
+        }
+    }
+
+    #[test]
+    fn a_number_made_from_nine_digits_parses_and_none_is_made_where_the_check_would_be_ten() {
+        let made = NhsNumber::with_check_digit(943_476_591).expect("a valid stem");
+        assert_eq!(made.as_str(), "9434765919");
+        // 000000006: the ninth digit (weight 2) gives 12, 11 − 1 = 10: no number.
+        assert_eq!(NhsNumber::with_check_digit(6), None);
+        assert_eq!(NhsNumber::with_check_digit(1_000_000_000), None);
+        for stem in (0..2_000_000u32).step_by(9_973) {
+            match NhsNumber::with_check_digit(stem) {
+                Some(n) => assert_eq!(NhsNumber::parse(n.as_str()), Ok(n.clone())),
+                None => {
+                    assert!((0..10).all(|d| NhsNumber::parse(&format!("{stem:09}{d}")).is_err()))
+                }
+            }
         }
     }
 

@@ -485,6 +485,20 @@ pub struct AuditEntry {
     pub request_subject: Option<String>,
 }
 
+/// `GET /api/audit`: one page of the organisation's log, newest first, paged like
+/// `GET /api/requests` (issue 19; earlier versions answered the whole log as a bare array).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// Every event of the organisation's log (of the `action` asked for, if any).
+    pub total: u64,
+    /// Opaque: the `cursor` of the next (older) page, null on the last page.
+    pub next_cursor: Option<String>,
+    /// Opaque: the `cursor` of the previous (newer) page, null on the first page.
+    pub prev_cursor: Option<String>,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Demo
 // ---------------------------------------------------------------------------------------------

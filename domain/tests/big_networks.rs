@@ -8,20 +8,21 @@
 //! requests travelling between them; every answer is compared with a model the test keeps
 //! itself, from the commands it made: who is involved (the origin, each holder, each
 //! organisation that assigned, closed or reopened), which shares are enabled and unrestricted,
-//! and each patient's preference now.
+//! and each patient's preference now. Its commands are its own (each updates the model from
+//! its outcome); the network's names and helpers are the shared driver's (`common`).
+
+mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use common::{fail, ods, NHS, REASON};
 use domain::{
-    EventId, FolderId, Group, GroupId, NewRequest, NhsNumber, OdsCode, Organisation, Patient,
-    PatientId, RequestId, RequestKind, Role, ShareId, ShareState, Sharing, StatusFilter, TargetId,
-    Timestamp, User, UserId, VisibleBecause, World,
+    EventId, FolderId, Group, GroupId, NewRequest, NhsNumber, Organisation, Patient, PatientId,
+    RequestId, RequestKind, Role, ShareId, ShareState, Sharing, StatusFilter, TargetId, Timestamp,
+    User, UserId, VisibleBecause, World,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-
-const NHS: [&str; 4] = ["9434765919", "4010232137", "4857773457", "9990001111"];
-const REASON: &str = "Clinical need agreed with the patient by phone";
 
 /// The state of a share as the test made it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,10 +117,6 @@ impl Model {
     }
 }
 
-fn ods(i: usize) -> OdsCode {
-    OdsCode::parse(&format!("ORG{i}")).expect("ods")
-}
-
 fn admin(i: usize) -> UserId {
     UserId::new(format!("u{i}_admin"))
 }
@@ -130,10 +127,6 @@ fn staff(i: usize) -> UserId {
 
 fn group(i: usize) -> TargetId {
     TargetId::new(format!("g{i}"))
-}
-
-fn fail(e: impl std::fmt::Display) -> TestCaseError {
-    TestCaseError::fail(e.to_string())
 }
 
 /// One move of a request: an organisation that sees it (picked by `actor`) assigns it to a

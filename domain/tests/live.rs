@@ -387,7 +387,8 @@ fn e1_s6_covers_changed_or_dropped_are_told_to_their_user_only() {
     });
     assert_eq!(n.len(), 1);
     assert_eq!(n[0].user, Some(UserId::new("a_staff")));
-    assert!(n[0].organisations.is_empty());
+    // Told to the user only, numbered in the user's organisation (API.md "Live updates").
+    assert_eq!(n[0].organisations, vec![ods(A)]);
     assert!(n[0].reaches(&ods(A), &UserId::new("a_staff")));
     assert!(!n[0].reaches(&ods(A), &UserId::new("a_admin")));
     let n = net.run(|w, now, ev| {

@@ -17,8 +17,9 @@ const gpTriage = 'g-cam-gps'; // a Camelia group shared with nobody in the seed
 const slowMs = 700;
 
 /**
- * Holds back the answers of the API calls whose method and path match, by `slowMs` (API.md
- * `X-Mock-Delay-Ms`), and counts how many of them are still on their way.
+ * Holds back the API calls whose method and path match, by `slowMs` (in the browser's route: the
+ * server honours `X-Mock-Delay-Ms` only while its latency or failure knobs are on, API.md), and
+ * counts how many of them are still on their way.
  */
 async function slowDown(page: Page, method: string, path: RegExp): Promise<{ inFlight: () => number }> {
   // Only calls that started from now on are counted (one already on its way may finish later).
@@ -32,10 +33,12 @@ async function slowDown(page: Page, method: string, path: RegExp): Promise<{ inF
   page.on('requestfailed', done);
   await page.route(
     (url) => url.pathname.startsWith('/api/'),
-    (route) => {
+    async (route) => {
       const r = route.request();
       if (!matches(r)) return route.fallback();
-      return route.continue({ headers: { ...r.headers(), 'x-mock-delay-ms': String(slowMs) } });
+      await new Promise((wait) => setTimeout(wait, slowMs));
+      // The page may have gone meanwhile (a persona switch reloads it): nothing to continue.
+      return route.continue().catch(() => undefined);
     },
   );
   return { inFlight: () => pending.size };

@@ -234,9 +234,10 @@ test('a request moved into a restricted share never reaches the partner (E2, V3)
   const calls = countCalls(camelia.page);
 
   const riverside = await api(request, server.url, helen);
+  // Ethan Wright shares (V2) and is one of Riverside's own patients (demo calls, issue 19).
   const created = await riverside.post('/api/demo/requests', {
     ods_code: 'A81002',
-    patient_id: 'p-olivia-brown',
+    patient_id: 'p-ethan-wright',
     subject: 'Live: restricted',
     message: 'Only for Riverside.',
     kind: 'admin',

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,7 +13,7 @@ use domain::{wire, AgreementId, User};
 use super::{limits, typed_ods, ApiRouter, AppStateRef};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{text, ApiJson, Validate};
+use crate::extract::{text, ApiJson, ApiPath, Validate};
 use crate::state::AppState;
 use crate::views;
 
@@ -138,7 +137,7 @@ async fn answer(
 pub async fn agreements_accept(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath,
 ) -> ApiResult<Json<wire::Agreement>> {
     answer(&state, user, id, true).await
 }
@@ -157,7 +156,7 @@ pub async fn agreements_accept(
 pub async fn agreements_refuse(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath,
 ) -> ApiResult<Json<wire::Agreement>> {
     answer(&state, user, id, false).await
 }

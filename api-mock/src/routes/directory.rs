@@ -6,7 +6,7 @@ use utoipa_axum::routes;
 
 use domain::wire;
 
-use super::{ApiRouter, AppStateRef};
+use super::{limits, ApiRouter, AppStateRef};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
@@ -19,7 +19,7 @@ pub fn router() -> ApiRouter {
     get,
     path = "/organisations",
     tag = "directory",
-    params(("q" = Option<String>, Query, description = "ODS code or words of the name."), ("limit" = Option<i64>, Query, description = "1 to 50 results (clamped), 10 by default.")),
+    params(("q" = Option<String>, Query, description = "ODS code or words of the name; at most 200 characters (400 beyond).", max_length = 200), ("limit" = Option<i64>, Query, description = "1 to 50 results (clamped), 10 by default.")),
     responses(
         (status = 200, body = wire::OrganisationResults),
         (status = 400, body = wire::ErrorBody),
@@ -38,8 +38,14 @@ pub async fn organisations_search(
             .map_err(|_| ApiError::invalid("limit", "limit must be a whole number."))?
             .clamp(1, 50) as usize,
     };
-    let directory = state.read().directory.clone();
     let q = query.get("q").unwrap_or("");
+    if q.chars().count() > limits::QUERY {
+        return Err(ApiError::invalid(
+            "q",
+            format!("q must be at most {} characters.", limits::QUERY),
+        ));
+    }
+    let directory = state.read().directory.clone();
     let results = directory.search(q, limit).into_iter().cloned().collect();
     Ok(Json(wire::OrganisationResults { results }))
 }

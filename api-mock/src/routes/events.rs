@@ -109,11 +109,11 @@ fn last_event_id(headers: &HeaderMap, query: &ApiQuery) -> ApiResult<Option<u64>
     tag = "live",
     params(
         ("ticket" = Option<String>, Query, description = "A ticket from `POST /api/events/ticket` (single use, 30 s). Without it, the bearer token is used."),
-        ("last_event_id" = Option<String>, Query, description = "The number of the last event seen: later events for the caller are sent first, or `reset` when the server no longer keeps them. The `Last-Event-ID` header wins when both are given."),
+        ("last_event_id" = Option<String>, Query, description = "The number of the last event seen (the caller's organisation's numbering): later events for the caller are sent first, or `reset` when the server no longer keeps them. The `Last-Event-ID` header wins when both are given."),
         ("Last-Event-ID" = Option<String>, Header, description = "As `last_event_id`."),
     ),
     responses(
-        (status = 200, content_type = "text/event-stream", body = String, description = "Server-sent events: `id: N` (one more for each event of the server), `event: request|share|agreement|covers|reset` and `data: {json}` (ids, kinds and versions only); a `: keep-alive` comment every 15 s. Ends when the session ends."),
+        (status = 200, content_type = "text/event-stream", body = String, description = "Server-sent events: `id: N` (one more for each event of the caller's organisation: numbering per organisation), `event: request|share|agreement|covers|reset` and `data: {json}` (ids, kinds and versions only); a `: keep-alive` comment every 15 s. Ends when the session ends."),
         (status = 400, body = wire::ErrorBody),
     ),
     security((), ("bearer" = [])),
@@ -172,7 +172,8 @@ struct Follow {
     state: Arc<AppState>,
     owner: Owner,
     queue: VecDeque<Event>,
-    /// Every event up to this number was either sent or not for this stream.
+    /// Every event of the organisation up to this number was either sent or not for this
+    /// stream.
     seen: u64,
     rx: broadcast::Receiver<Arc<Published>>,
     sessions: watch::Receiver<u64>,
@@ -201,7 +202,8 @@ impl Follow {
         if let Some(at) = reset {
             self.queue.push_back(reset_event(at));
         }
-        self.queue.extend(replay.iter().map(|p| p.sse()));
+        let org = &self.owner.org;
+        self.queue.extend(replay.iter().filter_map(|p| p.sse(org)));
     }
 
     /// The next event for this stream; None when the session ended or the server stops.
@@ -216,9 +218,15 @@ impl Follow {
             tokio::select! {
                 got = self.rx.recv() => match got {
                     Ok(p) => {
-                        self.seen = p.id;
-                        if p.reaches(&self.owner.org, &self.owner.user) {
-                            return Some(p.sse());
+                        // Only the organisation's own numbers count (numbering per
+                        // organisation); an event without one is not this stream's.
+                        if let Some(id) = p.id_for(&self.owner.org) {
+                            self.seen = id;
+                            if p.reaches(&self.owner.org, &self.owner.user) {
+                                if let Some(e) = p.sse(&self.owner.org) {
+                                    return Some(e);
+                                }
+                            }
                         }
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use axum::extract::Path;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -12,6 +11,7 @@ use domain::{wire, ShareId, User};
 use super::{ApiRouter, AppStateRef};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiPath;
 use crate::state::AppState;
 use crate::views;
 
@@ -86,7 +86,7 @@ async fn answer(
 pub async fn external_enable(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(share_id): Path<String>,
+    ApiPath(share_id): ApiPath,
 ) -> ApiResult<Json<wire::ExternalShare>> {
     answer(&state, user, share_id, true).await
 }
@@ -106,7 +106,7 @@ pub async fn external_enable(
 pub async fn external_disable(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(share_id): Path<String>,
+    ApiPath(share_id): ApiPath,
 ) -> ApiResult<Json<wire::ExternalShare>> {
     answer(&state, user, share_id, false).await
 }

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use axum::extract::Path;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -15,7 +14,7 @@ use domain::{
 use super::{limits, ApiRouter, AppStateRef};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{text, ApiJson, ApiQuery, Validate};
+use crate::extract::{text, ApiJson, ApiPath, ApiQuery, Validate};
 use crate::state::AppState;
 use crate::views;
 
@@ -185,7 +184,7 @@ pub async fn requests_list(
 
 /// API.md: `limit` defaults to 50 and is clamped to 1–200; a value that is not a whole number
 /// is 400 `invalid` with field `limit`.
-fn page_limit(text: Option<&str>) -> ApiResult<usize> {
+pub(crate) fn page_limit(text: Option<&str>) -> ApiResult<usize> {
     let Some(text) = text else {
         return Ok(pages::DEFAULT_LIMIT);
     };
@@ -215,7 +214,7 @@ fn page_limit(text: Option<&str>) -> ApiResult<usize> {
 pub async fn requests_get(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath,
 ) -> ApiResult<Json<wire::RequestDetail>> {
     let store = state.read();
     Ok(Json(detail_for(
@@ -238,7 +237,7 @@ pub async fn requests_get(
 pub async fn requests_assignable(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath,
 ) -> ApiResult<Json<Vec<wire::Assignable>>> {
     let store = state.read();
     let world = &store.world;
@@ -269,7 +268,7 @@ pub async fn requests_assignable(
 pub async fn requests_assign(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::AssignCommand>,
 ) -> ApiResult<Json<wire::RequestDetail>> {
     let detail = state
@@ -337,7 +336,7 @@ async fn set_status(
 pub async fn requests_close(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::VersionCommand>,
 ) -> ApiResult<Json<wire::RequestDetail>> {
     set_status(&state, user, id, body.version, true).await
@@ -361,7 +360,7 @@ pub async fn requests_close(
 pub async fn requests_reopen(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::VersionCommand>,
 ) -> ApiResult<Json<wire::RequestDetail>> {
     set_status(&state, user, id, body.version, false).await

@@ -38,6 +38,8 @@ pub mod limits {
     pub const MESSAGE: usize = 10_000;
     /// An agreement reference (the domain's own limit, `domain::world::MAX_TEXT`).
     pub const REFERENCE: usize = 1000;
+    /// A directory search text (`q`), in characters.
+    pub const QUERY: usize = 200;
     /// How many folders one `PUT /api/covers` may name.
     pub const FOLDERS: usize = 500;
 }
@@ -66,13 +68,17 @@ pub fn resources() -> ApiRouter {
         .merge(events::ticket_router())
 }
 
-/// What readiness probes, the client's banner and API tools call: no sign-in, and exempt from
-/// the test-mode knobs.
+/// What readiness probes, the client's banner and API tools call, and the event stream: no
+/// sign-in needed, and exempt from the test-mode knobs.
 pub fn service() -> ApiRouter {
+    service_calls().merge(events::stream_router())
+}
+
+/// [`service`] without the event stream (which has no call timeout).
+pub fn service_calls() -> ApiRouter {
     OpenApiRouter::new()
         .routes(routes!(health_get))
         .routes(routes!(openapi_get))
-        .merge(events::stream_router())
 }
 
 #[utoipa::path(

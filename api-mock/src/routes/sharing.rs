@@ -1,6 +1,5 @@
 //! Sharing a target with partner organisations (SPEC S1–S7), as its owner sees it.
 
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,7 +11,7 @@ use domain::{wire, ShareId, TargetId};
 use super::{limits, typed_ods, ApiRouter, AppStateRef};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{text, ApiJson, Validate};
+use crate::extract::{text, ApiJson, ApiPath, Validate};
 use crate::views;
 
 pub fn router() -> ApiRouter {
@@ -126,7 +125,7 @@ pub async fn shares_create(
 pub async fn shares_update(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::ShareUpdate>,
 ) -> ApiResult<Json<wire::Share>> {
     let share = state
@@ -161,7 +160,7 @@ pub async fn shares_update(
 pub async fn shares_delete(
     state: AppStateRef,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath,
 ) -> ApiResult<StatusCode> {
     state
         .change(move |store| {

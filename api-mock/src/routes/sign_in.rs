@@ -78,7 +78,7 @@ pub async fn session_create(
         .filter(|u| u.active)
         .map(views::user)
         .ok_or_else(ApiError::not_found)?;
-    let token = state.sessions.issue(user.id.clone())?;
+    let token = state.sessions.issue(user.id.clone()).await?;
     Ok(Json(wire::Session { token, user }))
 }
 
@@ -115,7 +115,7 @@ pub async fn me_get(
     ),
 )]
 pub async fn session_delete(state: AppStateRef, session: SessionUser) -> StatusCode {
-    state.sessions.revoke(&session.token);
+    state.sessions.revoke(&session.token).await;
     // Open streams of this session end (API.md: the stream ends when the session does).
     state.live.sessions_ended();
     StatusCode::NO_CONTENT

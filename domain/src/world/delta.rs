@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use imbl::{OrdMap, Vector};
 
 use crate::audit::AuditEvent;
+#[cfg(any(test, feature = "oracles"))]
 use crate::folders::FolderId;
 use crate::ids::{AgreementId, ShareId, UserId};
 use crate::model::{Agreement, Group, Patient, Request, Share, User};
@@ -115,6 +116,7 @@ fn keyed<K: Ord + Clone, V: Clone>(map: &OrdMap<K, V>, keys: &BTreeSet<K>) -> (V
 
 /// Items of `after` that are not equal to the item at the same position of `before`
 /// (entities are only appended or changed in place, never reordered).
+#[cfg(any(test, feature = "oracles"))]
 fn changed<'a, T: Clone + PartialEq + 'a>(
     before: impl IntoIterator<Item = &'a T>,
     after: impl IntoIterator<Item = &'a T>,
@@ -129,6 +131,7 @@ fn changed<'a, T: Clone + PartialEq + 'a>(
 }
 
 /// Values of `after` that are new or differ, and keys of `before` no longer in `after`.
+#[cfg(any(test, feature = "oracles"))]
 fn changed_map<K: Ord + Clone, V: Clone + PartialEq>(
     before: &OrdMap<K, V>,
     after: &OrdMap<K, V>,
@@ -203,7 +206,9 @@ impl World {
     }
 
     /// What changed from `before` to `self`, by comparing the two whole worlds: linear in their
-    /// size. The test oracle of [`World::take_delta`]; no production path uses it.
+    /// size. The test oracle of [`World::take_delta`]; no production path uses it (feature
+    /// `oracles`).
+    #[cfg(any(test, feature = "oracles"))]
     pub fn delta_from(&self, before: &World) -> Delta {
         let (shares, removed_shares) = changed_map(&before.shares, &self.shares);
         let (agreements, removed_agreements) = changed_map(&before.agreements, &self.agreements);

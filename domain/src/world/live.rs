@@ -118,7 +118,8 @@ impl LiveEvent {
     }
 }
 
-/// An event and who is told of it: organisations (sorted, without repeats), or one user.
+/// An event and who is told of it: organisations (sorted, without repeats), or one user (then
+/// `organisations` names only the user's organisation, whose numbering the event takes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub event: LiveEvent,
@@ -256,7 +257,8 @@ impl World {
             let folder = FolderId::Target(share.target.clone());
             for (user, folders) in &before.covers {
                 if folders.contains(&folder) && after.covers(user) != folders.as_slice() {
-                    out.push(covers_notice(user));
+                    let org = self.user(user).map(|u| u.ods_code.clone());
+                    out.push(covers_notice(user, org));
                 }
             }
         }
@@ -335,17 +337,21 @@ impl World {
         let mut told: BTreeSet<&UserId> = BTreeSet::new();
         for user in &touched.covers {
             if told.insert(user) {
-                out.push(covers_notice(user));
+                let org = self.user(user).map(|u| u.ods_code.clone());
+                out.push(covers_notice(user, org));
             }
         }
         out
     }
 }
 
-fn covers_notice(user: &UserId) -> Notice {
+/// A covers notice names the user's organisation too: it is not told to the organisation (a
+/// colleague's stream skips it), but it takes a number of the organisation's (API.md "Live
+/// updates": numbering per organisation).
+fn covers_notice(user: &UserId, org: Option<OdsCode>) -> Notice {
     Notice {
         event: LiveEvent::Covers,
-        organisations: Vec::new(),
+        organisations: org.into_iter().collect(),
         user: Some(user.clone()),
     }
 }

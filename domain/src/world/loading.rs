@@ -287,6 +287,7 @@ impl World {
             }
             w.event_ids.insert(e.id.clone());
             w.audit.push_back(e);
+            w.index_audit_event(w.audit.len() - 1);
         }
         // The loaded state is the baseline of the next change.
         w.forget_changes();

@@ -203,6 +203,8 @@ pub struct World {
     pub(crate) by_patient: imbl::OrdSet<(u32, u32)>,
     /// Ordered indexes of the paged request lists (`crate::pages`).
     pub(crate) pages: crate::pages::PageIndex,
+    /// Ordered per-organisation indexes of the audit log (`crate::audit_pages`).
+    pub(crate) audit_ix: crate::audit_pages::AuditIndex,
 }
 
 /// A bitset in a persistent vector of words: copied in O(1), a missing word is zero.
@@ -359,6 +361,7 @@ impl World {
     fn push_event(&mut self, event: AuditEvent) -> Vec<AuditEvent> {
         self.event_ids.insert(event.id.clone());
         self.audit.push_back(event.clone());
+        self.index_audit_event(self.audit.len() - 1);
         vec![event]
     }
 

@@ -46,6 +46,22 @@ impl World {
         self.patient_ix.get(id).map(|&p| &self.patients[p as usize])
     }
 
+    /// Whether `org` is an organisation of the patient's: a request of theirs has `org` as its
+    /// origin (the demo calls act only on such patients, API.md "Demo and operations"). False
+    /// for an unknown patient or organisation. O(requests of the patient).
+    pub fn is_patient_of(&self, id: &PatientId, org: &OdsCode) -> bool {
+        let Some(&p) = self.patient_ix.get(id) else {
+            return false;
+        };
+        self.by_patient
+            .range((p, 0)..=(p, u32::MAX))
+            .any(|&(_, r)| {
+                self.requests
+                    .get(r as usize)
+                    .is_some_and(|q| &q.origin == org)
+            })
+    }
+
     /// Every patient, in load order.
     pub fn patients(&self) -> &imbl::Vector<Patient> {
         &self.patients
@@ -90,13 +106,6 @@ impl World {
     /// An agreement as `org` may see it: only its two parties know it exists (R1).
     pub fn agreement_for(&self, id: &AgreementId, org: &OdsCode) -> Option<&Agreement> {
         self.agreements.get(id).filter(|a| a.is_party(org))
-    }
-
-    /// The agreement between two organisations, if any (D1: at most one per pair).
-    pub fn agreement_between(&self, a: &OdsCode, b: &OdsCode) -> Option<&Agreement> {
-        let (a, b) = (self.org_of(a)?, self.org_of(b)?);
-        let id = self.agreement_pair.get(&(a.min(b), a.max(b)))?;
-        self.agreements.get(id)
     }
 
     /// `org`'s own groups and colleagues with their shares (API `GET /api/targets`): groups
