@@ -73,6 +73,12 @@ pub struct Config {
     pub chaos_seed: u64,
     /// Requests generated on top of the seed when the state starts from it (and on reset).
     pub generate_requests: usize,
+    /// The shared password of a demo that faces a network (`gate`).
+    pub password_file: Option<PathBuf>,
+    /// Listen beyond loopback without a password, on purpose.
+    pub public: bool,
+    /// The address users see (behind a proxy): `https://…` makes the password cookie `Secure`.
+    pub base_url: Option<String>,
     /// A session idle this long ends (`--session-idle-hours`).
     pub session_idle_hours: u64,
     /// At most this many sessions; a new one ends the one idle longest (`--max-sessions`).
@@ -84,6 +90,17 @@ impl Config {
     pub fn session_idle(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.session_idle_hours.saturating_mul(3600))
     }
+}
+
+/// What the command line asks for: serve (the default), or copy the database.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Serve(Config),
+    /// `api-mock backup OUT.db [--data FILE]`: SQLite's online backup, safe while a server runs.
+    Backup {
+        data: PathBuf,
+        out: PathBuf,
+    },
 }
 
 impl Default for Config {
@@ -101,6 +118,9 @@ impl Default for Config {
             fail_rate: 0.0,
             chaos_seed: 1,
             generate_requests: 0,
+            password_file: None,
+            public: false,
+            base_url: None,
             session_idle_hours: crate::sessions::DEFAULT_IDLE_HOURS,
             max_sessions: crate::sessions::DEFAULT_MAX,
         }
@@ -112,9 +132,12 @@ impl Default for Config {
 #[command(
     name = "api-mock",
     version,
-    about = "The mock API of the Collaboration screens (API.md), optionally serving the built client."
+    about = "The mock API of the Collaboration screens (API.md), optionally serving the built client.",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Sub>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
@@ -155,6 +178,51 @@ struct Cli {
     /// Most sessions open at once; a new one ends the one idle longest.
     #[arg(long, value_name = "N", default_value_t = crate::sessions::DEFAULT_MAX as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_sessions: u64,
+    /// A file holding the one password every browser gives once (needed to listen on an
+    /// address other than loopback, unless --public).
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+    /// Listen on an address other than loopback without a password.
+    #[arg(long, conflicts_with = "password_file")]
+    public: bool,
+    /// The address users reach the server at (behind a reverse proxy), e.g.
+    /// https://collab.example.org: https makes the password cookie Secure.
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    base_url: Option<String>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Copy the database to OUT.db with SQLite's online backup (safe while the server runs).
+    Backup {
+        /// The copy to write; must not exist yet.
+        #[arg(value_name = "OUT.db")]
+        out: PathBuf,
+        /// The database to copy.
+        #[arg(long, value_name = "FILE", default_value = "data/collab.db")]
+        data: PathBuf,
+    },
+}
+
+fn parse_base_url(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or_else(|| format!("--base-url needs an http:// or https:// address, not {text:?}"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("--base-url needs a host, not {text:?}"));
+    }
+    Ok(text.trim_end_matches('/').to_owned())
+}
+
+/// Whether `host` only reaches this machine.
+pub fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn parse_seed(text: &str) -> Result<SeedSource, String> {
@@ -180,8 +248,41 @@ impl Config {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
+        match Command::from_args(args)? {
+            Command::Serve(config) => Ok(config),
+            Command::Backup { .. } => Err(<Cli as clap::CommandFactory>::command().error(
+                clap::error::ErrorKind::InvalidSubcommand,
+                "backup is not a server configuration",
+            )),
+        }
+    }
+}
+
+impl Command {
+    /// Parses the whole command line, program name first (see [`Config::from_args`]). A server
+    /// that would listen beyond loopback with neither `--password-file` nor `--public` is
+    /// refused here, before anything is loaded or bound.
+    pub fn from_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
         let cli = Cli::try_parse_from(args)?;
-        Ok(Self {
+        if let Some(Sub::Backup { out, data }) = cli.command {
+            return Ok(Command::Backup { data, out });
+        }
+        if !is_loopback(&cli.host) && cli.password_file.is_none() && !cli.public {
+            return Err(<Cli as clap::CommandFactory>::command().error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                format!(
+                    "--host {} faces a network: anyone who reaches it could sign in as any \
+                     persona. Give --password-file FILE (one shared password), or --public to \
+                     run without one on purpose.",
+                    cli.host
+                ),
+            ));
+        }
+        Ok(Command::Serve(Config {
             host: cli.host,
             port: cli.port,
             seed: cli.seed,
@@ -191,9 +292,12 @@ impl Config {
             fail_rate: cli.fail_rate,
             chaos_seed: cli.chaos_seed,
             generate_requests: cli.generate_requests as usize,
+            password_file: cli.password_file,
+            public: cli.public,
+            base_url: cli.base_url,
             session_idle_hours: cli.session_idle_hours,
             max_sessions: cli.max_sessions as usize,
-        })
+        }))
     }
 }
 
@@ -227,6 +331,7 @@ mod tests {
         let c = parse(&[
             "--host",
             "0.0.0.0",
+            "--public",
             "--port=0",
             "--seed",
             "s.json",
@@ -268,6 +373,55 @@ mod tests {
         }
     }
 
+    /// Issue 23: beyond loopback a password (or an explicit --public) is required.
+    #[test]
+    fn a_network_address_needs_a_password_or_public() {
+        for host in ["0.0.0.0", "192.0.2.10", "::", "example.org"] {
+            let e = parse(&["--host", host]).expect_err("refused without a password");
+            assert_eq!(e.exit_code(), 2, "{host}");
+            let text = e.to_string();
+            assert!(
+                text.contains("--password-file") && text.contains("--public"),
+                "{text}"
+            );
+        }
+        for host in ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"] {
+            assert!(parse(&["--host", host]).is_ok(), "{host} is loopback");
+        }
+        let c = parse(&["--host", "0.0.0.0", "--password-file", "pw.txt"]).expect("password");
+        assert_eq!(c.password_file, Some(PathBuf::from("pw.txt")));
+        assert!(parse(&["--host", "0.0.0.0", "--public"]).is_ok_and(|c| c.public));
+        assert!(parse(&["--public", "--password-file", "pw"]).is_err());
+    }
+
+    #[test]
+    fn base_url_is_an_http_address() {
+        let c = parse(&["--base-url", "https://collab.example.org/"]).expect("valid");
+        assert_eq!(c.base_url.as_deref(), Some("https://collab.example.org"));
+        assert!(message(&["--base-url", "collab.example.org"]).contains("--base-url"));
+        assert!(message(&["--base-url", "https://"]).contains("--base-url"));
+    }
+
+    #[test]
+    fn backup_is_a_subcommand() {
+        let args = ["api-mock", "backup", "out.db", "--data", "x.db"];
+        assert_eq!(
+            Command::from_args(args).expect("valid"),
+            Command::Backup {
+                data: PathBuf::from("x.db"),
+                out: PathBuf::from("out.db"),
+            }
+        );
+        assert!(
+            Command::from_args(["api-mock", "backup"]).is_err(),
+            "OUT.db is required"
+        );
+        assert!(
+            parse(&["backup", "out.db"]).is_err(),
+            "not a server configuration"
+        );
+    }
+
     #[test]
     fn data_and_in_memory_exclude_each_other() {
         let e = parse(&["--data", "d.json", "--in-memory"]).expect_err("conflict");
@@ -293,6 +447,10 @@ mod tests {
             "--fail-rate",
             "--chaos-seed",
             "--generate-requests",
+            "--password-file",
+            "--public",
+            "--base-url",
+            "backup",
             "--session-idle-hours",
             "--max-sessions",
         ] {

@@ -20,11 +20,15 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod directory;
+#[cfg(feature = "embed-client")]
+pub mod embedded;
 pub mod error;
 pub mod extract;
+pub mod gate;
 pub mod knobs;
 pub mod live;
 pub mod lock;
@@ -51,6 +55,12 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// client (`static_files`: precompressed, cached by content hash) with deep links falling
 /// back to its `index.html`, and the request log around everything.
 pub fn app(state: Arc<AppState>) -> Router {
+    app_with_gate(state, None)
+}
+
+/// [`app`], with every page and call behind the demo's password when `gate` is given
+/// (`--password-file`; the gate's own answers are in the request log too).
+pub fn app_with_gate(state: Arc<AppState>, gate: Option<Arc<gate::Gate>>) -> Router {
     // Every resource gets the test-mode knobs (latency, failures); `routes::service` (health,
     // OpenAPI) does not. Both answer within `CALL_TIMEOUT` (a simulated delay included); the
     // event stream stays open and has no timeout.
@@ -89,8 +99,13 @@ pub fn app(state: Arc<AppState>) -> Router {
         ))
         .with_state(state.clone());
     let router = Router::new().nest("/api", api);
+    // `--static DIR` wins over a client carried inside the binary (`embed-client`).
     let router = match &state.static_dir {
         Some(dir) => with_static(router, dir),
+        None => with_embedded(router),
+    };
+    let router = match gate {
+        Some(gate) => gate::protect(router, gate),
         None => router,
     };
     router.layer(request_log())
@@ -196,6 +211,16 @@ fn error_for(status: StatusCode, text: &str) -> ApiError {
 /// Serves the built client from `dir` for every path the API does not answer (`static_files`).
 fn with_static(router: Router, dir: &Path) -> Router {
     router.fallback_service(static_files::service(dir))
+}
+
+#[cfg(feature = "embed-client")]
+fn with_embedded(router: Router) -> Router {
+    router.fallback_service(embedded::service())
+}
+
+#[cfg(not(feature = "embed-client"))]
+fn with_embedded(router: Router) -> Router {
+    router
 }
 
 /// One log line per request, when its answer starts: method, path, status and time taken.
