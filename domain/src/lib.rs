@@ -28,6 +28,7 @@ pub mod nhs;
 pub mod ods;
 pub mod pages;
 pub mod preview;
+pub mod research;
 pub mod text;
 pub mod time;
 pub mod visibility;
