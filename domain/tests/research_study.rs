@@ -146,12 +146,29 @@ fn k3_ids_inside_all_any_and_not_are_named_with_their_index() {
 
     s.tasks[0].success = Condition::Covers {
         user_id: UserId::new("u-sarah-ahmed"),
-        includes: vec![FolderId::Mine, FolderId::parse("g-gone")],
+        includes: vec![FolderId::SentExternally, FolderId::parse("g-gone")],
     };
     assert_eq!(
         refusal(&s),
         r#"tasks[0].success.covers.includes[1]: unknown folder "g-gone""#
     );
+    for (folder, why) in [
+        ("mine", r#"folder "mine" cannot be covered"#),
+        ("all", r#"folder "all" cannot be covered"#),
+        (
+            "u-sarah-ahmed",
+            r#""u-sarah-ahmed" cannot cover their own folder"#,
+        ),
+    ] {
+        s.tasks[0].success = Condition::Covers {
+            user_id: UserId::new("u-sarah-ahmed"),
+            includes: vec![FolderId::parse(folder)],
+        };
+        assert_eq!(
+            refusal(&s),
+            format!("tasks[0].success.covers.includes[0]: {why}")
+        );
+    }
 
     s.tasks[0].success = Condition::Covers {
         user_id: UserId::new("u-nobody"),

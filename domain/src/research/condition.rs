@@ -267,13 +267,26 @@ impl Condition {
                     ));
                 }
                 for (i, f) in includes.iter().enumerate() {
-                    if let FolderId::Target(t) = f {
-                        if world.target(t).is_none() {
+                    let path = format!("{here}.includes[{i}]");
+                    match f {
+                        // C1: All, My requests and one's own colleague folder are never
+                        // covered, so a condition asking for them could never hold.
+                        FolderId::All | FolderId::Mine => {
                             return Err(StudyError::at(
-                                &format!("{here}.includes[{i}]"),
-                                format!("unknown folder \"{t}\""),
+                                &path,
+                                format!("folder \"{f}\" cannot be covered"),
                             ));
                         }
+                        FolderId::Target(t) if t.as_str() == user_id.as_str() => {
+                            return Err(StudyError::at(
+                                &path,
+                                format!("\"{t}\" cannot cover their own folder"),
+                            ));
+                        }
+                        FolderId::Target(t) if world.target(t).is_none() => {
+                            return Err(StudyError::at(&path, format!("unknown folder \"{t}\"")));
+                        }
+                        _ => {}
                     }
                 }
                 Ok(())

@@ -25,11 +25,13 @@ pub const MAX_TITLE: usize = 200;
 pub const MAX_INSTRUCTION: usize = 2000;
 /// The longest task id accepted, in characters.
 pub const MAX_TASK_ID: usize = 64;
-/// The most tasks and personas one study may hold.
+/// The most tasks one study may hold.
 pub const MAX_TASKS: usize = 50;
+/// The most personas one study may list.
 pub const MAX_PERSONAS: usize = 50;
-/// The shortest and longest time limit of a task, in seconds (10 s to 2 hours).
+/// The shortest time limit of a task, in seconds.
 pub const MIN_TIME_LIMIT_S: u32 = 10;
+/// The longest time limit of a task, in seconds (2 hours).
 pub const MAX_TIME_LIMIT_S: u32 = 7200;
 /// The largest `fewest_changes` and `fewest_screens` accepted.
 pub const MAX_FEWEST: u32 = 1000;
