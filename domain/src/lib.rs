@@ -16,6 +16,8 @@
 //! - Queries: [`visibility`] (V1–V4, assignable targets, consent, preview), [`folders`]
 //!   (C1–C4), [`pages`] (one page of a folder or of the Messages page, from ordered
 //!   indexes, with its cursors), [`audit`] (L2) and [`csv`] (export).
+//! - [`research`]: study files (K1–K3), success conditions over a `World` (K3) and the
+//!   statistics of K4, K5 and K7.
 //! - `wire` (feature `serde`): the JSON bodies of API.md, shared by the client and the server.
 
 pub mod audit;
