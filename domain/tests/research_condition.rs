@@ -448,3 +448,61 @@ proptest! {
         prop_assert_eq!(c.check(&net.w, "tasks[0].success"), Ok(()));
     }
 }
+
+/// A leaf naming one id that does not exist in the network, with the field and id the load
+/// check must name.
+fn unknown_leaf() -> impl Strategy<Value = (Condition, &'static str, &'static str)> {
+    prop_oneof![
+        Just((share("g-x", CAM), "share.target_id", "g-x")),
+        Just((
+            no_share("g-frailty", "B99999"),
+            "no_share.partner_ods_code",
+            "B99999"
+        )),
+        Just((request("r-x", None, None, None), "request.id", "r-x")),
+        Just((
+            request("r-1001", Some("g-y"), None, None),
+            "request.assignee_id",
+            "g-y"
+        )),
+        Just((
+            agreement("Y99999", CAM, None),
+            "agreement.ods_code",
+            "Y99999"
+        )),
+        Just((covers("u-nobody", &[]), "covers.user_id", "u-nobody")),
+        Just((
+            covers("u-james-wilson", &["g-z"]),
+            "covers.includes[0]",
+            "g-z"
+        )),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Issue 22 item 1: a condition over ids that do not exist is refused at load, and the
+    /// refusal names the first bad entry by its path.
+    #[test]
+    fn k3_a_condition_naming_an_unknown_id_is_refused_naming_its_path(
+        cs in proptest::collection::vec(condition(), 0..4),
+        bad in unknown_leaf(),
+        at in 0..4usize,
+        negate in any::<bool>(),
+    ) {
+        let (leaf, field, id) = bad;
+        let at = at.min(cs.len());
+        let mut list = cs;
+        let (inner, prefix) = if negate {
+            (Condition::not(leaf), "not.")
+        } else {
+            (leaf, "")
+        };
+        list.insert(at, inner);
+        let net = Net::new();
+        let err = Condition::Any(list).check(&net.w, "tasks[3].success").expect_err("refused");
+        prop_assert_eq!(err.path, format!("tasks[3].success.any[{at}].{prefix}{field}"));
+        prop_assert!(err.message.contains(&format!("\"{id}\"")), "{}", err.message);
+    }
+}
