@@ -11,10 +11,11 @@
 //! `p-share`) and `r-1002` (of `p-private`), both received by Camelia Surgery.
 #![allow(dead_code)]
 
+use domain::research::{Condition, OverrideKind};
 use domain::{
     AgreementId, EventId, FolderId, Group, GroupId, NewRequest, NhsNumber, OdsCode, Organisation,
-    Patient, PatientId, RequestId, RequestKind, Role, ShareId, Sharing, TargetId, Timestamp, User,
-    UserId, World,
+    Patient, PatientId, RequestId, RequestKind, RequestStatus, Role, ShareId, ShareState, Sharing,
+    TargetId, Timestamp, User, UserId, World,
 };
 
 pub const CAM: &str = "A81001";
@@ -237,5 +238,66 @@ impl Net {
         self.w
             .set_covers(&UserId::new(user), &list, now, ev)
             .is_ok()
+    }
+}
+
+// Condition builders.
+
+pub fn share(target: &str, partner: &str) -> Condition {
+    Condition::Share {
+        target_id: TargetId::new(target),
+        partner_ods_code: ods(partner),
+        restricted: None,
+        state: None,
+    }
+}
+
+pub fn share_with(
+    target: &str,
+    partner: &str,
+    restricted: Option<bool>,
+    state: Option<ShareState>,
+) -> Condition {
+    Condition::Share {
+        target_id: TargetId::new(target),
+        partner_ods_code: ods(partner),
+        restricted,
+        state,
+    }
+}
+
+pub fn no_share(target: &str, partner: &str) -> Condition {
+    Condition::NoShare {
+        target_id: TargetId::new(target),
+        partner_ods_code: ods(partner),
+    }
+}
+
+pub fn request(
+    id: &str,
+    assignee: Option<&str>,
+    status: Option<RequestStatus>,
+    consent: Option<OverrideKind>,
+) -> Condition {
+    Condition::Request {
+        id: RequestId::new(id),
+        assignee_id: assignee.map(TargetId::new),
+        status,
+        consent,
+    }
+}
+
+pub fn agreement(a: &str, b: &str, active: Option<bool>) -> Condition {
+    Condition::Agreement {
+        ods_code: ods(a),
+        partner_ods_code: ods(b),
+        active,
+    }
+}
+
+pub fn covers(user: &str, folders: &[&str]) -> Condition {
+    Condition::Covers {
+        user_id: UserId::new(user),
+        includes: folders.iter().map(|f| FolderId::parse(f)).collect(),
     }
 }
