@@ -17,6 +17,8 @@
 //!   (C1–C4), [`pages`] (one page of a folder or of the Messages page, from ordered
 //!   indexes, with its cursors), [`audit`] (L2), [`audit_pages`] (one page of the log, from
 //!   an ordered per-organisation index) and [`csv`] (export).
+//! - [`research`]: study files (K1–K3), success conditions over a `World` (K3) and the
+//!   statistics of K4, K5 and K7.
 //! - `wire` (feature `serde`): the JSON bodies of API.md, shared by the client and the server.
 
 pub mod audit;
@@ -30,6 +32,7 @@ pub mod nhs;
 pub mod ods;
 pub mod pages;
 pub mod preview;
+pub mod research;
 pub mod text;
 pub mod time;
 pub mod visibility;
