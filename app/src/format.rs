@@ -116,7 +116,9 @@ pub fn org_kind_label(kind: &str) -> String {
             let spaced = other.replace('_', " ");
             let mut chars = spaced.chars();
             match chars.next() {
-                Some(first) => std::iter::once(first.to_ascii_uppercase()).chain(chars).collect(),
+                Some(first) => std::iter::once(first.to_ascii_uppercase())
+                    .chain(chars)
+                    .collect(),
                 None => String::new(),
             }
         }
