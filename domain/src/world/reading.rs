@@ -108,6 +108,13 @@ impl World {
         self.agreements.get(id).filter(|a| a.is_party(org))
     }
 
+    /// The agreement of two organisations, whichever proposed it (research conditions, K3).
+    pub fn agreement_between(&self, a: &OdsCode, b: &OdsCode) -> Option<&Agreement> {
+        let (a, b) = (self.org_of(a)?, self.org_of(b)?);
+        let id = self.agreement_pair.get(&(a.min(b), a.max(b)))?;
+        self.agreements.get(id)
+    }
+
     /// `org`'s own groups and colleagues with their shares (API `GET /api/targets`): groups
     /// by name, then colleagues by name; shares by partner name.
     pub fn targets_of(&self, org: &OdsCode) -> Vec<(TargetInfo, Vec<&Share>)> {
