@@ -140,30 +140,8 @@ pub fn validate_each<'w, S>(
     world_for: impl Fn(usize) -> &'w World,
 ) -> Result<(), StudyError> {
     text(&study.name, "name", MAX_TITLE)?;
-    if study.personas.is_empty() {
-        return Err(StudyError::at(
-            "personas",
-            "at least one persona is needed".into(),
-        ));
-    }
-    if study.personas.len() > MAX_PERSONAS {
-        return Err(StudyError::at(
-            "personas",
-            format!("at most {MAX_PERSONAS} personas"),
-        ));
-    }
-    if study.tasks.is_empty() {
-        return Err(StudyError::at(
-            "tasks",
-            "at least one task is needed".into(),
-        ));
-    }
-    if study.tasks.len() > MAX_TASKS {
-        return Err(StudyError::at(
-            "tasks",
-            format!("at most {MAX_TASKS} tasks"),
-        ));
-    }
+    count(study.personas.len(), "personas", "persona", MAX_PERSONAS)?;
+    count(study.tasks.len(), "tasks", "task", MAX_TASKS)?;
     let last = world_for(study.tasks.len() - 1);
     let mut personas = HashSet::new();
     for (i, p) in study.personas.iter().enumerate() {
@@ -242,4 +220,18 @@ fn persona(world: &World, id: &UserId, path: &str) -> Result<(), StudyError> {
         Some(u) if !u.active => Err(StudyError::at(path, format!("user \"{id}\" is inactive"))),
         Some(_) => Ok(()),
     }
+}
+
+/// Refuses an empty list at `path`, or one longer than `max`.
+fn count(len: usize, path: &str, noun: &str, max: usize) -> Result<(), StudyError> {
+    if len == 0 {
+        return Err(StudyError::at(
+            path,
+            format!("at least one {noun} is needed"),
+        ));
+    }
+    if len > max {
+        return Err(StudyError::at(path, format!("at most {max} {noun}s")));
+    }
+    Ok(())
 }
