@@ -126,6 +126,10 @@ pub struct UserView {
 pub struct Session {
     pub token: String,
     pub user: UserView,
+    /// With a participant's token (API.md "Research studies"): the study and the personas
+    /// the participant may switch between; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant: Option<crate::research::wire::ParticipantOf>,
 }
 
 /// An organisation of the directory.
@@ -145,6 +149,10 @@ pub struct Organisation {
 pub struct Me {
     pub user: UserView,
     pub organisation: Organisation,
+    /// With a participant's token (API.md "Research studies"): the study and the personas
+    /// the participant may switch between; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant: Option<crate::research::wire::ParticipantOf>,
 }
 
 /// `GET /api/organisations` answer.
@@ -529,6 +537,10 @@ pub struct DemoRequestCreate {
     )]
     pub message: String,
     pub kind: RequestKind,
+    /// While a study is loaded (facilitator only): the participant whose sandbox this acts on;
+    /// without it, the plain demo world.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant_id: Option<String>,
 }
 
 /// `POST /api/demo/patients/{id}/sharing` body.
@@ -537,6 +549,21 @@ pub struct DemoRequestCreate {
 #[serde(deny_unknown_fields)]
 pub struct DemoSharingUpdate {
     pub sharing: Sharing,
+    /// While a study is loaded (facilitator only): the participant whose sandbox this acts on;
+    /// without it, the plain demo world.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant_id: Option<String>,
+}
+
+/// `POST /api/demo/reset` body (optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DemoReset {
+    /// While a study is loaded (facilitator only): the participant whose sandbox this acts on;
+    /// without it, the plain demo world.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant_id: Option<String>,
 }
 
 /// `POST /api/demo/patients/{id}/sharing` answer.

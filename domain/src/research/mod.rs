@@ -4,7 +4,8 @@
 //! - [`condition`]: a task's success condition (K3), evaluated over a [`crate::World`];
 //! - [`stats`]: the statistics of K4, K5 and K7 (outcome of an attempt, adjusted-Wald
 //!   interval, geometric mean time with a t interval on logarithms, SUS, lostness);
-//! - [`results`]: a task's results over its attempts (K7), from those statistics.
+//! - [`results`]: a task's results over its attempts (K7), from those statistics;
+//! - `wire`: the JSON bodies of API.md "Research studies" (with the `serde` feature).
 //!
 //! Nothing here reads a clock or does IO: times and counts are the caller's.
 
@@ -12,6 +13,8 @@ pub mod condition;
 pub mod results;
 pub mod stats;
 pub mod study;
+#[cfg(feature = "serde")]
+pub mod wire;
 
 pub use condition::{Condition, OverrideKind};
 pub use results::{task_results, AttemptRecord, TaskResults};
