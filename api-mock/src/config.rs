@@ -99,7 +99,7 @@ impl Config {
 /// What the command line asks for: serve (the default), or copy the database.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    Serve(Config),
+    Serve(Box<Config>),
     /// `api-mock backup OUT.db [--data FILE]`: SQLite's online backup, safe while a server runs.
     Backup {
         data: PathBuf,
@@ -263,7 +263,7 @@ impl Config {
         T: Into<std::ffi::OsString> + Clone,
     {
         match Command::from_args(args)? {
-            Command::Serve(config) => Ok(config),
+            Command::Serve(config) => Ok(*config),
             Command::Backup { .. } => Err(<Cli as clap::CommandFactory>::command().error(
                 clap::error::ErrorKind::InvalidSubcommand,
                 "backup is not a server configuration",
@@ -296,7 +296,7 @@ impl Command {
                 ),
             ));
         }
-        Ok(Command::Serve(Config {
+        Ok(Command::Serve(Box::new(Config {
             host: cli.host,
             port: cli.port,
             seed: cli.seed,
@@ -313,7 +313,7 @@ impl Command {
             facilitator_key_file: cli.facilitator_key_file,
             session_idle_hours: cli.session_idle_hours,
             max_sessions: cli.max_sessions as usize,
-        }))
+        })))
     }
 }
 

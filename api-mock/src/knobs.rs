@@ -12,8 +12,6 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use axum::http::StatusCode;
-
 use crate::config::Latency;
 use crate::error::ApiError;
 use crate::rng::SplitMix64;
@@ -79,28 +77,31 @@ pub fn for_call(state: &AppState, headers: &axum::http::HeaderMap) -> Option<Arc
 }
 
 /// The middleware: wait, then maybe fail with 503 before any handler touches state. With the
-/// knobs off it does nothing, whatever the headers say. A participant's refused calls
-/// (4xx but 401) are counted in its running attempt (API.md "Counting").
+/// knobs off it does nothing, whatever the headers say. A participant's calls are logged
+/// (K6) and its refused ones (4xx but 401) counted in its running attempt (API.md
+/// "Counting").
 pub async fn apply(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let participant = crate::auth::bearer(req.headers())
         .and_then(|t| state.sessions.session(t))
         .and_then(|(_, world)| world.strip_prefix("sb:").map(str::to_owned))
         .and_then(|id| state.research.participant(&id));
     let knobs = for_call(&state, req.headers());
-    let response = match knobs {
+    let method = req.method().to_string();
+    let began = std::time::Instant::now();
+    let (response, latency) = match knobs {
         Some(knobs) if knobs.are_on() => delayed(&knobs, req, next).await,
-        _ => next.run(req).await,
+        _ => (next.run(req).await, 0),
     };
     if let Some(p) = participant {
-        let status = response.status();
-        if status.is_client_error() && status != StatusCode::UNAUTHORIZED {
-            p.refused_call().await;
-        }
+        let ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let call = (crate::research::log::route_of(&response), response.status());
+        crate::research::log::log_call(&p, &method, call, ms, latency).await;
     }
     response
 }
 
-async fn delayed(knobs: &Knobs, req: Request, next: Next) -> Response {
+/// Waits and maybe fails the call; answers with the delay injected, in ms.
+async fn delayed(knobs: &Knobs, req: Request, next: Next) -> (Response, u64) {
     let header_delay = req
         .headers()
         .get(DELAY_HEADER)
@@ -113,7 +114,7 @@ async fn delayed(knobs: &Knobs, req: Request, next: Next) -> Response {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
     if fail {
-        return ApiError::unavailable().into_response();
+        return (ApiError::unavailable().into_response(), delay);
     }
-    next.run(req).await
+    (next.run(req).await, delay)
 }

@@ -68,6 +68,8 @@ pub fn app_with_gate(state: Arc<AppState>, gate: Option<Arc<gate::Gate>>) -> Rou
     let timeout = || TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, CALL_TIMEOUT);
     let (resources, _) = routes::resources().split_for_parts();
     let resources = resources
+        // The route template of each call, for a participant's log (K6).
+        .route_layer(axum::middleware::from_fn(research::log::keep_route))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

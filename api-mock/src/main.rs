@@ -14,7 +14,7 @@ use tracing_subscriber::EnvFilter;
 async fn main() {
     // `--help` and `--version` exit 0 on stdout; a refused command line exits 2 on stderr.
     let config = match Command::from_args(std::env::args_os()).unwrap_or_else(|e| e.exit()) {
-        Command::Serve(config) => config,
+        Command::Serve(config) => *config,
         Command::Backup { data, out } => match api_mock::backup::run(&data, &out) {
             Ok(()) => {
                 println!("backed up {} to {}", data.display(), out.display());

@@ -516,7 +516,10 @@ async fn k9_sandboxes_survive_a_restart_and_deletion_leaves_no_row() {
         .unwrap(),
     );
     let (api, fac) = facilitator(Api::with_state(state)).await;
-    assert_eq!(reception_shares(&api, &a).await, [share_id.clone()]);
+    assert_eq!(
+        reception_shares(&api, &a).await,
+        std::slice::from_ref(&share_id)
+    );
     // K9: read back, the sandbox holds the seed's 20,000 organisations in the study's memory.
     let study = api.state.research.study().unwrap();
     let sandbox = api.state.research.participant(&a_id).unwrap().space.read();
@@ -536,6 +539,16 @@ async fn k9_sandboxes_survive_a_restart_and_deletion_leaves_no_row() {
         .await;
     assert_eq!(b.status, StatusCode::CREATED);
     assert_ne!(b.json()["id"].as_str().unwrap(), share_id);
+    // Its log (K6, K9) holds the calls from before and after the restart.
+    let log = api
+        .get(&format!("/api/research/participants/{a_id}/log"), &fac)
+        .await;
+    let text = String::from_utf8(log.bytes).unwrap();
+    assert_eq!(
+        text.matches("\"route\":\"/api/shares\"").count(),
+        2,
+        "{text}"
+    );
     let d = api
         .call(
             "DELETE",
@@ -553,7 +566,8 @@ async fn k9_sandboxes_survive_a_restart_and_deletion_leaves_no_row() {
                   + (SELECT count(*) FROM audit WHERE world LIKE 'sb:%')
                   + (SELECT count(*) FROM meta WHERE world LIKE 'sb:%')
                   + (SELECT count(*) FROM session WHERE world LIKE 'sb:%')
-                  + (SELECT count(*) FROM participant)",
+                  + (SELECT count(*) FROM participant)
+                  + (SELECT count(*) FROM research_log)",
             [],
             |r| r.get(0),
         )

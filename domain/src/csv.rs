@@ -38,6 +38,12 @@ pub fn audit_csv_row(out: &mut String, e: &AuditEvent, names: AuditNames<'_>) {
         names.request_subject.unwrap_or(""),
         e.detail.as_str(),
     ];
+    csv_row(out, &cells);
+}
+
+/// One RFC 4180 row of `cells` (with its CRLF), each quoted when needed and guarded against
+/// formula injection like the audit export's (L2): for every CSV the server writes.
+pub fn csv_row(out: &mut String, cells: &[&str]) {
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');

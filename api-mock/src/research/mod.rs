@@ -19,19 +19,19 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast;
 
-use domain::research::wire::{Note, ParticipantRow};
-use domain::Timestamp;
-
-use crate::config::{Config, Latency};
+use crate::config::Config;
 use crate::error::ApiError;
-use crate::knobs::Knobs;
 use crate::live::Live;
 use crate::state::{decode, Durable, Loaded, Space, Store};
 
+pub mod log;
+mod participant;
 pub mod progress;
 pub mod store;
 pub mod study;
 
+use participant::{snapshot_of, tag_of};
+pub use participant::{world_of, Participant};
 use progress::Progress;
 use study::LoadedStudy;
 
@@ -67,240 +67,6 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
-}
-
-/// One participant: its code, its sandbox and its progress.
-pub struct Participant {
-    pub id: String,
-    pub code: String,
-    pub space: Arc<Space>,
-    pub study: Arc<LoadedStudy>,
-    progress: Mutex<Progress>,
-    /// The sandbox as each task started (in memory; on disk as world `sb:ID@N`).
-    snapshots: Mutex<HashMap<usize, Arc<Store>>>,
-    events: broadcast::Sender<String>,
-    durable: Arc<Durable>,
-}
-
-impl std::fmt::Debug for Participant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Participant").field("id", &self.id).finish()
-    }
-}
-
-/// The sandbox world key of participant `id`.
-pub fn world_of(id: &str) -> String {
-    format!("sb:{id}")
-}
-
-/// The world key of participant `id`'s snapshot at the start of task `index`.
-fn snapshot_of(id: &str, index: usize) -> String {
-    format!("sb:{id}@{index}")
-}
-
-/// The tag of the ids a participant's sandbox makes.
-fn tag_of(id: &str) -> String {
-    format!("{id}-")
-}
-
-impl Participant {
-    /// The progress, for reading or changing (then [`Self::save`]).
-    pub fn progress(&self) -> MutexGuard<'_, Progress> {
-        lock(&self.progress)
-    }
-
-    /// Writes the progress and tells the facilitator's page (on the caller's thread).
-    pub fn save(&self, progress: &Progress) -> Result<(), ApiError> {
-        let body =
-            serde_json::to_string(progress).map_err(|e| ApiError::internal(e.to_string()))?;
-        if let Some(Err(e)) = self.durable.with(|db| match db.research() {
-            Some(r) => r.put_participant(&self.id, &self.code, &body),
-            None => Ok(()),
-        }) {
-            return Err(ApiError::internal(format!("cannot save progress: {e}")));
-        }
-        self.changed();
-        Ok(())
-    }
-
-    /// Tells the facilitator's page this participant's row changed.
-    pub fn changed(&self) {
-        let _ = self.events.send(self.id.clone());
-    }
-
-    /// The row of `GET /api/research/participants`.
-    pub fn row(&self, link: String) -> ParticipantRow {
-        let now = now_ms();
-        let mut p = self.progress();
-        if p.tick(&self.study, &self.space.read(), now) {
-            let saved = p.clone();
-            drop(p);
-            if let Err(e) = self.save(&saved) {
-                tracing::error!("{}", e.message);
-            }
-            p = self.progress();
-        }
-        p.row(&self.id, &self.code, link, &self.study, now)
-    }
-
-    /// The store task `index` starts from: its snapshot if the participant reached it, else
-    /// the study's (the seed and the setups up to it), as this sandbox's.
-    fn start_of(&self, index: usize) -> Result<Store, ApiError> {
-        if let Some(s) = lock(&self.snapshots).get(&index) {
-            return Ok(Store::clone(s));
-        }
-        let stored = self
-            .durable
-            .with(|db| db.load(&snapshot_of(&self.id, index)));
-        if let Some(Ok(Some((meta, snapshot)))) = stored {
-            let loaded =
-                decode(meta.next_id, meta.generated, snapshot).map_err(ApiError::internal)?;
-            let store = self.study.bases[0].adopt(loaded, meta.last_now, &tag_of(&self.id));
-            return Ok(store);
-        }
-        Ok(self.study.bases[index].for_world(&tag_of(&self.id)))
-    }
-
-    /// Records the sandbox as task `index` starts (memory and disk).
-    fn snapshot(&self, index: usize) -> Result<(), String> {
-        lock(&self.snapshots).insert(index, self.space.read());
-        match self
-            .durable
-            .with(|db| db.copy_world(&self.space.key, &snapshot_of(&self.id, index)))
-        {
-            Some(r) => r,
-            None => Ok(()),
-        }
-    }
-
-    /// Moves to task `index`: the sandbox becomes its start (`from_snapshot`: as it was when
-    /// the task started before; else the current state with the task's setup added), the
-    /// task not started.
-    pub async fn enter(self: &Arc<Self>, index: usize, reset: bool) -> Result<(), ApiError> {
-        let count = self.study.task_count();
-        if index < count {
-            let start = if reset {
-                Some(self.start_of(index)?)
-            } else {
-                None
-            };
-            let setup = self.study.setups[index].clone();
-            self.space
-                .replace_with(move |store| {
-                    if let Some(start) = start {
-                        let next_id = store.next_id().max(start.next_id());
-                        let last_now = store.last_now();
-                        *store = start;
-                        store.set_counters(next_id, last_now);
-                    } else if let Some(setup) = &setup {
-                        study::apply_setup(store, setup).map_err(ApiError::internal)?;
-                    }
-                    Ok(())
-                })
-                .await?;
-            let this = self.clone();
-            tokio::task::spawn_blocking(move || this.snapshot(index))
-                .await
-                .map_err(|e| ApiError::internal(e.to_string()))?
-                .map_err(ApiError::internal)?;
-        }
-        let saved = {
-            let mut p = self.progress();
-            p.enter(index.min(count));
-            p.clone()
-        };
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || this.save(&saved))
-            .await
-            .map_err(|e| ApiError::internal(e.to_string()))?
-    }
-
-    /// The demo reset on a sandbox: its world back to the study's start of the current task
-    /// (the seed and the setups up to it); the progress stays.
-    pub async fn reset_world(self: &Arc<Self>) -> Result<(), ApiError> {
-        let index = {
-            let p = self.progress();
-            p.task_index.min(self.study.task_count() - 1)
-        };
-        let start = self.study.bases[index].for_world(&tag_of(&self.id));
-        self.space
-            .replace_with(move |store| {
-                let (next_id, last_now) = (store.next_id(), store.last_now());
-                *store = start;
-                store.set_counters(next_id, last_now);
-                Ok(())
-            })
-            .await
-    }
-
-    /// Called after every change of the sandbox (K3): counts it and checks the condition.
-    fn on_change(&self, after: &Store) {
-        let mut p = self.progress();
-        if p.on_change(&self.study, after, now_ms()) {
-            let saved = p.clone();
-            drop(p);
-            if let Err(e) = self.save(&saved) {
-                tracing::error!("{}", e.message);
-            }
-        }
-    }
-
-    /// A refused call of the participant's: counted in the running attempt (API.md
-    /// "Counting").
-    pub async fn refused_call(self: &Arc<Self>) {
-        let saved = {
-            let mut p = self.progress();
-            if !p.on_refused() {
-                return;
-            }
-            p.clone()
-        };
-        let this = self.clone();
-        let _ = tokio::task::spawn_blocking(move || this.save(&saved)).await;
-    }
-
-    /// Changes the progress with `f` (true: it changed), then saves it on a blocking thread.
-    pub async fn update(
-        self: &Arc<Self>,
-        f: impl FnOnce(&mut Progress, &Store) -> bool,
-    ) -> Result<bool, ApiError> {
-        let store = self.space.read();
-        let saved = {
-            let mut p = self.progress();
-            if !f(&mut p, &store) {
-                return Ok(false);
-            }
-            p.clone()
-        };
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || this.save(&saved))
-            .await
-            .map_err(|e| ApiError::internal(e.to_string()))??;
-        Ok(true)
-    }
-
-    /// Sets this sandbox's latency and failure rate (both 0: off).
-    pub fn set_knobs(&self, latency_ms: u64, fail_rate: f64) {
-        let knobs = (latency_ms > 0 || fail_rate > 0.0).then(|| {
-            Arc::new(Knobs::new(
-                Latency {
-                    min_ms: latency_ms,
-                    max_ms: latency_ms,
-                },
-                fail_rate,
-                now_ms() as u64,
-            ))
-        });
-        self.space.set_knobs(knobs);
-    }
-
-    /// A note of the facilitator's, stamped now.
-    pub fn note(&self, text: String) -> Note {
-        Note {
-            at: Timestamp::from_millis(now_ms()).to_rfc3339(),
-            text,
-        }
-    }
 }
 
 /// The research side of the server.
@@ -529,6 +295,7 @@ impl Research {
             study: study.clone(),
             progress: Mutex::new(progress),
             snapshots: Mutex::new(HashMap::new()),
+            memory_log: Mutex::new(Vec::new()),
             events: self.events.clone(),
             durable: self.durable.clone(),
         });
@@ -583,6 +350,7 @@ impl Research {
             study: study.clone(),
             progress: Mutex::new(progress),
             snapshots: Mutex::new(HashMap::from([(0, first)])),
+            memory_log: Mutex::new(Vec::new()),
             events: self.events.clone(),
             durable: self.durable.clone(),
         });

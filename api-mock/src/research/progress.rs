@@ -10,10 +10,43 @@ use domain::research::stats::{outcome, Attempt, Ending};
 use domain::research::wire::{
     Ask, Note, OutcomeRow, ParticipantRow, TaskBrief, TaskState, TaskView,
 };
-use domain::research::Outcome;
+use domain::research::{AttemptRecord, Outcome};
 
 use super::study::LoadedStudy;
 use crate::state::Store;
+
+/// One finished attempt, as `GET /api/research/results` and its CSV count it (API.md
+/// "Counting").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptRow {
+    pub task_id: String,
+    pub outcome: Outcome,
+    /// Time on task in seconds, injected latency subtracted.
+    pub time_s: f64,
+    /// Changes from Start until the condition first held (or the finish).
+    pub changes: u32,
+    /// Refused calls from Start to the finish.
+    pub refused_calls: u32,
+    pub problems_shown: u32,
+    pub screens_distinct: u32,
+    pub screens_visited: u32,
+    pub seq: Option<u8>,
+}
+
+impl AttemptRow {
+    /// The domain's record of it (K7).
+    pub fn record(&self) -> AttemptRecord {
+        AttemptRecord {
+            outcome: self.outcome,
+            time_s: self.time_s,
+            refused_calls: self.refused_calls,
+            problems_shown: self.problems_shown,
+            screens_distinct: self.screens_distinct,
+            screens_visited: self.screens_visited,
+            seq: self.seq,
+        }
+    }
+}
 
 /// The stored progress of one participant.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -33,7 +66,17 @@ pub struct Progress {
     pub success_at: Option<i64>,
     pub changes_at_success: u32,
     pub refused_at_success: u32,
-    pub outcomes: Vec<OutcomeRow>,
+    /// Screens visited in the running attempt, and the distinct ones (route templates).
+    #[serde(default)]
+    pub screens_visited: u32,
+    #[serde(default)]
+    pub screens: Vec<String>,
+    /// Latency injected into the running attempt's calls, in ms (subtracted from its time).
+    #[serde(default)]
+    pub injected_ms: u64,
+    /// Every finished attempt, in order.
+    #[serde(default)]
+    pub attempts: Vec<AttemptRow>,
     pub ask: Option<Ask>,
     /// SEQ answers by task id, and the SUS answers.
     pub seq: Vec<(String, u8)>,
@@ -43,7 +86,8 @@ pub struct Progress {
     pub notes: Vec<Note>,
 }
 
-fn outcome_name(o: Outcome) -> &'static str {
+/// An outcome's name in API.md.
+pub fn outcome_name(o: Outcome) -> &'static str {
     match o {
         Outcome::DirectSuccess => "direct_success",
         Outcome::IndirectSuccess => "indirect_success",
@@ -67,7 +111,10 @@ impl Progress {
             success_at: None,
             changes_at_success: 0,
             refused_at_success: 0,
-            outcomes: Vec::new(),
+            screens_visited: 0,
+            screens: Vec::new(),
+            injected_ms: 0,
+            attempts: Vec::new(),
             ask: None,
             seq: Vec::new(),
             sus: None,
@@ -89,7 +136,40 @@ impl Progress {
         self.success_at = None;
         self.changes_at_success = 0;
         self.refused_at_success = 0;
+        self.screens_visited = 0;
+        self.screens.clear();
+        self.injected_ms = 0;
         self.ask = None;
+    }
+
+    /// A screen the client showed: counted in the running attempt (K7 lostness).
+    pub fn on_screen(&mut self, name: &str) -> bool {
+        if self.state != TaskState::Running {
+            return false;
+        }
+        self.screens_visited += 1;
+        if !self.screens.iter().any(|s| s == name) {
+            self.screens.push(name.to_owned());
+        }
+        true
+    }
+
+    /// A validation problem the client showed, while running.
+    pub fn on_problem(&mut self) -> bool {
+        if self.state != TaskState::Running {
+            return false;
+        }
+        self.problems += 1;
+        true
+    }
+
+    /// Latency injected into a call, while running.
+    pub fn on_latency(&mut self, ms: u64) -> bool {
+        if self.state != TaskState::Running || ms == 0 {
+            return false;
+        }
+        self.injected_ms += ms;
+        true
     }
 
     /// Whether every task is behind the participant.
@@ -161,10 +241,19 @@ impl Progress {
             Ending::TimedOut => started + i64::from(task.time_limit_s) * 1000,
             _ => now,
         };
-        self.outcomes.push(OutcomeRow {
+        let injected = i64::try_from(self.injected_ms).unwrap_or(i64::MAX);
+        // At least a millisecond: a time on task is positive (its logarithm is taken, K7).
+        let ms = (end - started - injected).max(1);
+        self.attempts.push(AttemptRow {
             task_id: task.id.clone(),
-            outcome: outcome_name(o).into(),
-            time_s: (end - started).max(0) as f64 / 1000.0,
+            outcome: o,
+            time_s: ms as f64 / 1000.0,
+            changes,
+            refused_calls: self.refused,
+            problems_shown: self.problems,
+            screens_distinct: u32::try_from(self.screens.len()).unwrap_or(u32::MAX),
+            screens_visited: self.screens_visited,
+            seq: None,
         });
         self.state = TaskState::Done;
         self.ended_at = Some(end);
@@ -216,7 +305,15 @@ impl Progress {
             },
             elapsed_s: self.elapsed_s(now),
             errors: self.refused + self.problems,
-            outcomes: self.outcomes.clone(),
+            outcomes: self
+                .attempts
+                .iter()
+                .map(|a| OutcomeRow {
+                    task_id: a.task_id.clone(),
+                    outcome: outcome_name(a.outcome).into(),
+                    time_s: a.time_s,
+                })
+                .collect(),
             latency_ms: self.latency_ms,
             fail_rate: self.fail_rate,
             notes: self.notes.clone(),

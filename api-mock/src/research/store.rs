@@ -20,8 +20,8 @@ pub trait ResearchStore {
     /// Deletes a participant with its sandbox (every world `sb:ID` and `sb:ID@N`), its log
     /// and its sessions.
     fn delete_participant(&mut self, id: &str, world: &str) -> Result<(), String>;
-    /// Appends entries to a participant's log, from position `first`.
-    fn append_log(&mut self, id: &str, first: u64, bodies: &[String]) -> Result<(), String>;
+    /// Appends entries to a participant's log, after its last.
+    fn append_log(&mut self, id: &str, bodies: &[String]) -> Result<(), String>;
     /// A participant's log, in order.
     fn log(&mut self, id: &str) -> Result<Vec<String>, String>;
     /// Deletes the rows of sandbox worlds whose participant no longer exists (a creation
@@ -99,14 +99,16 @@ impl ResearchStore for Sqlite {
         tx.commit().map_err(db_err)
     }
 
-    fn append_log(&mut self, id: &str, first: u64, bodies: &[String]) -> Result<(), String> {
+    fn append_log(&mut self, id: &str, bodies: &[String]) -> Result<(), String> {
         let tx = self.conn.transaction().map_err(db_err)?;
-        for (i, body) in bodies.iter().enumerate() {
+        for body in bodies {
             tx.prepare_cached(
-                "INSERT INTO research_log (participant, seq, body) VALUES (?1, ?2, ?3)",
+                "INSERT INTO research_log (participant, seq, body) VALUES (?1,
+                     (SELECT coalesce(max(seq), -1) + 1 FROM research_log WHERE participant = ?1),
+                     ?2)",
             )
             .map_err(db_err)?
-            .execute(params![id, (first + i as u64) as i64, body])
+            .execute(params![id, body])
             .map_err(db_err)?;
         }
         tx.commit().map_err(db_err)

@@ -27,8 +27,11 @@ pub mod events;
 pub mod external;
 pub mod messages;
 pub mod research;
+pub mod research_events;
+pub mod results;
 pub mod sharing;
 pub mod sign_in;
+pub mod task;
 
 /// The longest accepted texts, in characters (400 `invalid` beyond).
 pub mod limits {

@@ -3,35 +3,29 @@
 //! task calls. A facilitator call with a participant's or a persona's token is 403; an id of
 //! no participant is 404.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use futures_util::Stream;
-use tokio::sync::broadcast;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use domain::research::stats::Ending;
 use domain::research::wire::{
-    Ask, FacilitatorSession, FacilitatorSignIn, Note, NoteCreate, ParticipantCreate,
-    ParticipantCreated, ParticipantRow, ResetTo, SandboxKnobs, StudySummary, TaskSummary, TaskView,
+    FacilitatorSession, FacilitatorSignIn, Note, NoteCreate, ParticipantCreate, ParticipantCreated,
+    ParticipantRow, ResetTo, SandboxKnobs, StudySummary, TaskSummary,
 };
 use domain::wire;
 
 use super::{ApiRouter, AppStateRef};
-use crate::auth::{bearer, SignedIn};
+use crate::auth::bearer;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{text, ApiJson, ApiPath, ApiQuery, Validate};
-use crate::live::KEEP_ALIVE;
+use crate::extract::{text, ApiJson, ApiPath, Validate};
 use crate::research::study::{self, LoadedStudy};
-use crate::research::{now_ms, Participant, FACILITATOR};
+use crate::research::{Participant, FACILITATOR};
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter {
@@ -44,17 +38,11 @@ pub fn router() -> ApiRouter {
         .routes(routes!(participant_knobs))
         .routes(routes!(participant_advance))
         .routes(routes!(participant_note))
-        .routes(routes!(task_get))
-        .routes(routes!(task_start))
-        .routes(routes!(task_finish))
-        .routes(routes!(task_give_up))
-        .routes(routes!(task_answers))
+        .merge(super::task::router())
+        .merge(super::results::router())
 }
 
-/// `GET /api/research/events` (exempt from the knobs; stays open).
-pub fn stream_router() -> ApiRouter {
-    OpenApiRouter::new().routes(routes!(research_events))
-}
+pub use super::research_events::stream_router;
 
 /// The facilitator's session (K2, K8): 401 without a valid token, 403 with another's.
 pub struct Facilitator;
@@ -75,29 +63,8 @@ impl FromRequestParts<Arc<AppState>> for Facilitator {
     }
 }
 
-fn not_facilitator() -> ApiError {
+pub(super) fn not_facilitator() -> ApiError {
     ApiError::forbidden("This is the facilitator's call.")
-}
-
-/// A participant's session, in its sandbox: 403 for any other session.
-pub struct InStudy(pub Arc<Participant>);
-
-impl FromRequestParts<Arc<AppState>> for InStudy {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, Self::Rejection> {
-        let signed = SignedIn::from_request_parts(parts, state).await?;
-        signed
-            .space
-            .key
-            .strip_prefix("sb:")
-            .and_then(|id| state.research.participant(id))
-            .map(InStudy)
-            .ok_or_else(|| ApiError::forbidden("This is a study participant's call."))
-    }
 }
 
 impl Validate for FacilitatorSignIn {
@@ -404,6 +371,12 @@ pub async fn participant_reset(
         .task_index(body.task_id.trim())
         .ok_or_else(|| ApiError::invalid("task_id", "There is no task with this id."))?;
     p.enter(index, true).await?;
+    let marked = p.clone();
+    blocking(move || {
+        marked.mark("reset", serde_json::json!({}));
+        Ok(())
+    })
+    .await?;
     Ok(Json(row(&state, &p)))
 }
 
@@ -494,228 +467,13 @@ pub async fn participant_note(
         true
     })
     .await?;
-    Ok((StatusCode::CREATED, Json(note)).into_response())
-}
-
-/// The participant's task view, after ending an attempt whose time ran out.
-async fn task_view(p: &Arc<Participant>) -> ApiResult<Json<TaskView>> {
-    let study = p.study.clone();
-    p.update(|progress, store| progress.tick(&study, store, now_ms()))
-        .await?;
-    Ok(Json(p.progress().task_view(&p.study)))
-}
-
-#[utoipa::path(
-    get,
-    path = "/task",
-    tag = "research",
-    responses(
-        (status = 200, body = TaskView),
-        (status = 403, body = wire::ErrorBody, description = "Not a participant's session."),
-    ),
-)]
-pub async fn task_get(InStudy(p): InStudy) -> ApiResult<Json<TaskView>> {
-    task_view(&p).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/task/start",
-    tag = "research",
-    responses(
-        (status = 200, body = TaskView),
-        (status = 403, body = wire::ErrorBody),
-    ),
-)]
-pub async fn task_start(InStudy(p): InStudy) -> ApiResult<Json<TaskView>> {
-    let study = p.study.clone();
-    p.update(|progress, _| progress.start(&study, now_ms()))
-        .await?;
-    task_view(&p).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/task/finish",
-    tag = "research",
-    responses(
-        (status = 200, body = TaskView),
-        (status = 403, body = wire::ErrorBody),
-    ),
-)]
-pub async fn task_finish(InStudy(p): InStudy) -> ApiResult<Json<TaskView>> {
-    end(&p, Ending::Finished).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/task/give-up",
-    tag = "research",
-    responses(
-        (status = 200, body = TaskView),
-        (status = 403, body = wire::ErrorBody),
-    ),
-)]
-pub async fn task_give_up(InStudy(p): InStudy) -> ApiResult<Json<TaskView>> {
-    end(&p, Ending::GaveUp).await
-}
-
-async fn end(p: &Arc<Participant>, ending: Ending) -> ApiResult<Json<TaskView>> {
-    let study = p.study.clone();
-    let now = now_ms();
-    p.update(|progress, store| {
-        progress.tick(&study, store, now) || progress.end(&study, store, ending, now)
+    // The facilitator's own text (K6: notes are in the log; a participant's typed text never).
+    let marked = p.clone();
+    let text = note.text.clone();
+    blocking(move || {
+        marked.mark("note", serde_json::json!({ "text": text }));
+        Ok(())
     })
     .await?;
-    task_view(p).await
-}
-
-/// `POST /api/task/answers`: the SEQ of the task just done, or the ten SUS items.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Answers {
-    #[serde(default)]
-    pub seq: Option<u8>,
-    #[serde(default)]
-    pub sus: Option<Vec<u8>>,
-}
-
-impl Validate for Answers {
-    fn validate(&self) -> ApiResult<()> {
-        match (&self.seq, &self.sus) {
-            (Some(seq), None) if (1..=7).contains(seq) => Ok(()),
-            (Some(_), None) => Err(ApiError::invalid("seq", "seq must be from 1 to 7.")),
-            (None, Some(sus)) if sus.len() == 10 && sus.iter().all(|a| (1..=5).contains(a)) => {
-                Ok(())
-            }
-            (None, Some(_)) => Err(ApiError::invalid(
-                "sus",
-                "sus must be ten answers, each from 1 to 5.",
-            )),
-            _ => Err(ApiError::invalid_body("Give either seq or sus.")),
-        }
-    }
-}
-
-#[utoipa::path(
-    post,
-    path = "/task/answers",
-    tag = "research",
-    request_body = Answers,
-    responses(
-        (status = 200, body = TaskView),
-        (status = 400, body = wire::ErrorBody),
-        (status = 403, body = wire::ErrorBody),
-        (status = 409, body = wire::ErrorBody, description = "That question is not being asked."),
-    ),
-)]
-pub async fn task_answers(
-    InStudy(p): InStudy,
-    ApiJson(body): ApiJson<Answers>,
-) -> ApiResult<Json<TaskView>> {
-    let asked = p.progress().ask;
-    let count = p.study.task_count();
-    match (asked, body.seq, body.sus) {
-        (Some(Ask::Seq), Some(seq), None) => {
-            let index = p.progress().task_index;
-            let task_id = p.study.study.tasks[index].id.clone();
-            p.update(|progress, _| {
-                progress.seq.push((task_id, seq));
-                true
-            })
-            .await?;
-            // The next task (its setup added), or the SUS after the last one.
-            p.enter(index + 1, false).await?;
-            if index + 1 >= count {
-                p.update(|progress, _| {
-                    progress.ask = Some(Ask::Sus);
-                    true
-                })
-                .await?;
-            }
-        }
-        (Some(Ask::Sus), None, Some(sus)) => {
-            p.update(|progress, _| {
-                progress.sus = Some(sus);
-                progress.ask = None;
-                true
-            })
-            .await?;
-        }
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                "That question is not being asked now.",
-            ))
-        }
-    }
-    task_view(&p).await
-}
-
-#[utoipa::path(
-    get,
-    path = "/research/events",
-    tag = "research",
-    params(
-        ("ticket" = Option<String>, Query, description = "A ticket from `POST /api/events/ticket` made with the facilitator's token. Without it, the bearer token is used."),
-    ),
-    responses(
-        (status = 200, content_type = "text/event-stream", body = String, description = "`event: participant`, `data: {\"id\"}` whenever a participant's row changes (`study` when the study changes); a `: keep-alive` comment every 15 s."),
-        (status = 401, body = wire::ErrorBody),
-        (status = 403, body = wire::ErrorBody),
-    ),
-    security((), ("bearer" = [])),
-)]
-pub async fn research_events(
-    state: AppStateRef,
-    headers: HeaderMap,
-    query: ApiQuery,
-) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let state = state.0;
-    let token = match query.get("ticket") {
-        Some(t) => {
-            state
-                .live
-                .redeem(t)
-                .ok_or_else(ApiError::unauthenticated)?
-                .0
-        }
-        None => bearer(&headers)
-            .ok_or_else(ApiError::unauthenticated)?
-            .to_owned(),
-    };
-    match state.sessions.session(&token) {
-        None => return Err(ApiError::unauthenticated()),
-        Some((_, world)) if world != FACILITATOR => return Err(not_facilitator()),
-        Some(_) => {}
-    }
-    let rx = state.research.events.subscribe();
-    let follow = (state, token, rx);
-    let stream = futures_util::stream::unfold(follow, |(state, token, mut rx)| async move {
-        loop {
-            if state.live.is_closing() || state.sessions.session(&token).is_none() {
-                return None;
-            }
-            match rx.recv().await {
-                Ok(id) => {
-                    let event = if id.is_empty() {
-                        Event::default().event("study").data("{}")
-                    } else {
-                        Event::default()
-                            .event("participant")
-                            .data(serde_json::json!({ "id": id }).to_string())
-                    };
-                    return Some((Ok(event), (state, token, rx)));
-                }
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    // Missed some: the page reloads every row.
-                    let event = Event::default().event("study").data("{}");
-                    return Some((Ok(event), (state, token, rx)));
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive")))
+    Ok((StatusCode::CREATED, Json(note)).into_response())
 }

@@ -209,3 +209,94 @@ pub struct TaskView {
     pub count: usize,
     pub ask: Option<Ask>,
 }
+
+/// A rate with its 95% adjusted-Wald interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RateView {
+    pub rate: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// A geometric mean time with its 95% t interval on logarithms (`null` bounds below two
+/// successes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimeView {
+    pub geo_mean: f64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+/// The mean SUS score with its 95% t interval, clamped to 0–100.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SusView {
+    pub mean: f64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub n: usize,
+}
+
+/// One task's results (K7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskResultView {
+    pub task_id: String,
+    pub attempts: u32,
+    pub direct: u32,
+    pub indirect: u32,
+    pub failed: u32,
+    pub gave_up: u32,
+    pub timed_out: u32,
+    /// `null` without attempts.
+    pub completion: Option<RateView>,
+    /// `null` without a successful attempt.
+    pub time_s: Option<TimeView>,
+    pub errors_per_attempt: Option<f64>,
+    pub lostness: Option<f64>,
+    pub seq_mean: Option<f64>,
+}
+
+/// A participant's SUS score, if answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ParticipantResult {
+    pub id: String,
+    pub label: String,
+    pub sus: Option<f64>,
+}
+
+/// `GET /api/research/results`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResultsView {
+    pub tasks: Vec<TaskResultView>,
+    pub sus: Option<SusView>,
+    pub participants: Vec<ParticipantResult>,
+}
+
+/// One entry the client sends to `POST /api/task/log`: a screen, a dialog opened or closed,
+/// or a validation problem shown, by name and code only (never typed text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ClientLogEntry {
+    /// `screen`, `dialog_open`, `dialog_close` or `problem`.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// `POST /api/task/log` body: at most 100 entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ClientLog {
+    pub events: Vec<ClientLogEntry>,
+}
