@@ -22,17 +22,13 @@ fn prepare(method: Method, path: &str, token: &str) -> RequestBuilder {
 }
 
 /// Sends a prepared request; a refusal becomes the `ApiError` the page shows.
-fn send(
-    request: Result<Request, gloo_net::Error>,
-) -> impl Future<Output = Result<Response, ApiError>> + 'static {
-    async move {
-        let request = request.map_err(|_| ApiError::Malformed)?;
-        let response = request.send().await.map_err(|_| ApiError::Unreachable)?;
-        if response.ok() {
-            Ok(response)
-        } else {
-            Err(error_from(response).await)
-        }
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let request = request.map_err(|_| ApiError::Malformed)?;
+    let response = request.send().await.map_err(|_| ApiError::Unreachable)?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(error_from(response).await)
     }
 }
 

@@ -319,7 +319,7 @@ pub fn ParticipantRowView(
                     <div class="nhsuk-details__text">
                         <form on:submit=reset_submit data-testid="participant-reset-form">
                             <div class="nhsuk-form-group">
-                                <label class="nhsuk-label" for=reset_id.clone()>"Reset to the start of" {hidden()}</label>
+                                <label class="nhsuk-label" for=reset_id.clone()>{format!("Reset {label} to the start of")}</label>
                                 <select class="nhsuk-select" id=reset_id on:change=move |ev| reset_to.set(event_target_value(&ev)) data-testid="participant-reset-task">
                                     {move || tasks.get().into_iter().map(|t| view! { <option value=t.id.clone()>{t.title.clone()}</option> }).collect_view()}
                                 </select>
@@ -330,13 +330,13 @@ pub fn ParticipantRowView(
                         </form>
                         <form on:submit=knobs_submit data-testid="participant-knobs-form">
                             <fieldset class="nhsuk-fieldset">
-                                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Test mode" {hidden()}</legend>
+                                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{format!("Test mode for {label}")}</legend>
                                 <div class="nhsuk-form-group">
-                                    <label class="nhsuk-label" for=latency_id.clone()>"Latency (milliseconds)"</label>
+                                    <label class="nhsuk-label" for=latency_id.clone()>"Latency (milliseconds)" {hidden()}</label>
                                     <input class="nhsuk-input nhsuk-input--width-5" id=latency_id type="number" min="0" max="60000" step="1" inputmode="numeric" bind:value=latency data-testid="participant-latency" />
                                 </div>
                                 <div class="nhsuk-form-group">
-                                    <label class="nhsuk-label" for=rate_id.clone()>"Failure rate (0 to 1)"</label>
+                                    <label class="nhsuk-label" for=rate_id.clone()>"Failure rate (0 to 1)" {hidden()}</label>
                                     <input class="nhsuk-input nhsuk-input--width-5" id=rate_id type="number" min="0" max="1" step="0.05" inputmode="decimal" bind:value=rate data-testid="participant-fail-rate" />
                                 </div>
                             </fieldset>
@@ -346,7 +346,7 @@ pub fn ParticipantRowView(
                         </form>
                         <form on:submit=note_submit data-testid="participant-note-form">
                             <div class="nhsuk-form-group">
-                                <label class="nhsuk-label" for=note_id.clone()>"Note" {hidden()}</label>
+                                <label class="nhsuk-label" for=note_id.clone()>{format!("Note about {label}")}</label>
                                 <textarea class="nhsuk-textarea" id=note_id rows="2" bind:value=note_text data-testid="participant-note"></textarea>
                             </div>
                             <button type="submit" class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" disabled=move || busy.get() data-testid="participant-note-add">
