@@ -5,8 +5,8 @@
 use std::future::Future;
 
 use domain::research::wire::{
-    FacilitatorSession, FacilitatorSignIn, Note, NoteCreate, ParticipantCreate,
-    ParticipantCreated, ParticipantRow, ParticipantSignIn, ResetTo, SandboxKnobs, StudySummary,
+    FacilitatorSession, FacilitatorSignIn, Note, NoteCreate, ParticipantCreate, ParticipantCreated,
+    ParticipantRow, ParticipantSignIn, ResetTo, SandboxKnobs, StudySummary,
 };
 use domain::wire::{EventTicket, Session};
 use gloo_net::http::{Method, QueryParams, Request, RequestBuilder, Response};
@@ -48,9 +48,7 @@ fn write<B: Serialize + ?Sized, T: DeserializeOwned>(
 }
 
 /// A call whose answer has no body worth reading (204, or a 200 the page reloads after).
-fn done(
-    request: Result<Request, gloo_net::Error>,
-) -> impl Future<Output = Result<(), ApiError>> {
+fn done(request: Result<Request, gloo_net::Error>) -> impl Future<Output = Result<(), ApiError>> {
     let sent = send(request);
     async move { sent.await.map(drop) }
 }
@@ -63,7 +61,9 @@ fn participant_path(id: &str, verb: Option<&str>) -> String {
 }
 
 /// `POST /api/research/session`: the key for a facilitator token (K8: never in a URL).
-pub fn facilitator_sign_in(key: &str) -> impl Future<Output = Result<FacilitatorSession, ApiError>> {
+pub fn facilitator_sign_in(
+    key: &str,
+) -> impl Future<Output = Result<FacilitatorSession, ApiError>> {
     let body = FacilitatorSignIn {
         key: key.to_string(),
     };
@@ -82,7 +82,11 @@ pub fn participant_sign_in(code: &str) -> impl Future<Output = Result<Session, A
     let body = ParticipantSignIn {
         participant_code: code.to_string(),
     };
-    let sent = send(RequestBuilder::new("/api/session").method(Method::POST).json(&body));
+    let sent = send(
+        RequestBuilder::new("/api/session")
+            .method(Method::POST)
+            .json(&body),
+    );
     async move { json(sent.await?).await }
 }
 
@@ -158,7 +162,12 @@ pub fn add_note(token: &str, id: &str, text: &str) -> impl Future<Output = Resul
     let body = NoteCreate {
         text: text.to_string(),
     };
-    write(Method::POST, &participant_path(id, Some("notes")), token, &body)
+    write(
+        Method::POST,
+        &participant_path(id, Some("notes")),
+        token,
+        &body,
+    )
 }
 
 /// `POST /api/events/ticket` with the facilitator's token, for the progress stream.

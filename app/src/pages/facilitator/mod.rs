@@ -19,7 +19,7 @@ use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
 use crate::state::{on_answer, use_session};
 use participants::ParticipantsSection;
-use study::StudySection;
+use study::{LoadStudy, StudySection};
 
 const TOKEN_KEY: &str = "engage.collaboration.facilitator";
 const KEY_FIELD: &str = "facilitator-key";
@@ -47,10 +47,7 @@ impl Facilitator {
 
     /// The token of the moment, read once (empty once signed out: the server answers 401).
     pub fn token(&self) -> String {
-        self.token
-            .try_get_untracked()
-            .flatten()
-            .unwrap_or_default()
+        self.token.try_get_untracked().flatten().unwrap_or_default()
     }
 
     fn start(&self, token: String) {
@@ -120,7 +117,7 @@ pub fn FacilitatorPage() -> impl IntoView {
     }
 }
 
-/// The study, then its participants while one is loaded.
+/// The study, its participants while one is loaded, and loading a study file.
 #[component]
 fn Dashboard() -> impl IntoView {
     let facilitator = use_facilitator();
@@ -144,11 +141,13 @@ fn Dashboard() -> impl IntoView {
             _ => Vec::new(),
         })
     });
+    // What is done most comes first: the participants; loading a study ends the page.
     view! {
-        <StudySection study=study version=version />
+        <StudySection study=study />
         <Show when=move || loaded.get()>
             <ParticipantsSection tasks=tasks />
         </Show>
+        <LoadStudy version=version replacing=loaded />
     }
 }
 

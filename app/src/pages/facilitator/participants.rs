@@ -94,7 +94,10 @@ pub fn ParticipantsSection(tasks: Signal<Vec<TaskSummary>>) -> impl IntoView {
     });
     on_answer(delete, move |result| match result {
         Ok(()) => {
-            let label = deleting.get_untracked().map(|c| c.label).unwrap_or_default();
+            let label = deleting
+                .get_untracked()
+                .map(|c| c.label)
+                .unwrap_or_default();
             deleting.set(None);
             notice.set(Some(format!(
                 "{label} was deleted, with their sandbox and log."
@@ -111,13 +114,16 @@ pub fn ParticipantsSection(tasks: Signal<Vec<TaskSummary>>) -> impl IntoView {
         deleting.set(Some(who));
     });
     let close = Callback::new(move |()| deleting.set(None));
-    let deleting_label = move || deleting.with(|d| d.as_ref().map(|d| d.label.clone()).unwrap_or_default());
+    let deleting_label =
+        move || deleting.with(|d| d.as_ref().map(|d| d.label.clone()).unwrap_or_default());
 
     view! {
         <h2 class="nhsuk-heading-m" id=HEADING_ID tabindex="-1">"Participants"</h2>
-        <p class="app-live-status__text" role="status" data-testid="facilitator-live" data-state=move || if live.get() { "open" } else { "connecting" }>
-            {move || (!live.get()).then_some("Live progress is connecting…")}
-        </p>
+        <div role="status" data-testid="facilitator-live" data-state=move || if live.get() { "open" } else { "connecting" }>
+            <Show when=move || !live.get()>
+                <p class="app-live-status__text">"Live progress is connecting…"</p>
+            </Show>
+        </div>
         <StatusNotice text=notice test_id="participants-notice" />
         <Loaded
             resource=participants
@@ -130,7 +136,7 @@ pub fn ParticipantsSection(tasks: Signal<Vec<TaskSummary>>) -> impl IntoView {
                 when=move || rows.with(|r| !r.is_empty())
                 fallback=|| view! { <p class="nhsuk-body" data-testid="participants-empty">"No participants yet."</p> }
             >
-                <table class="nhsuk-table nhsuk-table--responsive app-table" role="table" data-testid="participants-table">
+                <table class="nhsuk-table nhsuk-table--responsive app-table app-participants" role="table" data-testid="participants-table">
                     <caption class="nhsuk-u-visually-hidden">"Participants and their progress"</caption>
                     <ResponsiveTableHead
                         columns=&["Participant", "Task", "State", "Time", "Errors", "Outcomes", "Test mode"]
@@ -209,9 +215,15 @@ fn CreateParticipant(on_created: Callback<()>) -> impl IntoView {
     let check = FormCheck::new(move || {
         let length = label.with(|l| l.trim().chars().count());
         if length == 0 {
-            vec![Problem::new(LABEL_FIELD, "Enter a label for the participant")]
+            vec![Problem::new(
+                LABEL_FIELD,
+                "Enter a label for the participant",
+            )]
         } else if length > 100 {
-            vec![Problem::new(LABEL_FIELD, "The label must be 100 characters or fewer")]
+            vec![Problem::new(
+                LABEL_FIELD,
+                "The label must be 100 characters or fewer",
+            )]
         } else {
             Vec::new()
         }
@@ -225,14 +237,17 @@ fn CreateParticipant(on_created: Callback<()>) -> impl IntoView {
         create.dispatch(label.get_untracked().trim().to_string());
     };
     let copy = move |_| {
-        let Some(link) = created.with_untracked(|c| c.as_ref().map(|c| absolute_link(&c.link))) else {
+        let Some(link) = created.with_untracked(|c| c.as_ref().map(|c| absolute_link(&c.link)))
+        else {
             return;
         };
         let promise = window().navigator().clipboard().write_text(&link);
         leptos::task::spawn_local(async move {
             let words = match wasm_bindgen_futures::JsFuture::from(promise).await {
                 Ok(_) => "Link copied".to_string(),
-                Err(_) => "The link could not be copied: select it and copy it yourself.".to_string(),
+                Err(_) => {
+                    "The link could not be copied: select it and copy it yourself.".to_string()
+                }
             };
             copied.try_set(Some(words));
         });

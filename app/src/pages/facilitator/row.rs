@@ -128,22 +128,28 @@ pub fn ParticipantRowView(
         let id = command_id.clone();
         let c = c.clone();
         async move {
-            let answer: Result<String, ApiError> = match c {
-                Command::Advance => api::research::advance_participant(&token, &id)
-                    .await
-                    .map(|()| "Moved on to the next task.".to_string()),
-                Command::Reset { task_id, title } => {
-                    api::research::reset_participant(&token, &id, &task_id)
+            let answer: Result<String, ApiError> =
+                match c {
+                    Command::Advance => api::research::advance_participant(&token, &id)
                         .await
-                        .map(|()| format!("Reset to the start of “{title}”."))
-                }
-                Command::Knobs(knobs) => api::research::set_knobs(&token, &id, &knobs)
-                    .await
-                    .map(|()| format!("Test mode: {}.", knobs_words(knobs.latency_ms, knobs.fail_rate))),
-                Command::Note(text) => api::research::add_note(&token, &id, &text)
-                    .await
-                    .map(|_| "Note added.".to_string()),
-            };
+                        .map(|()| "Moved on to the next task.".to_string()),
+                    Command::Reset { task_id, title } => {
+                        api::research::reset_participant(&token, &id, &task_id)
+                            .await
+                            .map(|()| format!("Reset to the start of “{title}”."))
+                    }
+                    Command::Knobs(knobs) => api::research::set_knobs(&token, &id, &knobs)
+                        .await
+                        .map(|()| {
+                            format!(
+                                "Test mode: {}.",
+                                knobs_words(knobs.latency_ms, knobs.fail_rate)
+                            )
+                        }),
+                    Command::Note(text) => api::research::add_note(&token, &id, &text)
+                        .await
+                        .map(|_| "Note added.".to_string()),
+                };
             answer
         }
     });
@@ -151,7 +157,10 @@ pub fn ParticipantRowView(
     on_answer(command, move |result| match result {
         Ok(words) => {
             done.set(Some(words.clone()));
-            if command.input().with_untracked(|c| matches!(c, Some(Command::Note(_)))) {
+            if command
+                .input()
+                .with_untracked(|c| matches!(c, Some(Command::Note(_))))
+            {
                 note_text.set(String::new());
             }
             on_changed.run(());
@@ -291,7 +300,8 @@ pub fn ParticipantRowView(
         label: label.clone(),
     };
     let ids = move |suffix: &str| format!("{base}-{suffix}");
-    let (reset_id, latency_id, rate_id, note_id) = (ids("reset"), ids("latency"), ids("rate"), ids("note"));
+    let (reset_id, latency_id, rate_id, note_id) =
+        (ids("reset"), ids("latency"), ids("rate"), ids("note"));
     view! {
         <tr class="nhsuk-table__row" role="row" data-testid=format!("participant-{label}")>
             {cell("Participant", view! { <strong data-testid="participant-label-cell">{label.clone()}</strong> })}
@@ -301,7 +311,7 @@ pub fn ParticipantRowView(
             {cell("Errors", view! { <span data-testid="participant-errors">{errors}</span> })}
             {cell("Outcomes", view! { <span data-testid="participant-outcomes">{outcomes}</span> })}
             {cell("Test mode", view! { <span data-testid="participant-knobs">{knobs}</span> })}
-            <td class="nhsuk-table__cell app-actions" role="cell">
+            <td class="nhsuk-table__cell app-actions app-participant-actions" role="cell">
                 {move || error.get().map(|message| view! { <ErrorNotice message=message test_id="participant-action-error" /> })}
                 <p class="nhsuk-body-s" role="status" data-testid="participant-action-done">{move || done.get()}</p>
                 <div class="app-button-row">
@@ -317,7 +327,7 @@ pub fn ParticipantRowView(
                         <span class="nhsuk-details__summary-text">"More actions" {hidden()}</span>
                     </summary>
                     <div class="nhsuk-details__text">
-                        <form on:submit=reset_submit data-testid="participant-reset-form">
+                        <form on:submit=reset_submit novalidate=true data-testid="participant-reset-form">
                             <div class="nhsuk-form-group">
                                 <label class="nhsuk-label" for=reset_id.clone()>{format!("Reset {label} to the start of")}</label>
                                 <select class="nhsuk-select" id=reset_id on:change=move |ev| reset_to.set(event_target_value(&ev)) data-testid="participant-reset-task">
@@ -328,7 +338,7 @@ pub fn ParticipantRowView(
                                 "Reset to task" {hidden()}
                             </button>
                         </form>
-                        <form on:submit=knobs_submit data-testid="participant-knobs-form">
+                        <form on:submit=knobs_submit novalidate=true data-testid="participant-knobs-form">
                             <fieldset class="nhsuk-fieldset">
                                 <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{format!("Test mode for {label}")}</legend>
                                 <div class="nhsuk-form-group">
@@ -344,7 +354,7 @@ pub fn ParticipantRowView(
                                 "Save test mode" {hidden()}
                             </button>
                         </form>
-                        <form on:submit=note_submit data-testid="participant-note-form">
+                        <form on:submit=note_submit novalidate=true data-testid="participant-note-form">
                             <div class="nhsuk-form-group">
                                 <label class="nhsuk-label" for=note_id.clone()>{format!("Note about {label}")}</label>
                                 <textarea class="nhsuk-textarea" id=note_id rows="2" bind:value=note_text data-testid="participant-note"></textarea>

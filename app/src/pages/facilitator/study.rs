@@ -36,10 +36,7 @@ pub fn persona_name(study: &StudySummary, user_id: &str) -> String {
 }
 
 #[component]
-pub fn StudySection(
-    study: LocalResource<Result<Option<StudySummary>, ApiError>>,
-    version: RwSignal<u32>,
-) -> impl IntoView {
+pub fn StudySection(study: LocalResource<Result<Option<StudySummary>, ApiError>>) -> impl IntoView {
     view! {
         <h2 class="nhsuk-heading-m" id="study-heading" tabindex="-1">"Study"</h2>
         <Loaded
@@ -59,9 +56,6 @@ pub fn StudySection(
                 .into_any(),
             }}
         </Loaded>
-        <LoadStudy version=version replacing=Signal::derive(move || {
-            study.with(|s| matches!(s, Some(Ok(Some(_)))))
-        }) />
     }
 }
 
@@ -118,12 +112,15 @@ fn StudyDetails(study: StudySummary) -> impl IntoView {
 /// Reads the first file chosen in a file input as text.
 async fn file_text(input: web_sys::HtmlInputElement) -> Option<String> {
     let file = input.files()?.get(0)?;
-    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?;
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()?;
     text.as_string()
 }
 
+/// Loading a study file, or replacing the study (only while it has no participants).
 #[component]
-fn LoadStudy(version: RwSignal<u32>, replacing: Signal<bool>) -> impl IntoView {
+pub fn LoadStudy(version: RwSignal<u32>, replacing: Signal<bool>) -> impl IntoView {
     let facilitator = use_facilitator();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -161,7 +158,9 @@ fn LoadStudy(version: RwSignal<u32>, replacing: Signal<bool>) -> impl IntoView {
                     text.try_set(contents);
                 }
                 None => {
-                    error.try_set(Some("The file could not be read. Choose it again.".to_string()));
+                    error.try_set(Some(
+                        "The file could not be read. Choose it again.".to_string(),
+                    ));
                 }
             }
         });
