@@ -370,3 +370,27 @@ pub fn ParticipantRowView(
         </tr>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{knobs_words, outcome_words, state_words};
+    use domain::research::wire::TaskState;
+
+    #[test]
+    fn knobs_off_read_as_off() {
+        assert_eq!(knobs_words(0, 0.0), "Off");
+    }
+
+    #[test]
+    fn knobs_on_name_latency_and_a_whole_percentage() {
+        assert_eq!(knobs_words(300, 0.25), "300 ms latency, 25% failures");
+        assert_eq!(knobs_words(0, 0.1), "10% failures");
+    }
+
+    #[test]
+    fn outcomes_and_states_read_as_words() {
+        assert_eq!(outcome_words("indirect_success"), "Indirect success");
+        assert_eq!(outcome_words("gave_up"), "Gave up");
+        assert_eq!(state_words(TaskState::NotStarted), "Not started");
+    }
+}

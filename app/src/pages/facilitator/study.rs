@@ -224,3 +224,19 @@ pub fn LoadStudy(version: RwSignal<u32>, replacing: Signal<bool>) -> impl IntoVi
         </form>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::duration_words;
+
+    #[test]
+    fn a_duration_under_a_minute_is_in_seconds() {
+        assert_eq!(duration_words(45), "45 s");
+    }
+
+    #[test]
+    fn a_longer_duration_is_in_minutes_and_two_digit_seconds() {
+        assert_eq!(duration_words(65), "1 min 05 s");
+        assert_eq!(duration_words(300), "5 min 00 s");
+    }
+}
