@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use domain::{User, UserId};
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, Space};
 
 pub use crate::sessions::Sessions;
 
@@ -34,6 +34,15 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
 pub struct SignedIn {
     pub token: String,
     pub user: User,
+    /// The world the session acts on (K1): the demo world or the participant's sandbox.
+    pub space: Arc<Space>,
+}
+
+impl SignedIn {
+    /// Whether the session is a research participant's (its world is a sandbox).
+    pub fn is_participant(&self) -> bool {
+        !self.space.key.is_empty()
+    }
 }
 
 impl FromRequestParts<Arc<AppState>> for SignedIn {
@@ -44,11 +53,13 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
-        let id = state
+        let (id, world) = state
             .sessions
-            .user(token)
+            .session(token)
             .ok_or_else(ApiError::unauthenticated)?;
-        let user = state
+        // A deleted participant's sandbox, or the facilitator's session: no world here.
+        let space = state.space(&world).ok_or_else(ApiError::unauthenticated)?;
+        let user = space
             .read()
             .world
             .user(&UserId::new(id))
@@ -58,6 +69,7 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
         Ok(SignedIn {
             token: token.to_owned(),
             user,
+            space,
         })
     }
 }

@@ -83,6 +83,10 @@ pub struct Config {
     pub session_idle_hours: u64,
     /// At most this many sessions; a new one ends the one idle longest (`--max-sessions`).
     pub max_sessions: usize,
+    /// `--study FILE`: a study loaded at start (one stored in the database wins).
+    pub study: Option<PathBuf>,
+    /// `--facilitator-key-file FILE`: the facilitator's key; else a new one each start.
+    pub facilitator_key_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -123,6 +127,8 @@ impl Default for Config {
             base_url: None,
             session_idle_hours: crate::sessions::DEFAULT_IDLE_HOURS,
             max_sessions: crate::sessions::DEFAULT_MAX,
+            study: None,
+            facilitator_key_file: None,
         }
     }
 }
@@ -189,6 +195,14 @@ struct Cli {
     /// https://collab.example.org: https makes the password cookie Secure.
     #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     base_url: Option<String>,
+    /// A study file to load at start (API.md "Research studies"); refused, naming the bad
+    /// entry, if invalid. A study already stored in the database wins over it.
+    #[arg(long, value_name = "FILE")]
+    study: Option<PathBuf>,
+    /// A file holding the facilitator's key (at least 16 characters); without it a new key is
+    /// printed at every start as `facilitator key: KEY`.
+    #[arg(long, value_name = "FILE")]
+    facilitator_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -295,6 +309,8 @@ impl Command {
             password_file: cli.password_file,
             public: cli.public,
             base_url: cli.base_url,
+            study: cli.study,
+            facilitator_key_file: cli.facilitator_key_file,
             session_idle_hours: cli.session_idle_hours,
             max_sessions: cli.max_sessions as usize,
         }))

@@ -59,19 +59,27 @@ pub struct Meta {
 }
 
 /// Where acknowledged changes live. Every method runs on a blocking thread, one at a time.
+///
+/// Every world has a key: `""` for the demo world, another for each research sandbox (and its
+/// snapshots), see [`crate::research`].
 pub trait Backend: Send + Debug {
-    /// The stored state, or `None` for a new, empty store.
-    fn load(&mut self) -> Result<Option<(Meta, Snapshot)>, String>;
-    /// Replaces everything (first start, import, reset), durably, in one transaction.
-    fn replace(&mut self, meta: &Meta, snapshot: &Snapshot) -> Result<(), String>;
-    /// Writes one change durably, in one transaction.
-    fn commit(&mut self, meta: &Meta, delta: &Delta) -> Result<(), String>;
+    /// The stored state of `world`, or `None` for a new, empty one.
+    fn load(&mut self, world: &str) -> Result<Option<(Meta, Snapshot)>, String>;
+    /// Replaces everything of `world` (first start, import, reset), durably, in one
+    /// transaction.
+    fn replace(&mut self, world: &str, meta: &Meta, snapshot: &Snapshot) -> Result<(), String>;
+    /// Writes one change of `world` durably, in one transaction.
+    fn commit(&mut self, world: &str, meta: &Meta, delta: &Delta) -> Result<(), String>;
+    /// Replaces world `to` with a copy of world `from` (rows copied inside the database).
+    fn copy_world(&mut self, from: &str, to: &str) -> Result<(), String>;
+    /// The research part of the store (study, participants, logs), if it has one.
+    fn research(&mut self) -> Option<&mut dyn crate::research::store::ResearchStore>;
 }
 
 /// The SQLite store.
 #[derive(Debug)]
 pub struct Sqlite {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 /// Kinds kept in load order (keyed by position) and kinds keyed by their id.
@@ -88,7 +96,7 @@ fn json<T: Serialize>(value: &T) -> Result<String, String> {
     serde_json::to_string(value).map_err(|e| format!("cannot encode: {e}"))
 }
 
-fn db_err(e: rusqlite::Error) -> String {
+pub(crate) fn db_err(e: rusqlite::Error) -> String {
     e.to_string()
 }
 
@@ -167,13 +175,15 @@ impl Sqlite {
         Ok(Self { conn })
     }
 
-    fn rows<T: DeserializeOwned>(&self, kind: &str) -> Result<Vec<T>, String> {
+    fn rows<T: DeserializeOwned>(&self, world: &str, kind: &str) -> Result<Vec<T>, String> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT body, shape FROM entity WHERE kind = ?1 ORDER BY pos, key")
+            .prepare_cached(
+                "SELECT body, shape FROM entity WHERE world = ?1 AND kind = ?2 ORDER BY pos, key",
+            )
             .map_err(db_err)?;
         let bodies = stmt
-            .query_map([kind], |r| {
+            .query_map([world, kind], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
             })
             .map_err(db_err)?;
@@ -199,64 +209,76 @@ fn decode_row<T: DeserializeOwned>(kind: &str, body: &str, shape: i64) -> Result
 /// Upserts one entity row.
 fn put<T: Serialize>(
     tx: &rusqlite::Transaction<'_>,
+    world: &str,
     kind: &str,
     key: &str,
     pos: usize,
     value: &T,
 ) -> Result<(), String> {
     tx.prepare_cached(
-        "INSERT INTO entity (kind, key, pos, body, shape) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (kind, key) DO UPDATE
+        "INSERT INTO entity (world, kind, key, pos, body, shape) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (world, kind, key) DO UPDATE
          SET pos = excluded.pos, body = excluded.body, shape = excluded.shape",
     )
     .map_err(db_err)?
-    .execute(params![kind, key, pos as i64, json(value)?, SHAPE])
+    .execute(params![world, kind, key, pos as i64, json(value)?, SHAPE])
     .map_err(db_err)?;
     Ok(())
 }
 
-fn remove(tx: &rusqlite::Transaction<'_>, kind: &str, key: &str) -> Result<(), String> {
-    tx.prepare_cached("DELETE FROM entity WHERE kind = ?1 AND key = ?2")
+fn remove(
+    tx: &rusqlite::Transaction<'_>,
+    world: &str,
+    kind: &str,
+    key: &str,
+) -> Result<(), String> {
+    tx.prepare_cached("DELETE FROM entity WHERE world = ?1 AND kind = ?2 AND key = ?3")
         .map_err(db_err)?
-        .execute(params![kind, key])
+        .execute(params![world, kind, key])
         .map_err(db_err)?;
     Ok(())
 }
 
-fn put_meta(tx: &rusqlite::Transaction<'_>, meta: &Meta) -> Result<(), String> {
+fn put_meta(tx: &rusqlite::Transaction<'_>, world: &str, meta: &Meta) -> Result<(), String> {
     let mut stmt = tx
         .prepare_cached(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO meta (world, key, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (world, key) DO UPDATE SET value = excluded.value",
         )
         .map_err(db_err)?;
-    stmt.execute(params!["schema", SCHEMA]).map_err(db_err)?;
-    stmt.execute(params!["next_id", meta.next_id.to_string()])
+    stmt.execute(params![world, "schema", SCHEMA])
         .map_err(db_err)?;
-    stmt.execute(params!["generated", json(&meta.generated)?])
+    stmt.execute(params![world, "next_id", meta.next_id.to_string()])
         .map_err(db_err)?;
-    stmt.execute(params!["last_now", meta.last_now.to_string()])
+    stmt.execute(params![world, "generated", json(&meta.generated)?])
+        .map_err(db_err)?;
+    stmt.execute(params![world, "last_now", meta.last_now.to_string()])
         .map_err(db_err)?;
     Ok(())
 }
 
 fn put_event(
     tx: &rusqlite::Transaction<'_>,
+    world: &str,
     pos: usize,
     event: &domain::AuditEvent,
 ) -> Result<(), String> {
-    tx.prepare_cached("INSERT INTO audit (pos, body, shape) VALUES (?1, ?2, ?3)")
+    tx.prepare_cached("INSERT INTO audit (world, pos, body, shape) VALUES (?1, ?2, ?3, ?4)")
         .map_err(db_err)?
-        .execute(params![pos as i64, json(event)?, SHAPE])
+        .execute(params![world, pos as i64, json(event)?, SHAPE])
         .map_err(db_err)?;
     Ok(())
 }
 
 impl Backend for Sqlite {
-    fn load(&mut self) -> Result<Option<(Meta, Snapshot)>, String> {
+    fn load(&mut self, world: &str) -> Result<Option<(Meta, Snapshot)>, String> {
         let value = |key: &str| -> Result<Option<String>, String> {
             self.conn
-                .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .query_row(
+                    "SELECT value FROM meta WHERE world = ?1 AND key = ?2",
+                    [world, key],
+                    |r| r.get(0),
+                )
                 .optional()
                 .map_err(db_err)
         };
@@ -278,10 +300,12 @@ impl Backend for Sqlite {
         };
         let mut audit_stmt = self
             .conn
-            .prepare("SELECT body, shape FROM audit ORDER BY pos")
+            .prepare("SELECT body, shape FROM audit WHERE world = ?1 ORDER BY pos")
             .map_err(db_err)?;
         let audit = audit_stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .query_map([world], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
             .map_err(db_err)?
             .map(|b| {
                 let (body, shape) = b.map_err(db_err)?;
@@ -290,14 +314,14 @@ impl Backend for Sqlite {
             .collect::<Result<Vec<_>, String>>()?;
         drop(audit_stmt);
         let snapshot = Snapshot {
-            organisations: self.rows(ORGANISATION)?,
-            users: self.rows(USER)?,
-            groups: self.rows(GROUP)?,
-            patients: self.rows(PATIENT)?,
-            shares: self.rows(SHARE)?,
-            agreements: self.rows(AGREEMENT)?,
-            requests: self.rows(REQUEST)?,
-            covers: self.rows(COVERS)?,
+            organisations: self.rows(world, ORGANISATION)?,
+            users: self.rows(world, USER)?,
+            groups: self.rows(world, GROUP)?,
+            patients: self.rows(world, PATIENT)?,
+            shares: self.rows(world, SHARE)?,
+            agreements: self.rows(world, AGREEMENT)?,
+            requests: self.rows(world, REQUEST)?,
+            covers: self.rows(world, COVERS)?,
             audit,
         };
         Ok(Some((
@@ -310,38 +334,39 @@ impl Backend for Sqlite {
         )))
     }
 
-    fn replace(&mut self, meta: &Meta, s: &Snapshot) -> Result<(), String> {
+    fn replace(&mut self, world: &str, meta: &Meta, s: &Snapshot) -> Result<(), String> {
+        let w = world;
         let tx = self.conn.transaction().map_err(db_err)?;
-        tx.execute_batch("DELETE FROM entity; DELETE FROM audit; DELETE FROM meta;")
-            .map_err(db_err)?;
+        delete_world(&tx, w)?;
         fn all<T: Serialize>(
             tx: &rusqlite::Transaction<'_>,
+            world: &str,
             kind: &str,
             items: &[T],
         ) -> Result<(), String> {
             items
                 .iter()
                 .enumerate()
-                .try_for_each(|(i, x)| put(tx, kind, &i.to_string(), i, x))
+                .try_for_each(|(i, x)| put(tx, world, kind, &i.to_string(), i, x))
         }
-        all(&tx, ORGANISATION, &s.organisations)?;
-        all(&tx, USER, &s.users)?;
-        all(&tx, GROUP, &s.groups)?;
-        all(&tx, PATIENT, &s.patients)?;
-        all(&tx, REQUEST, &s.requests)?;
+        all(&tx, w, ORGANISATION, &s.organisations)?;
+        all(&tx, w, USER, &s.users)?;
+        all(&tx, w, GROUP, &s.groups)?;
+        all(&tx, w, PATIENT, &s.patients)?;
+        all(&tx, w, REQUEST, &s.requests)?;
         for x in &s.shares {
-            put(&tx, SHARE, x.id.as_str(), 0, x)?;
+            put(&tx, w, SHARE, x.id.as_str(), 0, x)?;
         }
         for x in &s.agreements {
-            put(&tx, AGREEMENT, x.id.as_str(), 0, x)?;
+            put(&tx, w, AGREEMENT, x.id.as_str(), 0, x)?;
         }
         for x in &s.covers {
-            put(&tx, COVERS, x.user.as_str(), 0, x)?;
+            put(&tx, w, COVERS, x.user.as_str(), 0, x)?;
         }
         for (i, e) in s.audit.iter().enumerate() {
-            put_event(&tx, i, e)?;
+            put_event(&tx, w, i, e)?;
         }
-        put_meta(&tx, meta)?;
+        put_meta(&tx, w, meta)?;
         tx.commit().map_err(db_err)?;
         // The whole state went through the WAL: copy it into the database and empty the WAL,
         // so it does not keep the size of a full copy on disk.
@@ -350,44 +375,88 @@ impl Backend for Sqlite {
             .map_err(db_err)
     }
 
-    fn commit(&mut self, meta: &Meta, d: &Delta) -> Result<(), String> {
+    fn commit(&mut self, world: &str, meta: &Meta, d: &Delta) -> Result<(), String> {
+        let w = world;
         let tx = self.conn.transaction().map_err(db_err)?;
         for (i, x) in &d.users {
-            put(&tx, USER, &i.to_string(), *i, x)?;
+            put(&tx, w, USER, &i.to_string(), *i, x)?;
         }
         for (i, x) in &d.groups {
-            put(&tx, GROUP, &i.to_string(), *i, x)?;
+            put(&tx, w, GROUP, &i.to_string(), *i, x)?;
         }
         for (i, x) in &d.patients {
-            put(&tx, PATIENT, &i.to_string(), *i, x)?;
+            put(&tx, w, PATIENT, &i.to_string(), *i, x)?;
         }
         for (i, x) in &d.requests {
-            put(&tx, REQUEST, &i.to_string(), *i, x)?;
+            put(&tx, w, REQUEST, &i.to_string(), *i, x)?;
         }
         for x in &d.shares {
-            put(&tx, SHARE, x.id.as_str(), 0, x)?;
+            put(&tx, w, SHARE, x.id.as_str(), 0, x)?;
         }
         for id in &d.removed_shares {
-            remove(&tx, SHARE, id.as_str())?;
+            remove(&tx, w, SHARE, id.as_str())?;
         }
         for x in &d.agreements {
-            put(&tx, AGREEMENT, x.id.as_str(), 0, x)?;
+            put(&tx, w, AGREEMENT, x.id.as_str(), 0, x)?;
         }
         for id in &d.removed_agreements {
-            remove(&tx, AGREEMENT, id.as_str())?;
+            remove(&tx, w, AGREEMENT, id.as_str())?;
         }
         for x in &d.covers {
-            put(&tx, COVERS, x.user.as_str(), 0, x)?;
+            put(&tx, w, COVERS, x.user.as_str(), 0, x)?;
         }
         for id in &d.removed_covers {
-            remove(&tx, COVERS, id.as_str())?;
+            remove(&tx, w, COVERS, id.as_str())?;
         }
         for (i, e) in &d.audit {
-            put_event(&tx, *i, e)?;
+            put_event(&tx, w, *i, e)?;
         }
-        put_meta(&tx, meta)?;
+        put_meta(&tx, w, meta)?;
         tx.commit().map_err(db_err)
     }
+
+    fn copy_world(&mut self, from: &str, to: &str) -> Result<(), String> {
+        let tx = self.conn.transaction().map_err(db_err)?;
+        delete_world(&tx, to)?;
+        tx.execute(
+            "INSERT INTO entity (world, kind, key, pos, body, shape)
+             SELECT ?2, kind, key, pos, body, shape FROM entity WHERE world = ?1",
+            [from, to],
+        )
+        .map_err(db_err)?;
+        tx.execute(
+            "INSERT INTO audit (world, pos, body, shape)
+             SELECT ?2, pos, body, shape FROM audit WHERE world = ?1",
+            [from, to],
+        )
+        .map_err(db_err)?;
+        tx.execute(
+            "INSERT INTO meta (world, key, value) SELECT ?2, key, value FROM meta WHERE world = ?1",
+            [from, to],
+        )
+        .map_err(db_err)?;
+        tx.commit().map_err(db_err)
+    }
+
+    fn research(&mut self) -> Option<&mut dyn crate::research::store::ResearchStore> {
+        Some(self)
+    }
+}
+
+/// Deletes every row of one world (its `meta` rows first written last, so a world is either
+/// whole or absent after a crash: both are in the caller's transaction).
+pub(crate) fn delete_world(tx: &rusqlite::Transaction<'_>, world: &str) -> Result<(), String> {
+    for sql in [
+        "DELETE FROM entity WHERE world = ?1",
+        "DELETE FROM audit WHERE world = ?1",
+        "DELETE FROM meta WHERE world = ?1",
+    ] {
+        tx.prepare_cached(sql)
+            .map_err(db_err)?
+            .execute([world])
+            .map_err(db_err)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -410,7 +479,7 @@ mod tests {
             last_now: 0,
         };
         let mut db = Sqlite::open(&dir.join("collab.db")).unwrap();
-        db.replace(&meta, &loaded.world.snapshot()).unwrap();
+        db.replace("", &meta, &loaded.world.snapshot()).unwrap();
         loaded.world.forget_changes();
         let world = &mut loaded.world;
         let origin = world.organisations()[0].ods_code.clone();
@@ -431,9 +500,9 @@ mod tests {
             .unwrap();
         let delta = world.take_delta();
         let before = db.conn.total_changes();
-        db.commit(&meta, &delta).unwrap();
+        db.commit("", &meta, &delta).unwrap();
         assert_eq!(db.conn.total_changes() - before, 1 + 1 + 4, "{delta:?}");
-        let (_, stored) = db.load().unwrap().unwrap();
+        let (_, stored) = db.load("").unwrap().unwrap();
         assert_eq!(stored, world.snapshot());
 
         // Issue 19 item 1: an audit position written twice (two writers, one file) is an
@@ -442,9 +511,9 @@ mod tests {
         for (_, event) in other.audit.iter_mut() {
             event.detail = "A second writer's event".into();
         }
-        let again = db.commit(&meta, &other).unwrap_err();
+        let again = db.commit("", &meta, &other).unwrap_err();
         assert!(again.contains("UNIQUE"), "{again}");
-        let (_, stored) = db.load().unwrap().unwrap();
+        let (_, stored) = db.load("").unwrap().unwrap();
         assert_eq!(stored, world.snapshot(), "the first event stays");
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -5,16 +5,19 @@
 //! `/api/health` and `/api/openapi.json` are exempt so readiness probes, the client's banner and
 //! API tools always work.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use axum::http::StatusCode;
+
 use crate::config::Latency;
 use crate::error::ApiError;
 use crate::rng::SplitMix64;
+use crate::state::AppState;
 
 /// The request header that sets this call's delay in milliseconds (overrides `--latency-ms`).
 pub const DELAY_HEADER: &str = "x-mock-delay-ms";
@@ -60,16 +63,44 @@ impl Knobs {
     }
 }
 
-/// The middleware: wait, then maybe fail with 503 before any handler touches state. With the
-/// knobs off it does nothing, whatever the headers say.
-pub async fn apply(
-    State(knobs): State<std::sync::Arc<Knobs>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if !knobs.are_on() {
-        return next.run(req).await;
+/// The knobs that apply to a call: its sandbox's own when the caller is a participant whose
+/// sandbox has some (K2), else the server's; `None` for a participant's sandbox without its
+/// own (a sandbox's calls are slowed only by its own knobs, API.md "Research studies").
+pub fn for_call(state: &AppState, headers: &axum::http::HeaderMap) -> Option<Arc<Knobs>> {
+    let world = crate::auth::bearer(headers)
+        .and_then(|t| state.sessions.session(t))
+        .map(|(_, world)| world)
+        .unwrap_or_default();
+    if world.starts_with("sb:") {
+        state.space(&world).and_then(|s| s.own_knobs())
+    } else {
+        Some(state.knobs.clone())
     }
+}
+
+/// The middleware: wait, then maybe fail with 503 before any handler touches state. With the
+/// knobs off it does nothing, whatever the headers say. A participant's refused calls
+/// (4xx but 401) are counted in its running attempt (API.md "Counting").
+pub async fn apply(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let participant = crate::auth::bearer(req.headers())
+        .and_then(|t| state.sessions.session(t))
+        .and_then(|(_, world)| world.strip_prefix("sb:").map(str::to_owned))
+        .and_then(|id| state.research.participant(&id));
+    let knobs = for_call(&state, req.headers());
+    let response = match knobs {
+        Some(knobs) if knobs.are_on() => delayed(&knobs, req, next).await,
+        _ => next.run(req).await,
+    };
+    if let Some(p) = participant {
+        let status = response.status();
+        if status.is_client_error() && status != StatusCode::UNAUTHORIZED {
+            p.refused_call().await;
+        }
+    }
+    response
+}
+
+async fn delayed(knobs: &Knobs, req: Request, next: Next) -> Response {
     let header_delay = req
         .headers()
         .get(DELAY_HEADER)

@@ -35,6 +35,7 @@ pub mod lock;
 pub mod migrations;
 pub mod openapi;
 pub mod persist;
+pub mod research;
 pub mod rng;
 pub mod routes;
 pub mod seed;
@@ -70,7 +71,7 @@ pub fn app_with_gate(state: Arc<AppState>, gate: Option<Arc<gate::Gate>>) -> Rou
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
-            state.knobs.clone(),
+            state.clone(),
             knobs::apply,
         ))
         .layer(timeout());
@@ -78,7 +79,9 @@ pub fn app_with_gate(state: Arc<AppState>, gate: Option<Arc<gate::Gate>>) -> Rou
     let service = service
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(timeout());
-    let (stream, _) = routes::events::stream_router().split_for_parts();
+    let (stream, _) = routes::events::stream_router()
+        .merge(routes::research::stream_router())
+        .split_for_parts();
     let api = stream
         .method_not_allowed_fallback(api_method_not_allowed)
         .merge(service)
@@ -128,16 +131,18 @@ async fn stamp_last_event(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let org = auth::bearer(request.headers())
-        .and_then(|token| state.sessions.user(token))
-        .and_then(|user| {
-            state
+    // The caller's own world's numbering (K1: a sandbox numbers its own events).
+    let last = auth::bearer(request.headers())
+        .and_then(|token| state.sessions.session(token))
+        .and_then(|(user, world)| {
+            let space = state.space(&world)?;
+            let org = space
                 .read()
                 .world
                 .user(&domain::UserId::new(user))
-                .map(|u| u.ods_code.clone())
+                .map(|u| u.ods_code.clone())?;
+            Some(space.live.last_id(&org))
         });
-    let last = org.map(|org| state.live.last_id(&org));
     let mut response = next.run(request).await;
     if let Some(last) = last {
         response

@@ -55,6 +55,17 @@ async fn main() {
     if let Some(url) = &config.base_url {
         println!("users reach it at {url}");
     }
+    // K8: a new key each start unless --facilitator-key-file; printed here only (stdout, not
+    // the log), exchanged at /facilitator for a session.
+    if let Some(key) = state.research.take_new_key() {
+        println!("facilitator key: {key}");
+    }
+    if let Some(study) = state.research.study() {
+        println!(
+            "study loaded: {} (facilitator page: /facilitator)",
+            study.study.name
+        );
+    }
     let live = state.clone();
     let shutdown = async move {
         stop_signal().await;

@@ -27,6 +27,38 @@ pub const MIGRATIONS: &[M<'static>] = &[
         "ALTER TABLE entity ADD COLUMN shape INTEGER NOT NULL DEFAULT 1;
          ALTER TABLE audit ADD COLUMN shape INTEGER NOT NULL DEFAULT 1;",
     ),
+    // 4: worlds beside the demo world (research sandboxes, SPEC K1, K9): every row of the
+    // state carries the key of its world ('' for the demo world, `sb:ID` for a participant's
+    // sandbox, `sb:ID@N` for its snapshot at the start of task N); sessions name their world;
+    // the loaded study, its participants and their logs.
+    M::up(
+        "CREATE TABLE entity_w (
+             world TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, pos INTEGER NOT NULL,
+             body TEXT NOT NULL, shape INTEGER NOT NULL DEFAULT 1,
+             PRIMARY KEY (world, kind, key)) WITHOUT ROWID;
+         INSERT INTO entity_w SELECT '', kind, key, pos, body, shape FROM entity;
+         DROP TABLE entity;
+         ALTER TABLE entity_w RENAME TO entity;
+         CREATE TABLE audit_w (
+             world TEXT NOT NULL, pos INTEGER NOT NULL, body TEXT NOT NULL,
+             shape INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (world, pos)) WITHOUT ROWID;
+         INSERT INTO audit_w SELECT '', pos, body, shape FROM audit;
+         DROP TABLE audit;
+         ALTER TABLE audit_w RENAME TO audit;
+         CREATE TABLE meta_w (
+             world TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+             PRIMARY KEY (world, key)) WITHOUT ROWID;
+         INSERT INTO meta_w SELECT '', key, value FROM meta;
+         DROP TABLE meta;
+         ALTER TABLE meta_w RENAME TO meta;
+         ALTER TABLE session ADD COLUMN world TEXT NOT NULL DEFAULT '';
+         CREATE TABLE study (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
+         CREATE TABLE participant (
+             id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, body TEXT NOT NULL) WITHOUT ROWID;
+         CREATE TABLE research_log (
+             participant TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+             PRIMARY KEY (participant, seq)) WITHOUT ROWID;",
+    ),
 ];
 
 /// The schema version this server writes.
@@ -42,6 +74,6 @@ mod tests {
         assert!(rusqlite_migration::Migrations::from_slice(MIGRATIONS)
             .validate()
             .is_ok());
-        assert_eq!(SCHEMA_VERSION, 3);
+        assert_eq!(SCHEMA_VERSION, 4);
     }
 }

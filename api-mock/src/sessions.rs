@@ -57,6 +57,9 @@ pub fn token_hash(token: &str) -> String {
 #[derive(Debug, Clone)]
 struct Entry {
     user: String,
+    /// The world the session acts on: `""` (the demo world), a sandbox's key, or the
+    /// facilitator's (`research::FACILITATOR`).
+    world: String,
     last_seen: i64,
     /// The `last_seen` on disk.
     stored_seen: i64,
@@ -137,20 +140,26 @@ impl Sessions {
             db.execute("DELETE FROM session WHERE last_seen < ?1", [oldest])
                 .map_err(db_err)?;
             let mut stmt = db
-                .prepare("SELECT token_sha256, user_id, last_seen FROM session")
+                .prepare("SELECT token_sha256, user_id, last_seen, world FROM session")
                 .map_err(db_err)?;
             let rows = stmt
                 .query_map([], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
                 })
                 .map_err(db_err)?;
             let mut entries = lock(&this.0.entries);
             for row in rows {
-                let (hash, user, last_seen) = row.map_err(db_err)?;
+                let (hash, user, last_seen, world) = row.map_err(db_err)?;
                 entries.insert(
                     hash,
                     Entry {
                         user,
+                        world,
                         last_seen,
                         stored_seen: last_seen,
                     },
@@ -192,13 +201,18 @@ impl Sessions {
     /// A new session for `user`: its token (64 hex digits), answered once its row is committed.
     /// Over the cap, the sessions idle longest end first.
     pub async fn issue(&self, user: String) -> Result<String, ApiError> {
+        self.issue_in(user, String::new()).await
+    }
+
+    /// [`issue`](Self::issue) bound to `world` (a sandbox's key, or the facilitator's).
+    pub async fn issue_in(&self, user: String, world: String) -> Result<String, ApiError> {
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.issue_now(user))
+        tokio::task::spawn_blocking(move || this.issue_now(user, world))
             .await
             .map_err(|e| ApiError::internal(format!("a sign-in did not finish: {e}")))?
     }
 
-    fn issue_now(&self, user: String) -> Result<String, ApiError> {
+    fn issue_now(&self, user: String, world: String) -> Result<String, ApiError> {
         let mut bytes = [0u8; TOKEN_BYTES];
         getrandom::fill(&mut bytes)
             .map_err(|e| ApiError::internal(format!("no randomness for a token: {e}")))?;
@@ -227,9 +241,9 @@ impl Sessions {
                     tx.execute("DELETE FROM session WHERE token_sha256 = ?1", [h])?;
                 }
                 tx.execute(
-                    "INSERT INTO session (token_sha256, user_id, created_at, last_seen)
-                     VALUES (?1, ?2, ?3, ?3)",
-                    params![hash, user, now],
+                    "INSERT INTO session (token_sha256, user_id, created_at, last_seen, world)
+                     VALUES (?1, ?2, ?3, ?3, ?4)",
+                    params![hash, user, now, world],
                 )?;
                 tx.commit()
             })();
@@ -250,6 +264,7 @@ impl Sessions {
             hash,
             Entry {
                 user,
+                world,
                 last_seen: now,
                 stored_seen: now,
             },
@@ -273,6 +288,20 @@ impl Sessions {
 
     /// The user of a session still open, and a use of it (its idle time starts again).
     pub fn user(&self, token: &str) -> Option<String> {
+        self.session(token).map(|(user, _)| user)
+    }
+
+    /// Ends every session bound to `world` (a deleted participant's), in memory; the rows
+    /// go with the participant's (`research::store`).
+    pub fn revoke_world(&self, world: &str) -> usize {
+        let mut entries = lock(&self.0.entries);
+        let before = entries.len();
+        entries.retain(|_, e| e.world != world);
+        before - entries.len()
+    }
+
+    /// The user and world of a session still open, and a use of it.
+    pub fn session(&self, token: &str) -> Option<(String, String)> {
         let hash = token_hash(token);
         let now = self.now();
         let mut entries = lock(&self.0.entries);
@@ -287,7 +316,7 @@ impl Sessions {
             return None;
         }
         entry.last_seen = entry.last_seen.max(now);
-        let user = entry.user.clone();
+        let user = (entry.user.clone(), entry.world.clone());
         if entry.last_seen - entry.stored_seen >= TOUCH_EVERY_MS {
             entry.stored_seen = entry.last_seen;
             let seen = entry.last_seen;

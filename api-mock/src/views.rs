@@ -264,3 +264,14 @@ pub fn audit_entry(world: &World, viewer: &OdsCode, e: &AuditEvent) -> wire::Aud
         detail: e.detail.clone(),
     }
 }
+
+/// A user as the persona picker lists it; `None` if inactive.
+pub fn persona(world: &World, u: &domain::User) -> Option<wire::Persona> {
+    u.active.then(|| wire::Persona {
+        user_id: u.id.as_str().to_owned(),
+        name: u.name.clone(),
+        role: u.role,
+        ods_code: u.ods_code.as_str().to_owned(),
+        organisation: org_ref(world, &u.ods_code).name,
+    })
+}

@@ -10,11 +10,11 @@ use utoipa_axum::routes;
 
 use domain::{wire, AgreementId, User};
 
-use super::{limits, typed_ods, ApiRouter, AppStateRef};
+use super::{limits, typed_ods, ApiRouter};
 use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, ApiPath, Validate};
-use crate::state::AppState;
+use crate::state::Space;
 use crate::views;
 
 pub fn router() -> ApiRouter {
@@ -39,11 +39,8 @@ impl Validate for wire::AgreementCreate {
         (status = 200, body = Vec<wire::Agreement>),
     ),
 )]
-pub async fn agreements_list(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
-) -> Json<Vec<wire::Agreement>> {
-    let store = state.read();
+pub async fn agreements_list(SignedIn { user, space, .. }: SignedIn) -> Json<Vec<wire::Agreement>> {
+    let store = space.read();
     let world = &store.world;
     let org = &user.ods_code;
     Json(
@@ -70,11 +67,10 @@ pub async fn agreements_list(
     ),
 )]
 pub async fn agreements_create(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiJson(body): ApiJson<wire::AgreementCreate>,
 ) -> ApiResult<Response> {
-    let agreement = state
+    let agreement = space
         .change(move |store| {
             // A malformed code names no organisation: the same answer as an unknown one (D1,
             // S3).
@@ -98,12 +94,12 @@ pub async fn agreements_create(
 }
 
 async fn answer(
-    state: &Arc<AppState>,
+    space: &Arc<Space>,
     user: User,
     id: String,
     accept: bool,
 ) -> ApiResult<Json<wire::Agreement>> {
-    let agreement = state
+    let agreement = space
         .change(move |store| {
             let id = AgreementId::new(id);
             let event = store.new_event();
@@ -135,11 +131,10 @@ async fn answer(
     ),
 )]
 pub async fn agreements_accept(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(id): ApiPath,
 ) -> ApiResult<Json<wire::Agreement>> {
-    answer(&state, user, id, true).await
+    answer(&space, user, id, true).await
 }
 
 #[utoipa::path(
@@ -154,9 +149,8 @@ pub async fn agreements_accept(
     ),
 )]
 pub async fn agreements_refuse(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(id): ApiPath,
 ) -> ApiResult<Json<wire::Agreement>> {
-    answer(&state, user, id, false).await
+    answer(&space, user, id, false).await
 }

@@ -18,7 +18,7 @@ use domain::csv::{audit_csv_row, AUDIT_CSV_HEADER};
 use domain::{wire, AuditAction, AuditCursor, LogPosition, OdsCode};
 
 use super::messages::page_limit;
-use super::{ApiRouter, AppStateRef};
+use super::ApiRouter;
 use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
@@ -70,8 +70,7 @@ fn action_filter(query: &ApiQuery) -> ApiResult<Option<AuditAction>> {
     ),
 )]
 pub async fn audit_list(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     query: ApiQuery,
 ) -> ApiResult<Response> {
     let csv = match query.get("format") {
@@ -81,7 +80,7 @@ pub async fn audit_list(
     };
     let action = action_filter(&query)?;
     if csv {
-        return Ok(csv_export(state.read(), user.ods_code, action));
+        return Ok(csv_export(space.read(), user.ods_code, action));
     }
     let limit = page_limit(query.get("limit"))?;
     let cursor = query
@@ -95,7 +94,7 @@ pub async fn audit_list(
             })
         })
         .transpose()?;
-    let store = state.read();
+    let store = space.read();
     let world = &store.world;
     let page = world.audit_page(&user.ods_code, action, limit, cursor.as_ref());
     Ok(Json(wire::AuditPage {
@@ -118,7 +117,7 @@ fn csv_export(
     org: OdsCode,
     action: Option<AuditAction>,
 ) -> Response {
-    // (state, where the next part starts, whether the header is still to send); None: done.
+    // (space, where the next part starts, whether the header is still to send); None: done.
     type Next = Option<(
         std::sync::Arc<crate::state::Store>,
         Option<LogPosition>,

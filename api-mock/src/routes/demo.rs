@@ -13,11 +13,80 @@ use utoipa_axum::routes;
 
 use domain::{wire, NewRequest, OdsCode, PatientId, RequestId, Role, Touched, VisibleBecause};
 
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
 use super::{limits, typed_ods, ApiRouter, AppStateRef};
-use crate::auth::SignedIn;
+use crate::auth::{bearer, SignedIn};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{text, ApiJson, ApiPath, Validate};
+use crate::extract::{decode, text, ApiJson, ApiPath, Validate};
+use crate::research::FACILITATOR;
+use crate::state::{AppState, Space};
 use crate::views;
+
+/// Who makes a demo call: a persona of the demo world while no study is loaded (within its own
+/// organisation), or the facilitator (on the demo world or a participant's sandbox, K2).
+pub enum DemoCaller {
+    Persona(SignedIn),
+    Facilitator,
+}
+
+impl FromRequestParts<Arc<AppState>> for DemoCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        let (_, world) = state
+            .sessions
+            .session(token)
+            .ok_or_else(ApiError::unauthenticated)?;
+        if world == FACILITATOR {
+            return Ok(Self::Facilitator);
+        }
+        let persona = SignedIn::from_request_parts(parts, state).await?;
+        if state.research.is_running() {
+            return Err(ApiError::forbidden(
+                "While a study is loaded, the demo calls are the facilitator's alone.",
+            ));
+        }
+        Ok(Self::Persona(persona))
+    }
+}
+
+impl DemoCaller {
+    /// The world the call acts on: the persona's, or the participant's sandbox the
+    /// facilitator names (404 for an unknown one), else the demo world.
+    fn space(&self, state: &AppState, participant: Option<&str>) -> ApiResult<Arc<Space>> {
+        match (self, participant) {
+            (Self::Persona(p), None) => Ok(p.space.clone()),
+            (Self::Persona(_), Some(_)) => Err(ApiError::invalid(
+                "participant_id",
+                "participant_id is for the facilitator's demo calls only.",
+            )),
+            (Self::Facilitator, None) => Ok(state.demo.clone()),
+            (Self::Facilitator, Some(id)) => state
+                .research
+                .participant(id)
+                .map(|p| p.space.clone())
+                .ok_or_else(ApiError::not_found),
+        }
+    }
+
+    /// The caller's organisation, which its demo calls must stay within; `None` for the
+    /// facilitator (any organisation of the world).
+    fn organisation(&self) -> Option<OdsCode> {
+        match self {
+            Self::Persona(p) => Some(p.user.ods_code.clone()),
+            Self::Facilitator => None,
+        }
+    }
+}
 
 pub fn router() -> ApiRouter {
     OpenApiRouter::new()
@@ -74,13 +143,15 @@ impl Validate for wire::DemoSharingUpdate {
 )]
 pub async fn demo_requests_create(
     state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    caller: DemoCaller,
     ApiJson(body): ApiJson<wire::DemoRequestCreate>,
 ) -> ApiResult<Response> {
-    let detail = state
+    let space = caller.space(&state, body.participant_id.as_deref())?;
+    let own = caller.organisation();
+    let detail = space
         .change(move |store| {
             let origin = typed_ods(&body.ods_code)
-                .filter(|code| *code == user.ods_code)
+                .filter(|code| own.as_ref().is_none_or(|own| code == own))
                 .ok_or_else(outside_own_organisation)?;
             own_patient(
                 &store.world,
@@ -133,14 +204,20 @@ pub async fn demo_requests_create(
 )]
 pub async fn demo_patients_sharing(
     state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    caller: DemoCaller,
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::DemoSharingUpdate>,
 ) -> ApiResult<Json<wire::DemoPatient>> {
     let id = PatientId::new(id);
-    let patient = state
+    let space = caller.space(&state, body.participant_id.as_deref())?;
+    let own = caller.organisation();
+    let patient = space
         .change_touching(Touched::patient(id.clone()), move |store| {
-            own_patient(&store.world, &id, &user.ods_code)?;
+            match &own {
+                Some(org) => own_patient(&store.world, &id, org)?,
+                None if store.world.patient(&id).is_none() => return Err(ApiError::not_found()),
+                None => {}
+            }
             store.world.set_patient_sharing(&id, body.sharing)?;
             let p = store.world.patient(&id).ok_or_else(ApiError::not_found)?;
             Ok(wire::DemoPatient {
@@ -158,18 +235,42 @@ pub async fn demo_patients_sharing(
     post,
     path = "/demo/reset",
     tag = "demo",
+    request_body(content = Option<wire::DemoReset>, description = "Optional: the facilitator's `participant_id`."),
     responses(
         (status = 204),
-        (status = 403, body = wire::ErrorBody, description = "The caller is not an admin."),
+        (status = 400, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody, description = "The caller is not an admin, or a study is loaded and the caller is not the facilitator."),
+        (status = 404, body = wire::ErrorBody),
     ),
 )]
 pub async fn demo_reset(
     state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    caller: DemoCaller,
+    body: Bytes,
 ) -> ApiResult<StatusCode> {
-    if user.role != Role::Admin {
-        return Err(outside_own_organisation());
+    let body: wire::DemoReset = if body.iter().all(u8::is_ascii_whitespace) {
+        wire::DemoReset::default()
+    } else {
+        decode(&body)?
+    };
+    if let DemoCaller::Persona(p) = &caller {
+        if p.user.role != Role::Admin {
+            return Err(outside_own_organisation());
+        }
     }
-    state.reset().await?;
+    match body.participant_id.as_deref() {
+        None => {
+            caller.space(&state, None)?;
+            state.reset().await?;
+        }
+        Some(id) => {
+            caller.space(&state, Some(id))?;
+            let participant = state
+                .research
+                .participant(id)
+                .ok_or_else(ApiError::not_found)?;
+            participant.reset_world().await?;
+        }
+    }
     Ok(StatusCode::NO_CONTENT)
 }

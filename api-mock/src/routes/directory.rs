@@ -6,7 +6,7 @@ use utoipa_axum::routes;
 
 use domain::wire;
 
-use super::{limits, ApiRouter, AppStateRef};
+use super::{limits, ApiRouter};
 use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
@@ -26,8 +26,7 @@ pub fn router() -> ApiRouter {
     ),
 )]
 pub async fn organisations_search(
-    state: AppStateRef,
-    _caller: SignedIn,
+    SignedIn { space, .. }: SignedIn,
     query: ApiQuery,
 ) -> ApiResult<Json<wire::OrganisationResults>> {
     let limit = match query.get("limit") {
@@ -45,7 +44,7 @@ pub async fn organisations_search(
             format!("q must be at most {} characters.", limits::QUERY),
         ));
     }
-    let directory = state.read().directory.clone();
+    let directory = space.read().directory.clone();
     let results = directory.search(q, limit).into_iter().cloned().collect();
     Ok(Json(wire::OrganisationResults { results }))
 }

@@ -21,11 +21,12 @@ use utoipa_axum::routes;
 use domain::{wire, OdsCode, UserId};
 
 use super::{ApiRouter, AppStateRef};
-use crate::auth::{bearer, SignedIn};
+use crate::auth::bearer;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::live::{reset_event, Published, Resume, KEEP_ALIVE};
-use crate::state::AppState;
+use crate::research::FACILITATOR;
+use crate::state::{AppState, Space};
 
 /// `POST /api/events/ticket` (a resource: the knobs apply).
 pub fn ticket_router() -> ApiRouter {
@@ -50,11 +51,25 @@ const LAST_EVENT_ID: &str = "last-event-id";
 )]
 pub async fn events_ticket(
     state: AppStateRef,
-    session: SignedIn,
+    headers: HeaderMap,
 ) -> ApiResult<Json<wire::EventTicket>> {
-    let ticket = state
-        .live
-        .issue_ticket(&session.token, session.user.id.as_str())?;
+    // The facilitator's session opens the research stream (`/api/research/events`); every
+    // other caller is a signed-in persona, checked as any call is.
+    let token = bearer(&headers).ok_or_else(ApiError::unauthenticated)?;
+    let (user, world) = state
+        .sessions
+        .session(token)
+        .ok_or_else(ApiError::unauthenticated)?;
+    if world != FACILITATOR {
+        let space = state.space(&world).ok_or_else(ApiError::unauthenticated)?;
+        space
+            .read()
+            .world
+            .user(&UserId::new(user.as_str()))
+            .filter(|u| u.active)
+            .ok_or_else(ApiError::unauthenticated)?;
+    }
+    let ticket = state.live.issue_ticket(token, &user)?;
     Ok(Json(wire::EventTicket {
         ticket,
         expires_in_s: state.live.ticket_ttl().as_secs(),
@@ -66,12 +81,16 @@ struct Owner {
     token: String,
     user: UserId,
     org: OdsCode,
+    /// The world the session acts on: its events are this stream's.
+    space: Arc<Space>,
 }
 
 impl Owner {
     fn still_signed_in(&self, state: &AppState) -> bool {
-        state.sessions.user(&self.token).as_deref() == Some(self.user.as_str())
-            && state
+        state.sessions.session(&self.token)
+            == Some((self.user.as_str().to_owned(), self.space.key.clone()))
+            && self
+                .space
                 .read()
                 .world
                 .user(&self.user)
@@ -149,18 +168,28 @@ pub async fn events_stream(
         }
     };
     let user = UserId::new(user);
-    let org = state
+    let (_, world) = state
+        .sessions
+        .session(&token)
+        .ok_or_else(ApiError::unauthenticated)?;
+    let space = state.space(&world).ok_or_else(ApiError::unauthenticated)?;
+    let org = space
         .read()
         .world
         .user(&user)
         .filter(|u| u.active)
         .map(|u| u.ods_code.clone())
         .ok_or_else(ApiError::unauthenticated)?;
-    let owner = Owner { token, user, org };
+    let owner = Owner {
+        token,
+        user,
+        org,
+        space,
+    };
     if !owner.still_signed_in(&state) {
         return Err(ApiError::unauthenticated());
     }
-    let resume = state.live.resume(after, &owner.org, &owner.user);
+    let resume = owner.space.live.resume(after, &owner.org, &owner.user);
     let sessions = state.live.watch_sessions();
     let follow = Follow::new(state, owner, resume, sessions);
     Ok(Sse::new(follow.into_stream())
@@ -232,7 +261,8 @@ impl Follow {
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         // Fell behind the channel: carry on from the ring, or reset (E3).
                         let resume =
-                            self.state
+                            self.owner
+                                .space
                                 .live
                                 .resume(Some(self.seen), &self.owner.org, &self.owner.user);
                         self.seen = resume.last_id;

@@ -8,11 +8,11 @@ use utoipa_axum::routes;
 
 use domain::{wire, ShareId, User};
 
-use super::{ApiRouter, AppStateRef};
+use super::ApiRouter;
 use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;
-use crate::state::AppState;
+use crate::state::Space;
 use crate::views;
 
 pub fn router() -> ApiRouter {
@@ -31,10 +31,9 @@ pub fn router() -> ApiRouter {
     ),
 )]
 pub async fn external_list(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
 ) -> Json<Vec<wire::ExternalShare>> {
-    let store = state.read();
+    let store = space.read();
     let world = &store.world;
     Json(
         world
@@ -46,12 +45,12 @@ pub async fn external_list(
 }
 
 async fn answer(
-    state: &Arc<AppState>,
+    space: &Arc<Space>,
     user: User,
     id: String,
     enable: bool,
 ) -> ApiResult<Json<wire::ExternalShare>> {
-    let share = state
+    let share = space
         .change(move |store| {
             let id = ShareId::new(id);
             let event = store.new_event();
@@ -84,11 +83,10 @@ async fn answer(
     ),
 )]
 pub async fn external_enable(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(share_id): ApiPath,
 ) -> ApiResult<Json<wire::ExternalShare>> {
-    answer(&state, user, share_id, true).await
+    answer(&space, user, share_id, true).await
 }
 
 #[utoipa::path(
@@ -104,9 +102,8 @@ pub async fn external_enable(
     ),
 )]
 pub async fn external_disable(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(share_id): ApiPath,
 ) -> ApiResult<Json<wire::ExternalShare>> {
-    answer(&state, user, share_id, false).await
+    answer(&space, user, share_id, false).await
 }

@@ -11,11 +11,11 @@ use domain::{
     pages, wire, Cursor, FolderId, OdsCode, RequestId, StatusFilter, TargetId, User, UserId, World,
 };
 
-use super::{limits, ApiRouter, AppStateRef};
+use super::{limits, ApiRouter};
 use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, ApiPath, ApiQuery, Validate};
-use crate::state::AppState;
+use crate::state::Space;
 use crate::views;
 
 pub fn router() -> ApiRouter {
@@ -86,10 +86,9 @@ pub(crate) fn detail_for(
     ),
 )]
 pub async fn folders_list(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
 ) -> ApiResult<Json<Vec<wire::Folder>>> {
-    Ok(Json(folders_of(&state.read().world, &user.id)?))
+    Ok(Json(folders_of(&space.read().world, &user.id)?))
 }
 
 #[utoipa::path(
@@ -105,11 +104,10 @@ pub async fn folders_list(
     ),
 )]
 pub async fn covers_update(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiJson(body): ApiJson<wire::CoversUpdate>,
 ) -> ApiResult<Json<Vec<wire::Folder>>> {
-    let folders = state
+    let folders = space
         .change(move |store| {
             let folders: Vec<FolderId> =
                 body.folder_ids.iter().map(|f| FolderId::parse(f)).collect();
@@ -139,8 +137,7 @@ pub async fn covers_update(
     ),
 )]
 pub async fn requests_list(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     query: ApiQuery,
 ) -> ApiResult<Json<wire::RequestPage>> {
     let status = match query.get("status") {
@@ -167,7 +164,7 @@ pub async fn requests_list(
         })
         .transpose()?;
     let folder = query.get("folder").map(FolderId::parse);
-    let store = state.read();
+    let store = space.read();
     let world = &store.world;
     let page = world.request_page(&user.id, folder.as_ref(), status, limit, cursor.as_ref())?;
     Ok(Json(wire::RequestPage {
@@ -212,11 +209,10 @@ pub(crate) fn page_limit(text: Option<&str>) -> ApiResult<usize> {
     ),
 )]
 pub async fn requests_get(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(id): ApiPath,
 ) -> ApiResult<Json<wire::RequestDetail>> {
-    let store = state.read();
+    let store = space.read();
     Ok(Json(detail_for(
         &store.world,
         &RequestId::new(id),
@@ -235,11 +231,10 @@ pub async fn requests_get(
     ),
 )]
 pub async fn requests_assignable(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(id): ApiPath,
 ) -> ApiResult<Json<Vec<wire::Assignable>>> {
-    let store = state.read();
+    let store = space.read();
     let world = &store.world;
     Ok(Json(
         world
@@ -266,12 +261,11 @@ pub async fn requests_assignable(
     ),
 )]
 pub async fn requests_assign(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::AssignCommand>,
 ) -> ApiResult<Json<wire::RequestDetail>> {
-    let detail = state
+    let detail = space
         .change(move |store| {
             let id = RequestId::new(id);
             let event = store.new_event();
@@ -292,13 +286,13 @@ pub async fn requests_assign(
 }
 
 async fn set_status(
-    state: &Arc<AppState>,
+    space: &Arc<Space>,
     user: User,
     id: String,
     version: u64,
     close: bool,
 ) -> ApiResult<Json<wire::RequestDetail>> {
-    let detail = state
+    let detail = space
         .change(move |store| {
             let id = RequestId::new(id);
             let event = store.new_event();
@@ -334,12 +328,11 @@ async fn set_status(
     ),
 )]
 pub async fn requests_close(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::VersionCommand>,
 ) -> ApiResult<Json<wire::RequestDetail>> {
-    set_status(&state, user, id, body.version, true).await
+    set_status(&space, user, id, body.version, true).await
 }
 
 #[utoipa::path(
@@ -358,10 +351,9 @@ pub async fn requests_close(
     ),
 )]
 pub async fn requests_reopen(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::VersionCommand>,
 ) -> ApiResult<Json<wire::RequestDetail>> {
-    set_status(&state, user, id, body.version, false).await
+    set_status(&space, user, id, body.version, false).await
 }

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,6 +26,7 @@ pub mod directory;
 pub mod events;
 pub mod external;
 pub mod messages;
+pub mod research;
 pub mod sharing;
 pub mod sign_in;
 
@@ -65,13 +67,16 @@ pub fn resources() -> ApiRouter {
         .merge(messages::router())
         .merge(audit::router())
         .merge(demo::router())
+        .merge(research::router())
         .merge(events::ticket_router())
 }
 
 /// What readiness probes, the client's banner and API tools call, and the event stream: no
 /// sign-in needed, and exempt from the test-mode knobs.
 pub fn service() -> ApiRouter {
-    service_calls().merge(events::stream_router())
+    service_calls()
+        .merge(events::stream_router())
+        .merge(research::stream_router())
 }
 
 /// [`service`] without the event stream (which has no call timeout).
@@ -90,12 +95,16 @@ pub fn service_calls() -> ApiRouter {
     ),
     security(()),
 )]
-pub async fn health_get(State(state): AppStateRef) -> Json<wire::Health> {
-    let knobs = &state.knobs;
+pub async fn health_get(State(state): AppStateRef, headers: HeaderMap) -> Json<wire::Health> {
+    // With a participant's token, its own sandbox's knobs (the Test mode banner shows only
+    // there, K2).
+    let knobs = crate::knobs::for_call(&state, &headers);
+    let latency = knobs.as_ref().filter(|k| !k.latency.is_off());
+    let fail = knobs.as_ref().filter(|k| k.fail_rate > 0.0);
     Json(wire::Health {
         status: "ok".into(),
-        latency_ms: (!knobs.latency.is_off()).then(|| knobs.latency.label()),
-        fail_rate: (knobs.fail_rate > 0.0).then_some(knobs.fail_rate),
+        latency_ms: latency.map(|k| k.latency.label()),
+        fail_rate: fail.map(|k| k.fail_rate),
     })
 }
 

@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 
 use domain::{wire, ShareId, TargetId};
 
-use super::{limits, typed_ods, ApiRouter, AppStateRef};
+use super::{limits, typed_ods, ApiRouter};
 use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{text, ApiJson, ApiPath, Validate};
@@ -42,11 +42,8 @@ impl Validate for wire::ShareUpdate {
         (status = 200, body = Vec<wire::Target>),
     ),
 )]
-pub async fn targets_list(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
-) -> Json<Vec<wire::Target>> {
-    let store = state.read();
+pub async fn targets_list(SignedIn { user, space, .. }: SignedIn) -> Json<Vec<wire::Target>> {
+    let store = space.read();
     let world = &store.world;
     Json(
         world
@@ -78,11 +75,10 @@ pub async fn targets_list(
     ),
 )]
 pub async fn shares_create(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiJson(body): ApiJson<wire::ShareCreate>,
 ) -> ApiResult<Response> {
-    let share = state
+    let share = space
         .change(move |store| {
             // A malformed code names no organisation. Asking the domain to share with the
             // caller's own organisation gets the same answer as an unknown one (S3, 422),
@@ -123,12 +119,11 @@ pub async fn shares_create(
     ),
 )]
 pub async fn shares_update(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<wire::ShareUpdate>,
 ) -> ApiResult<Json<wire::Share>> {
-    let share = state
+    let share = space
         .change(move |store| {
             let id = ShareId::new(id);
             let event = store.new_event();
@@ -158,11 +153,10 @@ pub async fn shares_update(
     ),
 )]
 pub async fn shares_delete(
-    state: AppStateRef,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, space, .. }: SignedIn,
     ApiPath(id): ApiPath,
 ) -> ApiResult<StatusCode> {
-    state
+    space
         .change(move |store| {
             let event = store.new_event();
             let now = store.now();

@@ -6,10 +6,35 @@ use std::sync::Arc;
 use domain::Touched;
 
 use super::seeds::world_from_seed_with;
-use super::{AppState, Loaded, Store};
+use super::{AppState, Loaded, Space, Store};
 use crate::error::ApiError;
 
 impl AppState {
+    /// [`Space::change`] in the demo world.
+    pub async fn change<T: Send + 'static>(
+        self: &Arc<Self>,
+        change: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.demo.change(change).await
+    }
+
+    /// `POST /api/demo/reset` on the demo world: back to the seed data (sessions stay valid:
+    /// the seed's users are the same).
+    pub async fn reset(self: &Arc<Self>) -> Result<(), ApiError> {
+        let seed = self.seed.clone();
+        let generate = self.generate_requests;
+        self.demo
+            .replace_with(move |store| {
+                let loaded = world_from_seed_with(&seed, generate).map_err(ApiError::internal)?;
+                let next_id = store.next_id;
+                *store = Store::new(Loaded { next_id, ..loaded }, store.last_now);
+                Ok(())
+            })
+            .await
+    }
+}
+
+impl Space {
     /// Applies `change` to a copy of the state, writes what it changed, then publishes it, on a
     /// blocking thread and in turn with other changes. On a refusal the domain has changed
     /// nothing, and nothing is written. The turn and the work belong to the blocking task, so
@@ -19,6 +44,16 @@ impl AppState {
         change: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         self.change_as(Write::Delta, Touched::default(), change)
+            .await
+    }
+
+    /// Replaces the whole state by what `change` makes of it (a reset): written whole, and
+    /// every client of this world reloads.
+    pub async fn replace_with(
+        self: &Arc<Self>,
+        change: impl FnOnce(&mut Store) -> Result<(), ApiError> + Send + 'static,
+    ) -> Result<(), ApiError> {
+        self.change_as(Write::Everything, Touched::default(), change)
             .await
     }
 
@@ -57,7 +92,7 @@ impl AppState {
         touched: Touched,
         change: impl FnOnce(&mut Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        if self.broken.get().is_some() {
+        if self.durable.is_broken() {
             return Err(not_writable());
         }
         let before = self.read();
@@ -68,28 +103,25 @@ impl AppState {
         // What the change touched, from the world's dirty log (which this empties, so the
         // published state's is empty): O(change).
         let delta = next.world.take_delta();
-        if let Some(backend) = &self.backend {
-            let mut db = match backend.lock() {
-                Ok(g) => g,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            let written = match how {
-                Write::Delta => {
-                    if delta.is_empty() && next.next_id == before.next_id {
-                        Ok(())
-                    } else {
-                        db.commit(&next.meta(), &delta)
-                    }
+        let world = self.key.as_str();
+        let written = self.durable.with(|db| match how {
+            Write::Delta => {
+                if delta.is_empty() && next.next_id == before.next_id {
+                    Ok(())
+                } else {
+                    db.commit(world, &next.meta(), &delta)
                 }
-                Write::Everything => db.replace(&next.meta(), &next.stored_snapshot()),
-            };
-            if let Err(e) = written {
+            }
+            Write::Everything => db.replace(world, &next.meta(), &next.stored_snapshot()),
+        });
+        {
+            if let Some(Err(e)) = written {
                 // The transaction rolled back and this copy is dropped, so memory still equals
                 // the disk; but a disk that failed once (full, I/O error) is not trusted with
                 // more: every later change answers 503 until an operator restarts.
                 let why = format!("cannot write the database: {e}");
                 tracing::error!("{why}; no more changes are accepted until api-mock is restarted");
-                let _ = self.broken.set(why);
+                let _ = self.durable.broken.set(why);
                 return Err(not_writable());
             }
         }
@@ -119,21 +151,10 @@ impl AppState {
             // The world was replaced as a whole: every client reloads.
             Write::Everything => self.live.publish_reset(),
         }
+        if let Some(observe) = self.observer.get() {
+            observe(&before, &next);
+        }
         Ok(answer)
-    }
-
-    /// `POST /api/demo/reset`: back to the seed data (sessions stay valid: the seed's users are
-    /// the same).
-    pub async fn reset(self: &Arc<Self>) -> Result<(), ApiError> {
-        let seed = self.seed.clone();
-        let generate = self.generate_requests;
-        self.change_as(Write::Everything, Touched::default(), move |store| {
-            let loaded = world_from_seed_with(&seed, generate).map_err(ApiError::internal)?;
-            let next_id = store.next_id;
-            *store = Store::new(Loaded { next_id, ..loaded }, store.last_now);
-            Ok(())
-        })
-        .await
     }
 }
 

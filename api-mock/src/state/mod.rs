@@ -45,7 +45,8 @@ mod seeds;
 mod start;
 pub mod synthetic;
 
-pub use seeds::{world_from_seed, world_from_seed_with};
+pub use seeds::{replay_into, world_from_seed, world_from_seed_with};
+pub(crate) use start::decode;
 pub use start::{database_paths, decode_data};
 pub use synthetic::generate_requests;
 
@@ -83,6 +84,9 @@ pub struct Store {
     /// How many of the world's last organisations are generated (not written), with their
     /// fingerprint (computed once: no change adds organisations).
     generated: Option<(usize, String)>,
+    /// Put in every new id after its prefix: empty in the demo world, the sandbox's own in a
+    /// research sandbox, so no id made in one world names anything in another (K1).
+    id_tag: Arc<str>,
 }
 
 /// The latest time the world records (an audit event's, a request's arrival), in ms.
@@ -114,13 +118,62 @@ impl Store {
             next_id: loaded.next_id,
             last_now,
             generated,
+            id_tag: Arc::from(""),
         }
     }
 
-    /// A fresh id with `prefix`, never used before in this data file.
+    /// A world read back (a sandbox), sharing `other`'s directory index and fingerprint of
+    /// the generated organisations (the same study seed: no change adds organisations).
+    pub fn from_loaded_sharing(mut loaded: Loaded, last_now: i64, other: &Store) -> Self {
+        loaded.world.forget_changes();
+        Self {
+            last_now: last_now.max(latest_time(&loaded.world)),
+            world: loaded.world,
+            directory: other.directory.clone(),
+            next_id: loaded.next_id,
+            generated: other.generated.clone(),
+            id_tag: other.id_tag.clone(),
+        }
+    }
+
+    pub fn next_id(&self) -> u64 {
+        self.next_id
+    }
+
+    pub fn last_now(&self) -> i64 {
+        self.last_now
+    }
+
+    /// Sets the id counter and the clock (never backwards: the larger of both is kept).
+    pub fn set_counters(&mut self, next_id: u64, last_now: i64) {
+        self.next_id = self.next_id.max(next_id);
+        self.last_now = self.last_now.max(last_now);
+    }
+
+    /// A store of a world just built (a study's seed).
+    pub fn new_loaded(loaded: Loaded) -> Self {
+        Self::new(loaded, 0)
+    }
+
+    /// This store for another world: the same state (shared, O(1)), its new ids tagged with
+    /// `tag` (K1).
+    pub fn for_world(&self, tag: &str) -> Store {
+        Store {
+            id_tag: Arc::from(tag),
+            ..self.clone()
+        }
+    }
+
+    /// A fresh id with `prefix`, never used before in this data file (nor, with its world's
+    /// tag, in another world).
     pub fn new_id(&mut self, prefix: &str) -> String {
         self.next_id += 1;
-        format!("{prefix}-{}", self.next_id)
+        format!("{prefix}-{}{}", self.id_tag, self.next_id)
+    }
+
+    /// The tag of this world's new ids.
+    pub fn id_tag(&self) -> &str {
+        &self.id_tag
     }
 
     pub fn new_event(&mut self) -> EventId {
@@ -137,7 +190,7 @@ impl Store {
         Timestamp::from_millis(self.last_now)
     }
 
-    fn meta(&self) -> Meta {
+    pub(crate) fn meta(&self) -> Meta {
         Meta {
             next_id: self.next_id,
             generated: self.generated.clone(),
@@ -146,10 +199,117 @@ impl Store {
     }
 
     /// Everything but the generated organisations (see the module docs).
-    fn stored_snapshot(&self) -> Snapshot {
+    pub(crate) fn stored_snapshot(&self) -> Snapshot {
         let explicit =
             self.world.organisations().len() - self.generated.as_ref().map_or(0, |(n, _)| *n);
         self.world.snapshot_with_organisations(explicit)
+    }
+}
+
+/// One world and its change path: the demo world, or a participant's sandbox (K1). Each has
+/// its own published state, turn of writers, live events and (for a sandbox) knobs; all share
+/// the one database.
+pub struct Space {
+    /// `""` for the demo world, `sb:ID` for participant ID's sandbox: the rows' key in the
+    /// database.
+    pub key: String,
+    /// The published state; the lock is held only to copy or replace the `Arc`.
+    store: RwLock<Arc<Store>>,
+    /// Changes take turns here (first come, first served), for as long as they write.
+    writers: Arc<tokio::sync::Mutex<()>>,
+    /// Live updates of this world (numbered per organisation within it).
+    pub live: Arc<Live>,
+    /// This world's own latency and failures (a sandbox's, set by the facilitator); `None`:
+    /// the server's.
+    knobs: RwLock<Option<Arc<Knobs>>>,
+    durable: Arc<Durable>,
+    /// Told of every published change (research progress, K3), after its live events.
+    observer: OnceLock<Observer>,
+}
+
+/// What a world's observer is told after each change: the state before and after.
+pub type Observer = Box<dyn Fn(&Store, &Store) + Send + Sync>;
+
+impl std::fmt::Debug for Space {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Space").field("key", &self.key).finish()
+    }
+}
+
+/// The database every world writes to, and whether it can still be trusted.
+#[derive(Debug)]
+pub struct Durable {
+    /// The durable store; `None` with `--in-memory`. Used only by the change holding a turn.
+    backend: Option<Mutex<Box<dyn Backend>>>,
+    /// Set when a commit failed: from then on every change answers 503 until a restart, as
+    /// what is on disk can no longer be trusted to follow what was answered.
+    broken: OnceLock<String>,
+}
+
+impl Durable {
+    /// Runs `f` on the database (`None` in memory), on the caller's (blocking) thread.
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Backend) -> Result<T, String>,
+    ) -> Option<Result<T, String>> {
+        let backend = self.backend.as_ref()?;
+        let mut db = match backend.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        Some(f(db.as_mut()))
+    }
+
+    pub fn is_broken(&self) -> bool {
+        self.broken.get().is_some()
+    }
+}
+
+impl Space {
+    pub(crate) fn new(key: String, store: Store, live: Arc<Live>, durable: Arc<Durable>) -> Self {
+        Self {
+            key,
+            store: RwLock::new(Arc::new(store)),
+            writers: Arc::new(tokio::sync::Mutex::new(())),
+            live,
+            knobs: RwLock::new(None),
+            durable,
+            observer: OnceLock::new(),
+        }
+    }
+
+    /// The published state, as of now: a later change publishes a new one and leaves this
+    /// one as it is.
+    pub fn read(&self) -> Arc<Store> {
+        match self.store.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// This world's own knobs, if it has any.
+    pub fn own_knobs(&self) -> Option<Arc<Knobs>> {
+        match self.knobs.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Sets (or with `None` removes) this world's own knobs.
+    pub fn set_knobs(&self, knobs: Option<Arc<Knobs>>) {
+        match self.knobs.write() {
+            Ok(mut g) => *g = knobs,
+            Err(poisoned) => *poisoned.into_inner() = knobs,
+        }
+    }
+
+    /// Sets the observer of this world's changes (once).
+    pub fn observe(&self, observer: Observer) {
+        let _ = self.observer.set(observer);
+    }
+
+    pub fn durable(&self) -> &Arc<Durable> {
+        &self.durable
     }
 }
 
@@ -157,24 +317,21 @@ impl Store {
 #[derive(Debug)]
 pub struct AppState {
     pub sessions: Sessions,
-    /// Live updates: numbered events, their ring and channel, tickets (`live.rs`).
-    pub live: Live,
+    /// Live updates: the demo world's numbered events, and the tickets that open every
+    /// world's streams (`live.rs`).
+    pub live: Arc<Live>,
     pub knobs: Arc<Knobs>,
     /// The built client to serve, if any.
     pub static_dir: Option<PathBuf>,
-    /// The published state; the lock is held only to copy or replace the `Arc`.
-    store: RwLock<Arc<Store>>,
-    /// Changes take turns here (first come, first served), for as long as they write.
-    writers: Arc<tokio::sync::Mutex<()>>,
-    /// The durable store; `None` with `--in-memory`. Used only by the change holding the turn.
-    backend: Option<Mutex<Box<dyn Backend>>>,
+    /// The demo world.
+    pub demo: Arc<Space>,
+    /// The study, its participants and their sandboxes (SPEC K1–K9).
+    pub research: crate::research::Research,
+    durable: Arc<Durable>,
     /// The database file; `None` with `--in-memory`.
     data: Option<PathBuf>,
     /// One writer per database: held for the life of the state (`lock.rs`).
     _lock: Option<DbLock>,
-    /// Set when a commit failed: from then on every change answers 503 until a restart, as
-    /// what is on disk can no longer be trusted to follow what was answered.
-    broken: OnceLock<String>,
     seed: SeedFile,
     /// `--generate-requests`: added to the seed's world at first start and on reset.
     generate_requests: usize,
@@ -189,12 +346,23 @@ impl AppState {
         })
     }
 
-    /// The published state, as of now: a later change publishes a new one and leaves this
-    /// one as it is.
+    /// The demo world's published state, as of now.
     pub fn read(&self) -> Arc<Store> {
-        match self.store.read() {
-            Ok(g) => g.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
+        self.demo.read()
+    }
+
+    /// The database every world writes to.
+    pub fn durable(&self) -> &Arc<Durable> {
+        &self.durable
+    }
+
+    /// The world a session acts on: the demo world (`""`), or a participant's sandbox while
+    /// the participant exists.
+    pub fn space(&self, world: &str) -> Option<Arc<Space>> {
+        if world.is_empty() {
+            Some(self.demo.clone())
+        } else {
+            self.research.sandbox(world)
         }
     }
 

@@ -49,11 +49,27 @@ pub fn world_from_seed_with(seed: &SeedFile, requests: usize) -> Result<Loaded, 
 fn seeded_world(seed: &SeedFile) -> Result<Loaded, String> {
     let mut world = World::new();
     let mut next_id: u64 = 0;
-    let mut fresh = |prefix: &str| {
+    let generated = replay_into(&mut world, seed, &mut |prefix: &str| {
         next_id += 1;
         format!("{prefix}-{next_id}")
-    };
+    })?;
+    Ok(Loaded {
+        world,
+        next_id,
+        generated,
+    })
+}
 
+/// Replays the entries of `seed` onto `world` through the domain rules, in the order of
+/// API.md (organisations, the generated directory, users, groups, patients, shares,
+/// agreements, requests, covers); `fresh` makes the ids of new shares, agreements and events.
+/// Returns how many organisations were generated. A task's `setup` (research studies) is
+/// replayed the same way onto a sandbox.
+pub fn replay_into(
+    world: &mut World,
+    seed: &SeedFile,
+    fresh: &mut dyn FnMut(&str) -> String,
+) -> Result<usize, String> {
     for (i, o) in seed.organisations.iter().enumerate() {
         let at = entry("organisations", i, &o.ods_code);
         let org = Organisation {
@@ -211,9 +227,5 @@ fn seeded_world(seed: &SeedFile) -> Result<Loaded, String> {
             .seed_covers(&UserId::new(c.user_id.as_str()), &folders)
             .map_err(|e| refusal(at, e))?;
     }
-    Ok(Loaded {
-        world,
-        next_id,
-        generated,
-    })
+    Ok(generated)
 }

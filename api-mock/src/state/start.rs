@@ -2,7 +2,7 @@
 //! one, or the seed written at first start.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -10,13 +10,14 @@ use domain::{Snapshot, World};
 
 use super::seeds::world_from_seed_with;
 use super::synthetic::{fingerprint, generated_organisations};
-use super::{AppState, Loaded, StartError, Store};
+use super::{AppState, Durable, Loaded, Space, StartError, Store};
 use crate::config::{Config, SeedSource};
 use crate::db::{Backend, Sqlite};
 use crate::knobs::Knobs;
 use crate::live::Live;
 use crate::lock::DbLock;
 use crate::persist;
+use crate::research::Research;
 use crate::seed::SeedFile;
 use crate::sessions::Sessions;
 
@@ -62,7 +63,7 @@ pub fn decode_data(bytes: &[u8]) -> Result<Loaded, String> {
 
 /// A stored state: the snapshot without the generated organisations, which are re-created and
 /// must match their fingerprint.
-fn decode(
+pub(crate) fn decode(
     next_id: u64,
     generated: Option<(usize, String)>,
     mut world: Snapshot,
@@ -174,7 +175,7 @@ impl AppState {
                 import = read_import()?;
             }
             let mut db = Sqlite::open(&db_path).map_err(refused)?;
-            stored = match db.load().map_err(refused)? {
+            stored = match db.load("").map_err(refused)? {
                 Some((meta, snapshot)) => Some((
                     decode(meta.next_id, meta.generated, snapshot).map_err(refused)?,
                     meta.last_now,
@@ -203,24 +204,35 @@ impl AppState {
         };
         let store = Store::new(loaded, last_now);
         if let (true, Some(db)) = (fresh, backend.as_mut()) {
-            db.replace(&store.meta(), &store.stored_snapshot())
+            db.replace("", &store.meta(), &store.stored_snapshot())
                 .map_err(|e| StartError(format!("cannot write the database: {e}")))?;
         }
+        let durable = Arc::new(Durable {
+            backend: backend.map(Mutex::new),
+            broken: OnceLock::new(),
+        });
+        let live = Arc::new(Live::new());
+        let demo = Arc::new(Space::new(
+            String::new(),
+            store,
+            live.clone(),
+            durable.clone(),
+        ));
+        let research = Research::start(config, &durable).map_err(StartError)?;
         Ok(Self {
             sessions,
-            live: Live::new(),
+            live,
             knobs: Arc::new(Knobs::new(
                 config.latency,
                 config.fail_rate,
                 config.chaos_seed,
             )),
             static_dir: config.static_dir.clone(),
-            store: RwLock::new(Arc::new(store)),
-            writers: Arc::new(tokio::sync::Mutex::new(())),
-            backend: backend.map(Mutex::new),
+            demo,
+            research,
+            durable,
             data,
             _lock: lock,
-            broken: OnceLock::new(),
             seed,
             generate_requests: config.generate_requests,
         })
