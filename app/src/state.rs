@@ -68,12 +68,15 @@ impl SessionContext {
         self.session.set(Some(session));
     }
 
-    /// A participant's persona switch answered: the new session, still in the sandbox. The
-    /// server keeps the sandbox on the token it answers, so no `DELETE /api/session` is sent
-    /// for the previous one (it is the same participant).
+    /// A participant's persona switch answered: the new session, in the same sandbox. The
+    /// previous token is ended on the server as on any persona switch (`DELETE /api/session`,
+    /// sent once its calls are answered), prepared before the new token replaces it.
     pub fn switch_within_study(&self, mut session: Session) {
         if session.participant.is_none() {
             session.participant = self.participant_untracked();
+        }
+        if self.session.with_untracked(Option::is_some) {
+            leptos::task::spawn_local(api::sign_out());
         }
         self.start(session);
     }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Locator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations } from './support/fixtures';
 import { startServer, type RunningServer } from './support/server';
 import { Shell } from './pages/shell';
@@ -19,10 +19,12 @@ const studyFile = process.env.RESEARCH_STUDY_FILE ?? resolve(root, 'api-mock/stu
 // At least 128 random bits (K8); a fixed one so the test can type it.
 const facilitatorKey = process.env.RESEARCH_FACILITATOR_KEY ?? '3f9c1e7a5b2d48c09e6f1a2b3c4d5e6f7a8b9c0d1e2f3a4b';
 
-// Data of the demo seed (api-mock/seed/demo.json) the participants work on.
-const mark = 'u-mark-robinson'; // North Tees PCN U12345, admin: may share its groups
-const careHome = 'g-pcn-carehome'; // North Tees PCN's group
-const hub = { query: 'Stockton Extended', ods: 'Y01234' }; // nothing shared with it in the seed
+// What participant A does in their sandbox, on the demo seed (api-mock/seed/demo.json): as
+// Dr Sarah Ahmed, admin at Camelia Surgery (the first task's persona of sharing-basics.json),
+// share Camelia's Reception group with Riverside Medical Practice (that first task).
+const persona = { id: 'u-sarah-ahmed', name: 'Sarah Ahmed' };
+const group = 'g-cam-reception';
+const partner = { query: 'Riverside Medical', ods: 'A81002' };
 
 type Study = { name: string; personas: string[]; tasks: { id: string; title: string; persona: string }[] };
 const study: Study = JSON.parse(readFileSync(studyFile, 'utf8'));
@@ -37,12 +39,16 @@ async function startStudyServer(): Promise<RunningServer> {
 
 type Person = { page: Page; seen: string[] };
 
+/** The contexts a test opened, closed before its server stops. */
+const contexts: BrowserContext[] = [];
+
 /** A browser context of its own (its own sessionStorage, so its own session), collecting errors. */
 async function openContext(browser: Browser, baseURL: string, clipboard = false): Promise<Person> {
   const context = await browser.newContext({
     baseURL,
     permissions: clipboard ? ['clipboard-read', 'clipboard-write'] : [],
   });
+  contexts.push(context);
   const page = await context.newPage();
   const seen: string[] = [];
   page.on('pageerror', (error) => seen.push(error.message));
@@ -100,17 +106,18 @@ async function openLink(person: Person, link: string): Promise<Shell> {
   return shell;
 }
 
-/** Switches to `userId` through the participant's switcher, unless already signed in as them. */
-async function beMark(person: Person): Promise<void> {
-  const name = await person.page.getByTestId('account-name').textContent();
-  if (name === 'Mark Robinson') return;
+/**
+ * Makes sure the tab is `persona`, through the participant's switcher, which offers the study's
+ * personas and no others (K1).
+ */
+async function bePersona(person: Person): Promise<void> {
   await person.page.getByTestId('switch-persona').click();
   const picker = person.page.getByTestId('page-participant-picker');
   await expect(picker).toBeVisible();
-  // K1: only the study's personas are offered.
   await expect(picker.getByTestId(/^persona-/)).toHaveCount(study.personas.length);
-  await picker.getByTestId(`persona-${mark}`).click();
-  await expect(person.page.getByTestId('account-name')).toHaveText('Mark Robinson');
+  await picker.getByTestId(`persona-${persona.id}`).click();
+  await expect(picker).toHaveCount(0);
+  await expect(person.page.getByTestId('account-name')).toContainText(persona.name);
 }
 
 test.describe.configure({ timeout: 120_000 });
@@ -118,7 +125,7 @@ test.describe.configure({ timeout: 120_000 });
 test('a facilitator runs two participants in sandboxes of their own: create, follow, reset, delete (K1, K2, K8)', async ({
   browser,
 }) => {
-  expect(study.personas, `${studyFile} lets participants be ${mark}`).toContain(mark);
+  expect(study.personas, `${studyFile} lets participants be ${persona.id}`).toContain(persona.id);
   const server = await startStudyServer();
   try {
     const facilitator = await openContext(browser, server.url, true);
@@ -163,22 +170,23 @@ test('a facilitator runs two participants in sandboxes of their own: create, fol
     const b = await openContext(browser, server.url);
     await openLink(b, linkB);
 
-    // A shares North Tees PCN's Care Home Team with the hub, in A's sandbox.
-    await beMark(a);
+    // A shares Camelia's Reception group with Riverside, restricted, in A's sandbox.
+    await bePersona(a);
     await a.page.goto('/groups');
     const groupsA = new TargetsPage(a.page);
-    const dialog = await groupsA.openShare(careHome);
-    await dialog.combobox.choose(hub.query, hub.ods);
+    const dialog = await groupsA.openShare(group);
+    await dialog.combobox.choose(partner.query, partner.ods);
+    await dialog.restrict.check();
     await dialog.submit.click();
     await expect(dialog.root).toBeHidden();
-    await expect(groupsA.sharedWith(careHome, hub.ods)).toBeVisible();
+    await expect(groupsA.sharedWith(group, partner.ods)).toBeVisible();
 
     // B, as the same persona in B's sandbox, sees nothing of it (K1).
-    await beMark(b);
+    await bePersona(b);
     await b.page.goto('/groups');
     const groupsB = new TargetsPage(b.page);
-    await expect(groupsB.target(careHome)).toBeVisible();
-    await expect(groupsB.sharedWith(careHome, hub.ods)).toHaveCount(0);
+    await expect(groupsB.target(group)).toBeVisible();
+    await expect(groupsB.sharedWith(group, partner.ods)).toHaveCount(0);
 
     // The facilitator follows both: a row each, on the first task.
     for (const label of ['P-A', 'P-B']) {
@@ -193,10 +201,10 @@ test('a facilitator runs two participants in sandboxes of their own: create, fol
     await rowA.getByRole('button', { name: 'Reset to task for P-A' }).click();
     await expect(rowA.getByTestId('participant-action-done')).toContainText('Reset to the start of');
     // The `reset` event reloads A's screens; a reload shows the same.
-    await expect(groupsA.sharedWith(careHome, hub.ods)).toHaveCount(0);
+    await expect(groupsA.sharedWith(group, partner.ods)).toHaveCount(0);
     await a.page.reload();
-    await expect(groupsA.target(careHome)).toBeVisible();
-    await expect(groupsA.sharedWith(careHome, hub.ods)).toHaveCount(0);
+    await expect(groupsA.target(group)).toBeVisible();
+    await expect(groupsA.sharedWith(group, partner.ods)).toHaveCount(0);
 
     // A note, with its time.
     await rowA.getByLabel('Note about P-A').fill('Hesitated over Restrict View');
@@ -229,6 +237,8 @@ test('a facilitator runs two participants in sandboxes of their own: create, fol
     expect(a.seen, 'errors in participant A\'s browser').toEqual([]);
     expect(b.seen, 'errors in participant B\'s browser').toEqual([]);
   } finally {
+    // Open event streams would hold the server's graceful stop: the tabs close first.
+    await Promise.all(contexts.map((c) => c.close()));
     await server.stop();
   }
 });
@@ -241,13 +251,19 @@ test('a study file with a wrong entry is refused, naming it', async ({ page }) =
     await fac.signIn(facilitatorKey);
     await expect(fac.heading).toHaveText('Study facilitator');
     const bad = JSON.parse(readFileSync(studyFile, 'utf8'));
-    bad.personas = [...bad.personas, 'u-nobody'];
+    bad.tasks[0].success = { share: { target_id: 'g-x', partner_ods_code: 'A81002' } };
     await page.getByLabel('Study file contents (JSON)').fill(JSON.stringify(bad));
     await page.getByRole('button', { name: 'Load study' }).click();
+    // API.md: the 400 names the bad entry, and the page shows the server's sentence.
     const error = page.getByTestId('study-load-error');
-    await expect(error).toContainText('u-nobody');
+    await expect(error).toContainText('tasks[0].success.share.target_id');
+    await expect(error).toContainText('g-x');
+    // The study loaded before is still the one shown.
+    await expect(page.getByTestId('study-name')).toHaveText(study.name);
     await expectNoAxeViolations(page);
   } finally {
+    // The facilitator's event stream would hold the server's graceful stop.
+    await page.goto('about:blank');
     await server.stop();
   }
 });

@@ -1,6 +1,6 @@
 //! The facilitator's progress stream (API.md "Research studies"): a ticket asked with the
 //! facilitator's token, then `GET /api/research/events?ticket=T`; each `participant` event
-//! calls `on_change`. On failure it waits (1 s, 2 s, 5 s, then every 10 s) and opens a new
+//! or `study` event calls `on_change`. On failure it waits (1 s, 2 s, 5 s, then every 10 s) and opens a new
 //! stream, and calls `on_change` once open again, since events may have been missed.
 //!
 //! Kept apart from the staff live loop (`live`), which follows the persona session. This one
@@ -25,8 +25,8 @@ const BACKOFF: [Duration; 4] = [
 
 /// The event a participant's row changed with.
 const PARTICIPANT: &str = "participant";
-/// Reload everything (a reconnect asked for events the server no longer keeps).
-const RESET: &str = "reset";
+/// The study changed, or the stream missed events: every row is read again.
+const STUDY: &str = "study";
 
 /// Starts the loop under the current owner. `open` says whether the stream is open now.
 pub fn follow_progress(facilitator: Facilitator, open: RwSignal<bool>, on_change: Callback<()>) {
@@ -59,7 +59,7 @@ pub fn follow_progress(facilitator: Facilitator, open: RwSignal<bool>, on_change
                 }
             };
             let url = api::research::events_url(&ticket);
-            let Some(mut source) = Source::open(&url, &[PARTICIPANT, RESET]) else {
+            let Some(mut source) = Source::open(&url, &[PARTICIPANT, STUDY]) else {
                 failures += 1;
                 continue;
             };
