@@ -211,6 +211,17 @@ test('a facilitator runs two participants in sandboxes of their own: create, fol
     await rowA.getByRole('button', { name: 'Add note for P-A' }).click();
     await expect(rowA.getByTestId('participant-notes')).toContainText('Hesitated over Restrict View');
 
+    // Test mode for A's sandbox alone: A's banner says so after the next health check (a
+    // reload), B's shows nothing.
+    await rowA.getByLabel('Latency (milliseconds) for P-A').fill('200');
+    await rowA.getByRole('button', { name: 'Save test mode for P-A' }).click();
+    await expect(rowA.getByTestId('participant-knobs')).toHaveText('200 ms latency');
+    await a.page.reload();
+    await expect(a.page.getByTestId('knobs-banner')).toContainText('simulated latency 200');
+    await b.page.reload();
+    await expect(b.page.getByTestId('account')).toBeVisible();
+    await expect(b.page.getByTestId('knobs-banner')).toHaveCount(0);
+
     // Delete B after a confirmation; focus goes to the list's heading.
     await fac.row('P-B').getByRole('button', { name: 'Delete for P-B' }).click();
     await expect(fac.deleteDialog).toBeVisible();

@@ -40,6 +40,19 @@ pub fn absolute_link(link: &str) -> String {
     }
 }
 
+/// Copies a link to the clipboard, then says whether it worked in `said` (a polite live
+/// region): "Link copied". Safe if the page is gone by then.
+pub fn copy_link(link: String, said: RwSignal<Option<String>>) {
+    let promise = window().navigator().clipboard().write_text(&link);
+    leptos::task::spawn_local(async move {
+        let words = match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => "Link copied".to_string(),
+            Err(_) => "The link could not be copied: select it and copy it yourself.".to_string(),
+        };
+        said.try_set(Some(words));
+    });
+}
+
 #[component]
 pub fn ParticipantsSection(tasks: Signal<Vec<TaskSummary>>) -> impl IntoView {
     let facilitator = use_facilitator();
@@ -237,20 +250,9 @@ fn CreateParticipant(on_created: Callback<()>) -> impl IntoView {
         create.dispatch(label.get_untracked().trim().to_string());
     };
     let copy = move |_| {
-        let Some(link) = created.with_untracked(|c| c.as_ref().map(|c| absolute_link(&c.link)))
-        else {
-            return;
-        };
-        let promise = window().navigator().clipboard().write_text(&link);
-        leptos::task::spawn_local(async move {
-            let words = match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => "Link copied".to_string(),
-                Err(_) => {
-                    "The link could not be copied: select it and copy it yourself.".to_string()
-                }
-            };
-            copied.try_set(Some(words));
-        });
+        if let Some(link) = created.with_untracked(|c| c.as_ref().map(|c| absolute_link(&c.link))) {
+            copy_link(link, copied);
+        }
     };
     let label_error = move || check.error(LABEL_FIELD).is_some();
     view! {

@@ -7,7 +7,7 @@
 use domain::research::wire::{ParticipantRow, SandboxKnobs, TaskState, TaskSummary};
 use leptos::prelude::*;
 
-use super::participants::Chosen;
+use super::participants::{absolute_link, copy_link, Chosen};
 use super::study::duration_words;
 use super::use_facilitator;
 use crate::api::{self, ApiError};
@@ -299,6 +299,8 @@ pub fn ParticipantRowView(
         id: id.clone(),
         label: label.clone(),
     };
+    let link = p.with_untracked(|p| absolute_link(&p.link));
+    let link_to_copy = link.clone();
     let ids = move |suffix: &str| format!("{base}-{suffix}");
     let (reset_id, latency_id, rate_id, note_id) =
         (ids("reset"), ids("latency"), ids("rate"), ids("note"));
@@ -364,6 +366,10 @@ pub fn ParticipantRowView(
                             </button>
                         </form>
                         <ul class="nhsuk-list app-notes" data-testid="participant-notes">{notes}</ul>
+                        <p class="nhsuk-body-s app-link-text">{format!("Link: {link}")}</p>
+                        <button type="button" class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-testid="participant-copy-link" on:click=move |_| copy_link(link_to_copy.clone(), done)>
+                            "Copy link" {hidden()}
+                        </button>
                     </div>
                 </details>
             </td>
