@@ -259,6 +259,12 @@ async fn k1_what_one_sandbox_does_reaches_neither_another_nor_the_demo_world() {
     let (_, b) = participant(&api, &fac, "B").await;
     let demo = api.sign_in("u-sarah-ahmed").await;
     let share = share_reception(&api, &a).await;
+    // K9: a new sandbox and a changed one still share the seed's structure.
+    let study = api.state.research.study().unwrap();
+    let sandbox = api.state.research.participant(&a_id).unwrap().space.read();
+    assert!(sandbox
+        .world
+        .shares_organisations_with(&study.bases[0].world));
     let id = share["id"].as_str().unwrap();
     assert!(
         id.contains(&a_id),
@@ -511,6 +517,12 @@ async fn k9_sandboxes_survive_a_restart_and_deletion_leaves_no_row() {
     );
     let (api, fac) = facilitator(Api::with_state(state)).await;
     assert_eq!(reception_shares(&api, &a).await, [share_id.clone()]);
+    // K9: read back, the sandbox holds the seed's 20,000 organisations in the study's memory.
+    let study = api.state.research.study().unwrap();
+    let sandbox = api.state.research.participant(&a_id).unwrap().space.read();
+    assert!(sandbox
+        .world
+        .shares_organisations_with(&study.bases[0].world));
     let rows = api.get("/api/research/participants", &fac).await.json();
     assert_eq!(rows[0]["id"], a_id.as_str());
     // A new share made after the restart takes a new id.

@@ -122,10 +122,14 @@ impl Store {
         }
     }
 
-    /// A world read back (a sandbox), sharing `other`'s directory index and fingerprint of
-    /// the generated organisations (the same study seed: no change adds organisations).
+    /// A world read back (a sandbox), sharing `other`'s directory index, fingerprint of the
+    /// generated organisations and the parts of its world no command changes (the same study
+    /// seed: no change adds organisations).
     pub fn from_loaded_sharing(mut loaded: Loaded, last_now: i64, other: &Store) -> Self {
         loaded.world.forget_changes();
+        // The organisations (20,000 in the demo seed), users, groups and targets no command
+        // changes: held once with the study's (K9), after a restart too.
+        loaded.world.share_fixed_parts_with(&other.world);
         Self {
             last_now: last_now.max(latest_time(&loaded.world)),
             world: loaded.world,

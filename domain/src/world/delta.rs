@@ -240,6 +240,42 @@ impl World {
     }
 }
 
+impl World {
+    /// Shares with `other` the parts of this world that no command changes (organisations,
+    /// users, groups, targets and their indexes) where they are equal, so a world read back
+    /// from storage holds them once with the world it was made from (SPEC K9: a study's
+    /// sandboxes share its seed's memory, after a restart too). Returns how many of the four
+    /// were shared; nothing else changes.
+    pub fn share_fixed_parts_with(&mut self, other: &World) -> usize {
+        let mut shared = 0;
+        if self.orgs == other.orgs && self.org_ix == other.org_ix {
+            self.orgs = other.orgs.clone();
+            self.org_ix = other.org_ix.clone();
+            shared += 1;
+        }
+        if self.users == other.users && self.user_ix == other.user_ix {
+            self.users = other.users.clone();
+            self.user_ix = other.user_ix.clone();
+            shared += 1;
+        }
+        if self.groups == other.groups {
+            self.groups = other.groups.clone();
+            shared += 1;
+        }
+        if self.targets == other.targets && self.target_ix == other.target_ix {
+            self.targets = other.targets.clone();
+            self.target_ix = other.target_ix.clone();
+            shared += 1;
+        }
+        shared
+    }
+
+    /// Whether this world holds its organisations in the same memory as `other`.
+    pub fn shares_organisations_with(&self, other: &World) -> bool {
+        std::sync::Arc::ptr_eq(&self.orgs, &other.orgs)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +327,30 @@ mod tests {
         assert_eq!((delta.covers.len(), delta.audit.len()), (1, 1));
         assert!(w.has_no_changes(), "taking the delta empties the log");
         assert!(w.take_delta().is_empty());
+    }
+
+    /// K9: a world read back from its snapshot holds organisations, users, groups and targets
+    /// in the memory of the world it was made from, and is still the same world.
+    #[test]
+    fn a_world_read_back_shares_its_fixed_parts_and_stays_equal() {
+        let mut w = World::new();
+        let code = OdsCode::parse("A81001").expect("code");
+        w.add_organisation(Organisation {
+            ods_code: code.clone(),
+            name: "Camelia".into(),
+            kind: "gp_practice".into(),
+            postcode: "TS1 1AA".into(),
+            active: true,
+        })
+        .expect("org");
+        let mut back = World::from_snapshot(w.snapshot()).expect("loads");
+        assert!(!back.shares_organisations_with(&w));
+        assert_eq!(back.share_fixed_parts_with(&w), 4);
+        assert!(back.shares_organisations_with(&w));
+        assert_eq!(back.snapshot(), w.snapshot());
+        // Different organisations are not shared.
+        let mut other = World::new();
+        assert_eq!(other.share_fixed_parts_with(&w), 3);
+        assert!(!other.shares_organisations_with(&w));
     }
 }
