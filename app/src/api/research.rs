@@ -6,7 +6,7 @@ use std::future::Future;
 
 use domain::research::wire::{
     FacilitatorSession, FacilitatorSignIn, Note, NoteCreate, ParticipantCreate, ParticipantCreated,
-    ParticipantRow, ParticipantSignIn, ResetTo, SandboxKnobs, StudySummary,
+    ParticipantRow, ParticipantSignIn, ResetTo, SandboxKnobs, StudySummary, TaskSummary,
 };
 use domain::wire::{EventTicket, Session};
 use gloo_net::http::{Method, QueryParams, Request, RequestBuilder, Response};
@@ -90,12 +90,61 @@ pub fn participant_sign_in(code: &str) -> impl Future<Output = Result<Session, A
     async move { json(sent.await?).await }
 }
 
+/// `GET /api/research/study` as the page reads it: every field of `StudySummary` but the
+/// tasks' success conditions, which the page does not show. Reading them would bring the
+/// deserializer of every condition into the bundle (the first-visit budget counts every byte);
+/// serde skips the field instead.
+#[derive(serde::Deserialize)]
+struct StudyRead {
+    name: String,
+    personas: Vec<domain::wire::Persona>,
+    tasks: Vec<TaskRead>,
+    #[serde(default)]
+    show_outcome: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct TaskRead {
+    id: String,
+    title: String,
+    instruction: String,
+    persona: String,
+    time_limit_s: u32,
+    fewest_changes: u32,
+    fewest_screens: u32,
+}
+
+impl From<StudyRead> for StudySummary {
+    fn from(s: StudyRead) -> Self {
+        let tasks = s
+            .tasks
+            .into_iter()
+            .map(|t| TaskSummary {
+                id: t.id,
+                title: t.title,
+                instruction: t.instruction,
+                persona: t.persona,
+                time_limit_s: t.time_limit_s,
+                fewest_changes: t.fewest_changes,
+                fewest_screens: t.fewest_screens,
+                success: None,
+            })
+            .collect();
+        StudySummary {
+            name: s.name,
+            personas: s.personas,
+            tasks,
+            show_outcome: s.show_outcome,
+        }
+    }
+}
+
 /// `GET /api/research/study`: the study loaded, `None` when there is none (404).
 pub fn study(token: &str) -> impl Future<Output = Result<Option<StudySummary>, ApiError>> {
-    let sent = read(prepare(Method::GET, "/api/research/study", token));
+    let sent = read::<StudyRead>(prepare(Method::GET, "/api/research/study", token));
     async move {
         match sent.await {
-            Ok(study) => Ok(Some(study)),
+            Ok(study) => Ok(Some(study.into())),
             Err(e) if e.status() == Some(404) => Ok(None),
             Err(e) => Err(e),
         }
