@@ -23,18 +23,20 @@ use components::header::Header;
 use components::status_banner::StatusBanner;
 use pages::{
     about::AboutPage, accessibility::AccessibilityPage, agreements::AgreementsPage,
-    audit::AuditPage, colleagues::ColleaguesPage, external::ExternalPage, groups::GroupsPage,
-    messages::MessagesPage, not_found::NotFoundPage, sign_in::SignInPage,
+    audit::AuditPage, colleagues::ColleaguesPage, external::ExternalPage,
+    facilitator::FacilitatorPage, groups::GroupsPage, messages::MessagesPage,
+    not_found::NotFoundPage, participant::ParticipantLinkPage, participant::ParticipantPicker,
+    participant::StudyLinkInvalid, sign_in::SignInPage,
 };
 
 /// The whole client: header, service status, and the routed page.
 #[component]
 pub fn App() -> impl IntoView {
-    state::provide_health_context();
     let mark = api::ReadMark::new();
     provide_context(mark);
     let reload = reload::provide_reload();
     let session = state::provide_session_context();
+    state::provide_health_context(session);
     live::provide_live_updates(session, reload, mark);
     view! {
         <Router>
@@ -69,6 +71,11 @@ fn Gated() -> impl IntoView {
                         <Route path=path!("/audit") view=|| view! { <Private><AuditPage /></Private> } />
                         <Route path=path!("/accessibility") view=AccessibilityPage />
                         <Route path=path!("/about") view=AboutPage />
+                        // Research studies: the facilitator signs in with a key of their own
+                        // (no persona, no link from the navigation); a participant's link signs
+                        // the tab in to their sandbox.
+                        <Route path=path!("/facilitator") view=FacilitatorPage />
+                        <Route path=path!("/p/:code") view=ParticipantLinkPage />
                     </Routes>
                 </main>
             </div>
@@ -76,12 +83,24 @@ fn Gated() -> impl IntoView {
 }
 
 /// A page that needs a persona: the persona picker while signed out. A persona switch
-/// remounts the page, so it reads the new organisation afresh.
+/// remounts the page, so it reads the new organisation afresh. A study participant choosing
+/// another persona sees only the study's (K1), and one whose session the server ended sees
+/// that the study link no longer works, never the demo's personas.
 #[component]
 fn Private(children: ChildrenFn) -> impl IntoView {
     let session = state::use_session();
+    let signed_in = move || session.session.with(Option::is_some) && !session.choosing.get();
+    let elsewhere = move || {
+        if session.choosing.get() {
+            view! { <ParticipantPicker /> }.into_any()
+        } else if session.study_ended.get() {
+            view! { <StudyLinkInvalid /> }.into_any()
+        } else {
+            view! { <SignInPage /> }.into_any()
+        }
+    };
     view! {
-        <Show when=move || session.session.with(Option::is_some) fallback=SignInPage>
+        <Show when=signed_in fallback=elsewhere>
             {children()}
         </Show>
     }

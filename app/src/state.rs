@@ -1,5 +1,6 @@
 //! Contexts shared across the page tree: the service's health and the signed-in session.
 
+use domain::research::wire::ParticipantOf;
 use domain::wire::{Health, Role, Session};
 use leptos::prelude::*;
 
@@ -7,15 +8,22 @@ use crate::api::{self, ApiError};
 
 const SESSION_KEY: &str = "engage.collaboration.session";
 
-/// The service's health, loaded once at start and re-checked on demand ("Try again").
+/// The service's health, loaded at start, again whenever the session changes, and on demand
+/// ("Try again").
 #[derive(Clone, Copy)]
 pub struct HealthContext {
     pub health: LocalResource<Result<Health, ApiError>>,
 }
 
-/// Starts the health check and provides it to the tree.
-pub fn provide_health_context() {
-    let health = LocalResource::new(api::health);
+/// Starts the health check and provides it to the tree. It carries the session's token when
+/// there is one: in a participant's sandbox the server answers that sandbox's own knobs
+/// (API.md "Research studies"), so the Test mode banner shows there and nowhere else.
+pub fn provide_health_context(session: SessionContext) {
+    let health = LocalResource::new(move || {
+        // Tracked: a sign-in, a persona switch or a sign-out checks again.
+        session.session.with(|s| s.as_ref().map(|s| s.token.len()));
+        api::health()
+    });
     provide_context(HealthContext { health });
 }
 
@@ -36,6 +44,12 @@ pub struct SessionContext {
     /// Set when the session starts or ends: the page shown next moves focus to its `<h1>`
     /// (`PageHeading`), so keyboard and screen-reader users are not left on the body (WCAG 2.4.3).
     pub focus_heading: RwSignal<bool>,
+    /// A participant is choosing another of the study's personas: the page gives way to the
+    /// study's personas while the session (and its sandbox) stays.
+    pub choosing: RwSignal<bool>,
+    /// A participant's session ended by the server (the participant was deleted): the tab says
+    /// the study link is no longer valid rather than offering the demo's personas (K1).
+    pub study_ended: RwSignal<bool>,
 }
 
 impl SessionContext {
@@ -48,8 +62,35 @@ impl SessionContext {
             }
         }
         self.notice.set(None);
+        self.study_ended.set(false);
+        self.choosing.set(false);
         self.focus_heading.set(true);
         self.session.set(Some(session));
+    }
+
+    /// A participant's persona switch answered: the new session, in the same sandbox. The
+    /// previous token is ended on the server as on any persona switch (`DELETE /api/session`,
+    /// sent once its calls are answered), prepared before the new token replaces it.
+    pub fn switch_within_study(&self, mut session: Session) {
+        if session.participant.is_none() {
+            session.participant = self.participant_untracked();
+        }
+        if self.session.with_untracked(Option::is_some) {
+            leptos::task::spawn_local(api::sign_out());
+        }
+        self.start(session);
+    }
+
+    /// The study this session is in, if it is a participant's (tracked).
+    pub fn participant(&self) -> Option<ParticipantOf> {
+        self.session
+            .with(|s| s.as_ref().and_then(|s| s.participant.clone()))
+    }
+
+    /// The study this session is in, read once.
+    pub fn participant_untracked(&self) -> Option<ParticipantOf> {
+        self.session
+            .with_untracked(|s| s.as_ref().and_then(|s| s.participant.clone()))
     }
 
     /// Signs out (or switches persona): back to the picker, with an optional reason. The
@@ -65,6 +106,7 @@ impl SessionContext {
             let _ = storage.remove_item(SESSION_KEY);
         }
         self.notice.set(notice);
+        self.choosing.set(false);
         self.focus_heading.set(true);
         self.session.set(None);
     }
@@ -110,8 +152,15 @@ pub fn provide_session_context() -> SessionContext {
         }),
         notice: RwSignal::new(None),
         focus_heading: RwSignal::new(false),
+        choosing: RwSignal::new(false),
+        study_ended: RwSignal::new(false),
     };
     api::on_unauthorized(move || {
+        if ctx.participant_untracked().is_some() {
+            ctx.study_ended.set(true);
+            ctx.end(None);
+            return;
+        }
         ctx.end(Some(
             "Your session has ended (the demo server may have restarted). Choose a persona to \
              sign in again."

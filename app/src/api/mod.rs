@@ -10,6 +10,7 @@
 
 mod error;
 mod mark;
+pub mod research;
 mod session;
 
 use std::future::Future;
@@ -154,7 +155,8 @@ pub fn personas() -> impl Future<Output = Result<Vec<Persona>, ApiError>> {
     get("/api/personas")
 }
 
-/// `POST /api/session`: signs in as a persona.
+/// `POST /api/session`: signs in as a persona. With a participant's token (the one of the
+/// moment), the server switches persona within the participant's sandbox (K1).
 pub fn sign_in(user_id: &str) -> impl Future<Output = Result<Session, ApiError>> {
     let body = SessionCreate {
         user_id: user_id.to_string(),

@@ -165,7 +165,16 @@ fn Account() -> impl IntoView {
                         type="button"
                         class="app-account__switch"
                         data-testid="switch-persona"
-                        on:click=move |_| session.end(None)
+                        // A study participant stays in their sandbox and chooses among the
+                        // study's personas (K1); anyone else goes back to the persona picker.
+                        on:click=move |_| {
+                            if session.participant_untracked().is_some() {
+                                session.focus_heading.set(true);
+                                session.choosing.set(true);
+                            } else {
+                                session.end(None);
+                            }
+                        }
                     >
                         "Switch persona"
                     </button>

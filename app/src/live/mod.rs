@@ -11,7 +11,7 @@
 //! that belong to the app, with `try_` writes. `api` knows nothing of this module: the read
 //! mark (`api::ReadMark`) reaches both through the context.
 
-mod source;
+pub(crate) mod source;
 
 use std::time::Duration;
 
