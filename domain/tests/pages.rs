@@ -375,3 +375,38 @@ fn c3_all_lists_the_shared_targets_past_the_first_64_of_a_network_of_200_targets
     );
     check_user(&d.w, &user, 7)
 }
+
+/// C4, API.md "Messages": Previous from a place with fewer than a page of requests before it
+/// (some were closed or moved since the page was read) gives the first page in full, not a
+/// short page; with a whole page or more before it, the page just before.
+#[test]
+fn c4_previous_with_less_than_a_page_before_it_gives_the_full_first_page(
+) -> Result<(), TestCaseError> {
+    let mut d = Driver::new(2, [true; 4], 1_000_000)?;
+    for i in 0..10u16 {
+        d.apply(Op::Receive {
+            org: 0,
+            patient: (i % 4) as u8,
+        })?;
+    }
+    let user = staff(0, 0);
+    let all = Some(&FolderId::All);
+    let want = oracle(&d.w, &user, all, StatusFilter::Open);
+    assert_eq!(want.len(), 10);
+    let before = |i: usize| {
+        let at = domain::Position::of(d.w.request(&want[i]).expect("listed"));
+        d.w.request_page(&user, all, StatusFilter::Open, 4, Some(&Cursor::Before(at)))
+    };
+    for i in 0..4 {
+        let page = before(i).map_err(fail)?;
+        assert_eq!(ids(&page.items), &want[..4], "{i} before the cursor");
+        assert!(page.prev.is_none() && page.next.is_some(), "{i}");
+    }
+    let page = before(4).map_err(fail)?;
+    assert_eq!(ids(&page.items), &want[..4]);
+    assert!(page.prev.is_none());
+    let page = before(7).map_err(fail)?;
+    assert_eq!(ids(&page.items), &want[3..7]);
+    assert!(page.prev.is_some() && page.next.is_some());
+    Ok(())
+}
