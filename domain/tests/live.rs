@@ -391,6 +391,19 @@ fn e1_s6_covers_changed_or_dropped_are_told_to_their_user_only() {
     assert_eq!(n[0].organisations, vec![ods(A)]);
     assert!(n[0].reaches(&ods(A), &UserId::new("a_staff")));
     assert!(!n[0].reaches(&ods(A), &UserId::new("a_admin")));
+    // Restricting the share keeps it enabled and the cover with it (S6): the user is not told.
+    let n = net.run(|w, now, ev| {
+        w.set_share_restricted(&UserId::new("u_admin"), &s, true, now, ev)
+            .expect("restrict");
+    });
+    assert_eq!(n.len(), 1, "the share event only: {n:?}");
+    assert!(matches!(
+        n[0].event,
+        LiveEvent::Share {
+            restricted: true,
+            ..
+        }
+    ));
     let n = net.run(|w, now, ev| {
         w.disable_share(&UserId::new("a_admin"), &s, now, ev)
             .expect("disable");

@@ -12,7 +12,8 @@ use common::*;
 
 use domain::pages::{DEFAULT_LIMIT, MAX_LIMIT};
 use domain::{
-    Cursor, DomainError, FolderId, Request, RequestId, StatusFilter, TargetId, UserId, World,
+    Cursor, DomainError, EventId, FolderId, Request, RequestId, StatusFilter, TargetId, UserId,
+    World,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -335,5 +336,77 @@ fn v4_a_cursor_from_another_organisation_selects_only_a_place_in_the_callers_own
     assert!(!page.items.is_empty());
     assert!(page.items.iter().all(|r| visible.contains(&r.id)), "V4");
     assert_eq!(page.total, 30, "the caller's own total");
+    Ok(())
+}
+
+/// C3, V2: All lists the requests of every target shared with the organisation, whatever the
+/// target's place among the targets: 40 organisations (200 targets, four words of the V2 mask),
+/// each sharing its first group with organisation 0 and holding a request there.
+#[test]
+fn c3_all_lists_the_shared_targets_past_the_first_64_of_a_network_of_200_targets(
+) -> Result<(), TestCaseError> {
+    let orgs = 40;
+    let mut d = Driver::new(orgs, [true; 4], 1_000_000)?;
+    for o in 1..orgs {
+        d.apply(Op::Share {
+            owner: o as u16,
+            target: 0,
+            partner: 0,
+            restricted: false,
+            enable: true,
+        })?;
+        d.apply(Op::Receive {
+            org: o as u16,
+            patient: 0,
+        })?;
+        let id = d.request_id(d.last_request()).expect("received");
+        let (now, eid) = (d.now(), EventId::new(d.fresh("e")));
+        d.w.assign_request(&staff(o, 0), &id, &group(o, 0), 1, None, now, eid)
+            .map_err(fail)?;
+    }
+    let user = staff(0, 0);
+    let page =
+        d.w.request_page(&user, Some(&FolderId::All), StatusFilter::Open, 200, None)
+            .map_err(fail)?;
+    assert_eq!(page.total, orgs - 1, "one request per partner's group");
+    assert_eq!(
+        ids(&page.items),
+        oracle(&d.w, &user, Some(&FolderId::All), StatusFilter::Open)
+    );
+    check_user(&d.w, &user, 7)
+}
+
+/// C4, API.md "Messages": Previous from a place with fewer than a page of requests before it
+/// (some were closed or moved since the page was read) gives the first page in full, not a
+/// short page; with a whole page or more before it, the page just before.
+#[test]
+fn c4_previous_with_less_than_a_page_before_it_gives_the_full_first_page(
+) -> Result<(), TestCaseError> {
+    let mut d = Driver::new(2, [true; 4], 1_000_000)?;
+    for i in 0..10u16 {
+        d.apply(Op::Receive {
+            org: 0,
+            patient: (i % 4) as u8,
+        })?;
+    }
+    let user = staff(0, 0);
+    let all = Some(&FolderId::All);
+    let want = oracle(&d.w, &user, all, StatusFilter::Open);
+    assert_eq!(want.len(), 10);
+    let before = |i: usize| {
+        let at = domain::Position::of(d.w.request(&want[i]).expect("listed"));
+        d.w.request_page(&user, all, StatusFilter::Open, 4, Some(&Cursor::Before(at)))
+    };
+    for i in 0..4 {
+        let page = before(i).map_err(fail)?;
+        assert_eq!(ids(&page.items), &want[..4], "{i} before the cursor");
+        assert!(page.prev.is_none() && page.next.is_some(), "{i}");
+    }
+    let page = before(4).map_err(fail)?;
+    assert_eq!(ids(&page.items), &want[..4]);
+    assert!(page.prev.is_none());
+    let page = before(7).map_err(fail)?;
+    assert_eq!(ids(&page.items), &want[3..7]);
+    assert!(page.prev.is_some() && page.next.is_some());
     Ok(())
 }

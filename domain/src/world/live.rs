@@ -355,3 +355,49 @@ fn covers_notice(user: &UserId, org: Option<OdsCode>) -> Notice {
         user: Some(user.clone()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// E1, API.md "Live updates": each event goes out under its `event:` name, which the client
+    /// dispatches on (a wrong name is an event no screen acts on).
+    #[test]
+    fn e1_each_event_is_named_as_api_md_says() {
+        let request = LiveEvent::Request {
+            id: RequestId::new("r1"),
+            version: 2,
+            visible: true,
+        };
+        let share = LiveEvent::Share {
+            id: ShareId::new("s1"),
+            target: TargetId::new("g1"),
+            state: None,
+            restricted: false,
+        };
+        let agreement = LiveEvent::Agreement {
+            id: AgreementId::new("d1"),
+            active: true,
+        };
+        let names: Vec<&str> = [request, share, agreement, LiveEvent::Covers]
+            .iter()
+            .map(LiveEvent::kind)
+            .collect();
+        assert_eq!(names, ["request", "share", "agreement", "covers"]);
+    }
+
+    /// E1: the server tells nobody of a command that touched nothing, and tells of every one
+    /// that touched something (it skips `notices_since` when `Touched::is_empty`): a patient's
+    /// preference alone is something.
+    #[test]
+    fn e1_touched_is_empty_only_when_the_command_touched_nothing() {
+        assert!(Touched::default().is_empty());
+        assert!(Touched::from_audit([]).is_empty());
+        assert!(!Touched::patient(PatientId::new("p1")).is_empty());
+        let covers = Touched {
+            covers: vec![UserId::new("u1")],
+            ..Touched::default()
+        };
+        assert!(!covers.is_empty());
+    }
+}
