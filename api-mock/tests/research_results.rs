@@ -7,65 +7,14 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
-use api_mock::config::Config;
-use api_mock::AppState;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
+use common::research::{participant, study_api};
 use common::Api;
 
 async fn study() -> (Api, String) {
-    let state = Arc::new(
-        AppState::start(&Config {
-            data: None,
-            study: Some(PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/studies/sharing-basics.json"
-            ))),
-            ..Config::default()
-        })
-        .unwrap(),
-    );
-    let key = state.research.take_new_key().unwrap();
-    let api = Api::with_state(state);
-    let a = api
-        .call(
-            "POST",
-            "/api/research/session",
-            None,
-            Some(&json!({ "key": key }).to_string()),
-        )
-        .await;
-    let token = a.json()["token"].as_str().unwrap().to_owned();
-    (api, token)
-}
-
-async fn participant(api: &Api, fac: &str, label: &str) -> (String, String) {
-    let p = api
-        .send(
-            "POST",
-            "/api/research/participants",
-            fac,
-            json!({ "label": label }),
-        )
-        .await
-        .json();
-    let s = api
-        .call(
-            "POST",
-            "/api/session",
-            None,
-            Some(&json!({ "participant_code": p["code"] }).to_string()),
-        )
-        .await
-        .json();
-    (
-        p["id"].as_str().unwrap().to_owned(),
-        s["token"].as_str().unwrap().to_owned(),
-    )
+    study_api(None).await
 }
 
 async fn post(api: &Api, path: &str, token: &str) -> Value {

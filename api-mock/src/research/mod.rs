@@ -258,6 +258,36 @@ impl Research {
         })
     }
 
+    /// A participant with its sandbox (a new `Space` on `store`), told of every change of it;
+    /// `first`: the sandbox as the first task starts, when known.
+    fn participant_of(
+        &self,
+        study: &Arc<LoadedStudy>,
+        id: String,
+        code: String,
+        store: Store,
+        progress: Progress,
+        first: Option<Arc<Store>>,
+    ) -> Arc<Participant> {
+        let space = Arc::new(Space::new(
+            world_of(&id),
+            store,
+            Arc::new(Live::new()),
+            self.durable.clone(),
+        ));
+        Self::wire(Participant {
+            id,
+            code,
+            space,
+            study: study.clone(),
+            progress: Mutex::new(progress),
+            snapshots: Mutex::new(first.map(|f| HashMap::from([(0, f)])).unwrap_or_default()),
+            memory_log: Mutex::new(Vec::new()),
+            events: self.events.clone(),
+            durable: self.durable.clone(),
+        })
+    }
+
     /// A participant read back at start.
     fn restore(
         &self,
@@ -282,23 +312,7 @@ impl Research {
             }
             None => study.bases[0].for_world(&tag_of(&id)),
         };
-        let space = Arc::new(Space::new(
-            world,
-            store,
-            Arc::new(Live::new()),
-            self.durable.clone(),
-        ));
-        let participant = Self::wire(Participant {
-            id: id.clone(),
-            code,
-            space,
-            study: study.clone(),
-            progress: Mutex::new(progress),
-            snapshots: Mutex::new(HashMap::new()),
-            memory_log: Mutex::new(Vec::new()),
-            events: self.events.clone(),
-            durable: self.durable.clone(),
-        });
+        let participant = self.participant_of(study, id.clone(), code, store, progress, None);
         let (latency, fail) = {
             let p = participant.progress();
             (p.latency_ms, p.fail_rate)
@@ -337,23 +351,8 @@ impl Research {
             )));
         }
         let first = Arc::new(store.clone());
-        let space = Arc::new(Space::new(
-            world,
-            store,
-            Arc::new(Live::new()),
-            self.durable.clone(),
-        ));
-        let participant = Self::wire(Participant {
-            id: id.clone(),
-            code,
-            space,
-            study: study.clone(),
-            progress: Mutex::new(progress),
-            snapshots: Mutex::new(HashMap::from([(0, first)])),
-            memory_log: Mutex::new(Vec::new()),
-            events: self.events.clone(),
-            durable: self.durable.clone(),
-        });
+        let participant =
+            self.participant_of(study, id.clone(), code, store, progress, Some(first));
         self.edit_participants(|m| {
             m.insert(id, participant.clone());
         });

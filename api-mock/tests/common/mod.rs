@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+pub mod research;
+
 use api_mock::{app, AppState};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
