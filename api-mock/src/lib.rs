@@ -246,6 +246,12 @@ fn request_log<B>() -> TraceLayer<
                 .extensions()
                 .get::<MatchedPath>()
                 .map_or_else(|| req.uri().path(), MatchedPath::as_str);
+            // A participant's link carries its secret code (K8): never in the log.
+            let path = if path.starts_with("/p/") {
+                "/p/{code}"
+            } else {
+                path
+            };
             tracing::info_span!("request", method = %req.method(), path = %path)
         })
         .on_request(())

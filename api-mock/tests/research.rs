@@ -482,6 +482,7 @@ async fn k9_sandboxes_survive_a_restart_and_deletion_leaves_no_row() {
         2,
         "{text}"
     );
+    let kept = api.state.research.participant(&a_id).unwrap();
     let d = api
         .call(
             "DELETE",
@@ -491,6 +492,20 @@ async fn k9_sandboxes_survive_a_restart_and_deletion_leaves_no_row() {
         )
         .await;
     assert_eq!(d.status, StatusCode::NO_CONTENT);
+    // A call still in flight when it was deleted (it holds the participant) writes nothing
+    // back: no progress row, no log line, no change of its sandbox.
+    let progress = kept.progress().clone();
+    kept.save(&progress).unwrap();
+    kept.mark("task_start", json!({}));
+    let late = kept
+        .space
+        .change(|store| {
+            let _ = store.new_id("sh");
+            Ok(())
+        })
+        .await;
+    assert_eq!(late.unwrap_err().status, StatusCode::UNAUTHORIZED);
+    drop(kept);
     drop(api);
     let sql = rusqlite::Connection::open(&db).unwrap();
     let left: i64 = sql
@@ -507,4 +522,29 @@ async fn k9_sandboxes_survive_a_restart_and_deletion_leaves_no_row() {
         .unwrap();
     assert_eq!(left, 0);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn k5_an_answer_sent_twice_moves_on_once_and_the_facilitator_can_sign_out() {
+    let (api, fac) = study_api(None).await;
+    let (id, p) = participant(&api, &fac, "P").await;
+    api.call("POST", "/api/task/start", Some(&p), None).await;
+    api.call("POST", "/api/task/give-up", Some(&p), None).await;
+    let (one, two) = tokio::join!(
+        api.send("POST", "/api/task/answers", &p, json!({"seq": 3})),
+        api.send("POST", "/api/task/answers", &p, json!({"seq": 3})),
+    );
+    let mut statuses = [one.status, two.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let t = api.get("/api/task", &p).await.json();
+    assert_eq!(t["index"], 1, "one task on, not two: {t}");
+    let rows = api.get("/api/research/participants", &fac).await.json();
+    assert_eq!(rows[0]["id"], id.as_str());
+    assert_eq!(rows[0]["task_index"], 1);
+    // The facilitator's session ends like any other.
+    let out = api.call("DELETE", "/api/session", Some(&fac), None).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    let after = api.get("/api/research/participants", &fac).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
 }

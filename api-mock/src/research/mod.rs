@@ -283,6 +283,8 @@ impl Research {
             progress: Mutex::new(progress),
             snapshots: Mutex::new(first.map(|f| HashMap::from([(0, f)])).unwrap_or_default()),
             memory_log: Mutex::new(Vec::new()),
+            saving: Mutex::new(()),
+            turn: tokio::sync::Mutex::new(()),
             events: self.events.clone(),
             durable: self.durable.clone(),
         })
@@ -331,7 +333,13 @@ impl Research {
         study: &Arc<LoadedStudy>,
         label: String,
     ) -> Result<Arc<Participant>, ApiError> {
-        let id = format!("p{}", random_hex(4).map_err(ApiError::internal)?);
+        // 64 random bits, and never an id in use (a new sandbox must not replace another).
+        let id = loop {
+            let id = format!("p{}", random_hex(8).map_err(ApiError::internal)?);
+            if self.participant(&id).is_none() {
+                break id;
+            }
+        };
         let code = random_hex(SECRET_BYTES).map_err(ApiError::internal)?;
         let world = world_of(&id);
         let store = study.bases[0].for_world(&tag_of(&id));
@@ -363,6 +371,8 @@ impl Research {
     /// Deletes a participant, its sandbox, snapshots, log and sessions (on a blocking
     /// thread).
     pub fn delete(&self, participant: &Participant) -> Result<(), ApiError> {
+        // In the sandbox's writers' turn, closed first: no change of it is written after.
+        let _turn = participant.space.close();
         if let Some(Err(e)) = self.durable.with(|db| match db.research() {
             Some(r) => r.delete_participant(&participant.id, &participant.space.key),
             None => Ok(()),

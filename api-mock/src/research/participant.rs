@@ -28,6 +28,11 @@ pub struct Participant {
     pub(super) snapshots: Mutex<HashMap<usize, Arc<Store>>>,
     /// The log, with `--in-memory` only (else in the database).
     pub(super) memory_log: Mutex<Vec<String>>,
+    /// Saves of the progress take turns here (see [`Participant::save`]).
+    pub(super) saving: Mutex<()>,
+    /// Moves between tasks (an answer, an advance, a reset) take turns here, so a double
+    /// click or an answer racing the facilitator moves on once.
+    pub turn: tokio::sync::Mutex<()>,
     pub(super) events: broadcast::Sender<String>,
     pub(super) durable: Arc<Durable>,
 }
@@ -60,11 +65,18 @@ impl Participant {
     }
 
     /// Writes the progress and tells the facilitator's page (on the caller's thread).
-    pub fn save(&self, progress: &Progress) -> Result<(), ApiError> {
-        let body =
-            serde_json::to_string(progress).map_err(|e| ApiError::internal(e.to_string()))?;
+    ///
+    /// What is written is the progress as it is now, under a lock of its own, so two saves
+    /// racing each other cannot leave an older copy on disk (`_changed` is the caller's copy,
+    /// kept for the call sites' clarity). A deleted participant is not written again.
+    pub fn save(&self, _changed: &Progress) -> Result<(), ApiError> {
+        let _in_order = lock(&self.saving);
+        let body = {
+            let now = self.progress();
+            serde_json::to_string(&*now).map_err(|e| ApiError::internal(e.to_string()))?
+        };
         if let Some(Err(e)) = self.durable.with(|db| match db.research() {
-            Some(r) => r.put_participant(&self.id, &self.code, &body),
+            Some(r) => r.update_participant(&self.id, &body),
             None => Ok(()),
         }) {
             return Err(ApiError::internal(format!("cannot save progress: {e}")));

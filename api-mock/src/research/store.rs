@@ -15,8 +15,11 @@ pub trait ResearchStore {
     fn put_study(&mut self, body: Option<&str>) -> Result<(), String>;
     /// Every participant: (id, code, progress JSON), by id.
     fn participants(&mut self) -> Result<Vec<(String, String, String)>, String>;
-    /// Writes a participant's progress.
+    /// Writes a new participant.
     fn put_participant(&mut self, id: &str, code: &str, body: &str) -> Result<(), String>;
+    /// Writes an existing participant's progress; nothing for a deleted one (a call still in
+    /// flight when it was deleted cannot bring it back).
+    fn update_participant(&mut self, id: &str, body: &str) -> Result<(), String>;
     /// Deletes a participant with its sandbox (every world `sb:ID` and `sb:ID@N`), its log
     /// and its sessions.
     fn delete_participant(&mut self, id: &str, world: &str) -> Result<(), String>;
@@ -73,8 +76,21 @@ impl ResearchStore for Sqlite {
             .map_err(db_err)
     }
 
+    fn update_participant(&mut self, id: &str, body: &str) -> Result<(), String> {
+        self.conn
+            .prepare_cached("UPDATE participant SET body = ?2 WHERE id = ?1")
+            .map_err(db_err)?
+            .execute(params![id, body])
+            .map(|_| ())
+            .map_err(db_err)
+    }
+
     fn delete_participant(&mut self, id: &str, world: &str) -> Result<(), String> {
-        let tx = self.conn.transaction().map_err(db_err)?;
+        // Immediate: it reads before it writes, and must not meet a busy database half-way.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db_err)?;
         let snapshots: Vec<String> = {
             let mut stmt = tx
                 .prepare("SELECT DISTINCT world FROM meta WHERE world LIKE ?1 || '@%'")
@@ -103,9 +119,10 @@ impl ResearchStore for Sqlite {
         let tx = self.conn.transaction().map_err(db_err)?;
         for body in bodies {
             tx.prepare_cached(
-                "INSERT INTO research_log (participant, seq, body) VALUES (?1,
-                     (SELECT coalesce(max(seq), -1) + 1 FROM research_log WHERE participant = ?1),
-                     ?2)",
+                "INSERT INTO research_log (participant, seq, body)
+                 SELECT ?1, (SELECT coalesce(max(seq), -1) + 1 FROM research_log
+                             WHERE participant = ?1), ?2
+                 WHERE EXISTS (SELECT 1 FROM participant WHERE id = ?1)",
             )
             .map_err(db_err)?
             .execute(params![id, body])
@@ -128,7 +145,15 @@ impl ResearchStore for Sqlite {
     }
 
     fn drop_orphan_worlds(&mut self) -> Result<usize, String> {
-        let tx = self.conn.transaction().map_err(db_err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db_err)?;
+        tx.execute(
+            "DELETE FROM research_log WHERE participant NOT IN (SELECT id FROM participant)",
+            [],
+        )
+        .map_err(db_err)?;
         let orphans: Vec<String> = {
             let mut stmt = tx
                 .prepare(

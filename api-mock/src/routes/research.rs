@@ -298,6 +298,8 @@ pub async fn participants_create(
     ApiJson(body): ApiJson<ParticipantCreate>,
 ) -> ApiResult<Response> {
     let state = state.0;
+    // The study read in the turn, so a study replaced meanwhile is not the one used.
+    let _turn = state.research.turn.lock().await;
     let study = state.research.study().ok_or_else(|| {
         ApiError::new(
             StatusCode::CONFLICT,
@@ -305,7 +307,6 @@ pub async fn participants_create(
             "No study is loaded: load one first.",
         )
     })?;
-    let _turn = state.research.turn.lock().await;
     let st = state.clone();
     let label = body.label.trim().to_owned();
     let p = blocking(move || st.research.create(&study, label)).await?;
@@ -370,6 +371,7 @@ pub async fn participant_reset(
         .study
         .task_index(body.task_id.trim())
         .ok_or_else(|| ApiError::invalid("task_id", "There is no task with this id."))?;
+    let _turn = p.turn.lock().await;
     p.enter(index, true).await?;
     let marked = p.clone();
     blocking(move || {
@@ -428,6 +430,7 @@ pub async fn participant_advance(
     ApiPath(id): ApiPath,
 ) -> ApiResult<Json<ParticipantRow>> {
     let p = participant(&state, &id)?;
+    let _turn = p.turn.lock().await;
     let index = p.progress().task_index;
     if index >= p.study.task_count() {
         return Err(ApiError::new(

@@ -195,25 +195,45 @@ pub async fn task_answers(
     InStudy(p): InStudy,
     ApiJson(body): ApiJson<Answers>,
 ) -> ApiResult<Json<TaskView>> {
-    let asked = p.progress().ask;
+    // One move between tasks at a time (a double click, the facilitator's advance).
+    let _turn = p.turn.lock().await;
+    let (asked, index) = {
+        let progress = p.progress();
+        (progress.ask, progress.task_index)
+    };
     let count = p.study.task_count();
+    let not_asked = || {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "That question is not being asked now.",
+        )
+    };
     match (asked, body.seq, body.sus) {
-        (Some(Ask::Seq), Some(seq), None) => {
-            let index = p.progress().task_index;
+        (Some(Ask::Seq), Some(seq), None) if index < count => {
             let task_id = p.study.study.tasks[index].id.clone();
-            p.update(|progress, _| {
-                if let Some(a) = progress
-                    .attempts
-                    .iter_mut()
-                    .rev()
-                    .find(|a| a.task_id == task_id)
-                {
-                    a.seq = Some(seq);
-                }
-                progress.seq.push((task_id, seq));
-                true
-            })
-            .await?;
+            // Checked and taken in one step: a second answer finds nothing asked.
+            let taken = p
+                .update(|progress, _| {
+                    if progress.ask != Some(Ask::Seq) || progress.task_index != index {
+                        return false;
+                    }
+                    progress.ask = None;
+                    if let Some(a) = progress
+                        .attempts
+                        .iter_mut()
+                        .rev()
+                        .find(|a| a.task_id == task_id)
+                    {
+                        a.seq = Some(seq);
+                    }
+                    progress.seq.push((task_id, seq));
+                    true
+                })
+                .await?;
+            if !taken {
+                return Err(not_asked());
+            }
             p.mark("answer", json!({"question": "seq", "value": seq}));
             // The next task (its setup added), or the SUS after the last one.
             p.enter(index + 1, false).await?;
@@ -226,21 +246,22 @@ pub async fn task_answers(
             }
         }
         (Some(Ask::Sus), None, Some(sus)) => {
+            let taken = p
+                .update(|progress, _| {
+                    if progress.ask != Some(Ask::Sus) {
+                        return false;
+                    }
+                    progress.sus = Some(sus.clone());
+                    progress.ask = None;
+                    true
+                })
+                .await?;
+            if !taken {
+                return Err(not_asked());
+            }
             p.mark("answer", json!({"question": "sus", "values": sus}));
-            p.update(|progress, _| {
-                progress.sus = Some(sus);
-                progress.ask = None;
-                true
-            })
-            .await?;
         }
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                "That question is not being asked now.",
-            ))
-        }
+        _ => return Err(not_asked()),
     }
     task_view(&p).await
 }

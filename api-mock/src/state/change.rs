@@ -95,6 +95,10 @@ impl Space {
         if self.durable.is_broken() {
             return Err(not_writable());
         }
+        if self.is_closed() {
+            // A participant deleted while this change waited for its turn.
+            return Err(ApiError::unauthenticated());
+        }
         let before = self.read();
         // O(1) whatever the size of the state: the world's collections are persistent and
         // share their structure with the published copy (ARCHITECTURE.md, "The store").

@@ -229,6 +229,8 @@ pub struct Space {
     durable: Arc<Durable>,
     /// Told of every published change (research progress, K3), after its live events.
     observer: OnceLock<Observer>,
+    /// Set when the world is deleted (a participant's): no change is applied after.
+    closed: std::sync::atomic::AtomicBool,
 }
 
 /// What a world's observer is told after each change: the state before and after.
@@ -279,7 +281,22 @@ impl Space {
             knobs: RwLock::new(None),
             durable,
             observer: OnceLock::new(),
+            closed: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Closes the world (a participant deleted), waiting for the change being written: every
+    /// later change answers 401, as its session is gone. Returns the writers' turn, held by
+    /// the caller while it deletes the world's rows. Call on a blocking thread.
+    pub fn close(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        let turn = self.writers.clone().blocking_lock_owned();
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        turn
+    }
+
+    /// Whether the world was closed.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The published state, as of now: a later change publishes a new one and leaves this
