@@ -629,3 +629,26 @@ async fn e1_e3_a_change_between_a_tabs_first_read_and_its_first_stream_is_replay
     let got = riv_s.next().await;
     assert_eq!((got.kind.as_str(), &got.data["id"]), ("share", &s["id"]));
 }
+
+/// K1: a sandbox's events reach its own streams only. A share in sandbox A is told to A's
+/// stream; B's stream and the demo world's (the same persona, the same organisation) hear
+/// first their own share, made after it.
+#[tokio::test]
+async fn k1_a_sandboxs_events_reach_only_the_streams_of_its_own_world() {
+    let (api, fac) = common::research::study_api(None).await;
+    let (_, a) = common::research::participant(&api, &fac, "A").await;
+    let (_, b) = common::research::participant(&api, &fac, "B").await;
+    let demo = api.sign_in(CAMELIA_ADMIN).await;
+    let (mut a_s, mut b_s, mut demo_s) = (
+        open(&api, &a, None).await,
+        open(&api, &b, None).await,
+        open(&api, &demo, None).await,
+    );
+    let in_a = share(&api, &a, "g-cam-reception", "A81002", false).await;
+    let got = a_s.next().await;
+    assert_eq!((got.kind.as_str(), &got.data["id"]), ("share", &in_a["id"]));
+    let in_b = share(&api, &b, "g-cam-gps", "A81002", false).await;
+    assert_eq!(b_s.next().await.data["id"], in_b["id"]);
+    let in_demo = share(&api, &demo, "g-cam-gps", "U12345", false).await;
+    assert_eq!(demo_s.next().await.data["id"], in_demo["id"]);
+}
