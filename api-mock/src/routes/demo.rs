@@ -65,8 +65,8 @@ impl DemoCaller {
     fn space(&self, state: &AppState, participant: Option<&str>) -> ApiResult<Arc<Space>> {
         match (self, participant) {
             (Self::Persona(p), None) => Ok(p.space.clone()),
-            (Self::Persona(_), Some(_)) => Err(ApiError::invalid(
-                "participant_id",
+            // A well-formed body the caller may not send: 403, like any call it may not make.
+            (Self::Persona(_), Some(_)) => Err(ApiError::forbidden(
                 "participant_id is for the facilitator's demo calls only.",
             )),
             (Self::Facilitator, None) => Ok(state.demo.clone()),
