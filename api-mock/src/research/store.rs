@@ -77,12 +77,13 @@ impl ResearchStore for Sqlite {
     }
 
     fn update_participant(&mut self, id: &str, body: &str) -> Result<(), String> {
-        self.conn
-            .prepare_cached("UPDATE participant SET body = ?2 WHERE id = ?1")
-            .map_err(db_err)?
-            .execute(params![id, body])
-            .map(|_| ())
-            .map_err(db_err)
+        unsynced(&mut self.conn, |conn| {
+            conn.prepare_cached("UPDATE participant SET body = ?2 WHERE id = ?1")
+                .map_err(db_err)?
+                .execute(params![id, body])
+                .map(|_| ())
+                .map_err(db_err)
+        })
     }
 
     fn delete_participant(&mut self, id: &str, world: &str) -> Result<(), String> {
@@ -116,19 +117,21 @@ impl ResearchStore for Sqlite {
     }
 
     fn append_log(&mut self, id: &str, bodies: &[String]) -> Result<(), String> {
-        let tx = self.conn.transaction().map_err(db_err)?;
-        for body in bodies {
-            tx.prepare_cached(
-                "INSERT INTO research_log (participant, seq, body)
-                 SELECT ?1, (SELECT coalesce(max(seq), -1) + 1 FROM research_log
-                             WHERE participant = ?1), ?2
-                 WHERE EXISTS (SELECT 1 FROM participant WHERE id = ?1)",
-            )
-            .map_err(db_err)?
-            .execute(params![id, body])
-            .map_err(db_err)?;
-        }
-        tx.commit().map_err(db_err)
+        unsynced(&mut self.conn, |conn| {
+            let tx = conn.transaction().map_err(db_err)?;
+            for body in bodies {
+                tx.prepare_cached(
+                    "INSERT INTO research_log (participant, seq, body)
+                     SELECT ?1, (SELECT coalesce(max(seq), -1) + 1 FROM research_log
+                                 WHERE participant = ?1), ?2
+                     WHERE EXISTS (SELECT 1 FROM participant WHERE id = ?1)",
+                )
+                .map_err(db_err)?
+                .execute(params![id, body])
+                .map_err(db_err)?;
+            }
+            tx.commit().map_err(db_err)
+        })
     }
 
     fn log(&mut self, id: &str) -> Result<Vec<String>, String> {
@@ -175,4 +178,25 @@ impl ResearchStore for Sqlite {
         tx.commit().map_err(db_err)?;
         Ok(orphans.len())
     }
+}
+
+/// Runs `write` committed without waiting for the disk (`synchronous = NORMAL` for it alone,
+/// then `FULL` again): for the log and the progress, written on every call of a participant.
+/// In WAL mode such a commit survives the process being killed (`kill -9`, K9), since it is in
+/// the operating system's hands; only a crash of the machine itself could lose the last ones,
+/// and the next change's commit, which does wait, takes them to the disk with it. Sandbox
+/// changes themselves still wait for the disk before they are acknowledged. Measured in
+/// docs/PERFORMANCE.md (`scripts/log-bench`).
+fn unsynced<T>(
+    conn: &mut rusqlite::Connection,
+    write: impl FnOnce(&mut rusqlite::Connection) -> Result<T, String>,
+) -> Result<T, String> {
+    conn.execute_batch("PRAGMA synchronous = NORMAL")
+        .map_err(db_err)?;
+    let written = write(conn);
+    let restored = conn
+        .execute_batch("PRAGMA synchronous = FULL")
+        .map_err(db_err);
+    let written = written?;
+    restored.map(|()| written)
 }
