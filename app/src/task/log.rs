@@ -290,7 +290,7 @@ mod tests {
         assert_eq!(p.name, None);
         assert_eq!(dialog(true, "share").kind, "dialog_open");
         assert_eq!(dialog(false, "share").kind, "dialog_close");
-        let json = serde_json::to_string(&screen("/groups")).unwrap();
+        let json = serde_json::to_string(&screen("/groups")).expect("an entry serialises");
         assert_eq!(json, r#"{"kind":"screen","name":"/groups"}"#);
     }
 }
