@@ -402,11 +402,16 @@ async fn k3_k4_a_task_started_done_in_one_change_and_finished_is_a_direct_succes
     assert_eq!(t["task"]["id"], "share-reception");
     assert_eq!(t["state"], "not_started");
     assert!(t["task"].get("success").is_none());
+    // The countdown's start: no time on task before Start, a little after (server time).
+    assert_eq!(t["elapsed_s"], 0.0);
     let t = api
         .call("POST", "/api/task/start", Some(&a), None)
         .await
         .json();
     assert_eq!(t["state"], "running");
+    assert!(t["elapsed_s"]
+        .as_f64()
+        .is_some_and(|e| (0.0..5.0).contains(&e)));
     share_reception(&api, &a).await;
     let t = api
         .call("POST", "/api/task/finish", Some(&a), None)

@@ -13,6 +13,7 @@ pub mod pages;
 pub mod reload;
 pub mod rows;
 pub mod state;
+pub mod task;
 
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -58,7 +59,10 @@ fn Gated() -> impl IntoView {
             <div class="nhsuk-width-container">
                 <StatusBanner />
                 <live::LiveStatus />
+                // A study participant's task (SPEC K3–K5), above every page; nothing otherwise.
+                <task::TaskPanel />
                 <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
+                    // Each route's template is also in `task::screens::SCREENS` (the study log, K6).
                     <Routes fallback=|| view! { <Private><NotFoundPage /></Private> }>
                         // One address for Messages: a folder chosen from `/` would otherwise
                         // change the route and rebuild the page, dropping focus (issue 20).

@@ -321,7 +321,7 @@ impl Progress {
     }
 
     /// `GET /api/task`.
-    pub fn task_view(&self, study: &LoadedStudy) -> TaskView {
+    pub fn task_view(&self, study: &LoadedStudy, now: i64) -> TaskView {
         let task = study.study.tasks.get(self.task_index);
         TaskView {
             task: task.map(|t| TaskBrief {
@@ -338,6 +338,7 @@ impl Progress {
             index: self.task_index,
             count: study.task_count(),
             ask: self.ask,
+            elapsed_s: self.elapsed_s(now),
         }
     }
 }

@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use domain::research::stats::Ending;
-use domain::research::wire::{Ask, ClientLog, TaskView};
+use domain::research::wire::{Ask, ClientLog, TaskAnswers, TaskView};
 use domain::research::Outcome;
 use domain::wire;
 
@@ -65,7 +65,7 @@ async fn task_view(p: &Arc<Participant>) -> ApiResult<Json<TaskView>> {
     {
         mark_end(p);
     }
-    Ok(Json(p.progress().task_view(&p.study)))
+    Ok(Json(p.progress().task_view(&p.study, now_ms())))
 }
 
 /// Logs how the attempt just recorded ended (K6).
@@ -152,17 +152,7 @@ async fn end(p: &Arc<Participant>, ending: Ending) -> ApiResult<Json<TaskView>> 
     task_view(p).await
 }
 
-/// `POST /api/task/answers`: the SEQ of the task just done, or the ten SUS items.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Answers {
-    #[serde(default)]
-    pub seq: Option<u8>,
-    #[serde(default)]
-    pub sus: Option<Vec<u8>>,
-}
-
-impl Validate for Answers {
+impl Validate for TaskAnswers {
     fn validate(&self) -> ApiResult<()> {
         match (&self.seq, &self.sus) {
             (Some(seq), None) if (1..=7).contains(seq) => Ok(()),
@@ -183,7 +173,7 @@ impl Validate for Answers {
     post,
     path = "/task/answers",
     tag = "research",
-    request_body = Answers,
+    request_body = TaskAnswers,
     responses(
         (status = 200, body = TaskView),
         (status = 400, body = wire::ErrorBody),
@@ -193,7 +183,7 @@ impl Validate for Answers {
 )]
 pub async fn task_answers(
     InStudy(p): InStudy,
-    ApiJson(body): ApiJson<Answers>,
+    ApiJson(body): ApiJson<TaskAnswers>,
 ) -> ApiResult<Json<TaskView>> {
     // One move between tasks at a time (a double click, the facilitator's advance).
     let _turn = p.turn.lock().await;

@@ -12,6 +12,7 @@ mod error;
 mod mark;
 pub mod research;
 mod session;
+pub mod task;
 
 use std::future::Future;
 

@@ -3,6 +3,9 @@
 //! that opened it when it closes (lists keep their rows by id, so the opener is still there;
 //! a page whose change removed it moves focus itself, `focus`).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use leptos::html;
 use leptos::prelude::*;
 
@@ -25,6 +28,24 @@ pub fn Dialog(
     let dialog_ref = NodeRef::<html::Dialog>::new();
     let heading_id = format!("dialog-title-{}", test_id_or(&test_id));
     let labelled_by = heading_id.clone();
+    // In a study participant's session, each opening and closing is logged by the dialog's
+    // name (SPEC K6); one left open when its page goes counts as closed.
+    let name = log_name(&test_id);
+    // Not a reactive value: the cleanup below must read it whatever was disposed first.
+    let shown = Arc::new(AtomicBool::new(false));
+    let note = {
+        let (name, shown) = (name.clone(), shown.clone());
+        move |open: bool| {
+            if shown.swap(open, Ordering::Relaxed) != open {
+                crate::task::log::record(crate::task::log::dialog(open, &name));
+            }
+        }
+    };
+    on_cleanup(move || {
+        if shown.load(Ordering::Relaxed) {
+            crate::task::log::record(crate::task::log::dialog(false, &name));
+        }
+    });
     // Syncing the signal with the element's own open state is work for an Effect.
     Effect::new(move |_| {
         let Some(dialog) = dialog_ref.get() else {
@@ -33,8 +54,12 @@ pub fn Dialog(
         match (open.get(), dialog.open()) {
             (true, false) => {
                 let _ = dialog.show_modal();
+                note(true);
             }
-            (false, true) => dialog.close(),
+            (false, true) => {
+                dialog.close();
+                note(false);
+            }
             _ => {}
         }
     });
@@ -56,6 +81,13 @@ pub fn Dialog(
             {move || open.get().then(|| children())}
         </dialog>
     }
+}
+
+/// The name a dialog is logged by: its test id without `-dialog` (`share`, `edit-share`,
+/// `assign`), stable across releases since the browser tests rely on the same ids.
+fn log_name(test_id: &str) -> String {
+    let name = test_id_or(test_id);
+    name.strip_suffix("-dialog").unwrap_or(name).to_owned()
 }
 
 fn test_id_or(test_id: &str) -> &str {
@@ -83,5 +115,18 @@ pub fn CancelButton(
         >
             "Cancel"
         </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_name;
+
+    #[test]
+    fn a_dialog_is_logged_by_its_test_id_without_dialog() {
+        assert_eq!(log_name("share-dialog"), "share");
+        assert_eq!(log_name("edit-share-dialog"), "edit-share");
+        assert_eq!(log_name("assign-dialog"), "assign");
+        assert_eq!(log_name(""), "modal");
     }
 }

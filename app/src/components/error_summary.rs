@@ -83,6 +83,9 @@ pub struct Problem {
     /// radios), focus goes to the first control inside it.
     pub field: String,
     pub words: String,
+    /// What kind of problem it is (`required`, `too_short`…), for a study's interaction log
+    /// (SPEC K6), which records the field and this code, never the words.
+    pub code: &'static str,
 }
 
 impl Problem {
@@ -90,7 +93,13 @@ impl Problem {
         Self {
             field: field.into(),
             words: words.into(),
+            code: "invalid",
         }
+    }
+
+    /// The same problem with its code.
+    pub fn code(self, code: &'static str) -> Self {
+        Self { code, ..self }
     }
 }
 
@@ -111,6 +120,9 @@ pub struct FormCheck {
     found: RwSignal<Vec<Problem>>,
     /// Submits refused so far; each one focuses the summary again.
     refusals: RwSignal<u32>,
+    /// Whether a refusal is logged in a participant's session (SPEC K6): yes for the screens
+    /// under study, no for the study's own questions.
+    logged: bool,
 }
 
 impl FormCheck {
@@ -120,6 +132,16 @@ impl FormCheck {
             now: Memo::new(move |_| problems()),
             found: RwSignal::new(Vec::new()),
             refusals: RwSignal::new(0),
+            logged: true,
+        }
+    }
+
+    /// A check whose refusals are not part of a study's interaction log (the task panel's own
+    /// questions: they are about the study, not the screens under study).
+    pub fn unlogged(problems: impl Fn() -> Vec<Problem> + Send + Sync + 'static) -> Self {
+        Self {
+            logged: false,
+            ..Self::new(problems)
         }
     }
 
@@ -129,6 +151,14 @@ impl FormCheck {
         let ok = found.is_empty();
         self.found.set(found);
         if !ok {
+            if self.logged {
+                // Names and codes only (K6): the words may repeat what was typed.
+                self.found.with_untracked(|found| {
+                    for p in found {
+                        crate::task::log::record(crate::task::log::problem(&p.field, p.code));
+                    }
+                });
+            }
             self.refusals.update(|n| *n += 1);
         }
         ok

@@ -200,7 +200,7 @@ pub struct TaskBrief {
 }
 
 /// `GET /api/task` answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskView {
     pub task: Option<TaskBrief>,
@@ -208,6 +208,22 @@ pub struct TaskView {
     pub index: usize,
     pub count: usize,
     pub ask: Option<Ask>,
+    /// Seconds on the current attempt, in server time: so far while it runs, its length once
+    /// it has ended (0 before Start). The task panel counts down from it (K3).
+    #[serde(default)]
+    pub elapsed_s: f64,
+}
+
+/// `POST /api/task/answers` body: the SEQ of the task just done (1 to 7), or the ten SUS items
+/// (each 1 to 5), never both (K5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TaskAnswers {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sus: Option<Vec<u8>>,
 }
 
 /// A rate with its 95% adjusted-Wald interval.

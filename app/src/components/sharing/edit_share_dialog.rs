@@ -83,7 +83,7 @@ fn EditForm(
         if changed() {
             Vec::new()
         } else {
-            vec![Problem::new(RESTRICT_FIELD, unchanged)]
+            vec![Problem::new(RESTRICT_FIELD, unchanged).code("unchanged")]
         }
     });
 

@@ -114,10 +114,7 @@ fn ShareForm(
     // organisation chosen explains what is missing and sends nothing.
     let check = FormCheck::new(move || {
         if selected.with(Option::is_none) {
-            vec![Problem::new(
-                ORG_FIELD,
-                "Choose an organisation to share with",
-            )]
+            vec![Problem::new(ORG_FIELD, "Choose an organisation to share with").code("required")]
         } else {
             Vec::new()
         }

@@ -63,19 +63,21 @@ pub fn ProposeForm(
     let check = FormCheck::new(move || {
         let mut out = Vec::new();
         if selected.with(Option::is_none) {
-            out.push(Problem::new(ORG_FIELD, "Choose the partner organisation"));
+            out.push(Problem::new(ORG_FIELD, "Choose the partner organisation").code("required"));
         }
         let length = reference.with(|r| r.trim().chars().count());
         if length == 0 {
-            out.push(Problem::new(
-                REFERENCE_FIELD,
-                "Enter the agreement's reference",
-            ));
+            out.push(
+                Problem::new(REFERENCE_FIELD, "Enter the agreement's reference").code("required"),
+            );
         } else if length > MAX_TEXT {
-            out.push(Problem::new(
-                REFERENCE_FIELD,
-                format!("Reference must be {MAX_TEXT} characters or fewer"),
-            ));
+            out.push(
+                Problem::new(
+                    REFERENCE_FIELD,
+                    format!("Reference must be {MAX_TEXT} characters or fewer"),
+                )
+                .code("too_long"),
+            );
         }
         out
     });

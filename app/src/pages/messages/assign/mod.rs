@@ -51,22 +51,30 @@ pub fn AssignDialog(
 fn problems(chosen: Option<&Assignable>, reason_count: usize) -> Vec<Problem> {
     let mut out = Vec::new();
     match chosen {
-        None => out.push(Problem::new(TARGET_FIELD, "Choose a group or colleague")),
+        None => {
+            out.push(Problem::new(TARGET_FIELD, "Choose a group or colleague").code("required"))
+        }
         Some(c) if c.consent == Consent::Reason => {
             // NHS error messages (issue 20, item 8): an empty field says what to enter; a wrong
             // length says what the rule is, naming the field.
             if reason_count == 0 {
-                out.push(Problem::new(REASON_FIELD, "Enter a reason"));
+                out.push(Problem::new(REASON_FIELD, "Enter a reason").code("required"));
             } else if reason_count < REASON_MIN {
-                out.push(Problem::new(
-                    REASON_FIELD,
-                    format!("Reason must be at least {REASON_MIN} characters"),
-                ));
+                out.push(
+                    Problem::new(
+                        REASON_FIELD,
+                        format!("Reason must be at least {REASON_MIN} characters"),
+                    )
+                    .code("too_short"),
+                );
             } else if reason_count > REASON_MAX {
-                out.push(Problem::new(
-                    REASON_FIELD,
-                    format!("Reason must be {REASON_MAX} characters or fewer"),
-                ));
+                out.push(
+                    Problem::new(
+                        REASON_FIELD,
+                        format!("Reason must be {REASON_MAX} characters or fewer"),
+                    )
+                    .code("too_long"),
+                );
             }
         }
         Some(_) => {}
