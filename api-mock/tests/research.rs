@@ -402,6 +402,8 @@ async fn k3_k4_a_task_started_done_in_one_change_and_finished_is_a_direct_succes
     assert_eq!(t["task"]["id"], "share-reception");
     assert_eq!(t["state"], "not_started");
     assert!(t["task"].get("success").is_none());
+    // The persona the task is done as (the client switches to it on Start).
+    assert_eq!(t["task"]["persona"], "u-sarah-ahmed");
     // The countdown's start: no time on task before Start, a little after (server time).
     assert_eq!(t["elapsed_s"], 0.0);
     let t = api

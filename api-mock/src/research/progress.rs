@@ -329,6 +329,7 @@ impl Progress {
                 title: t.title.clone(),
                 instruction: t.instruction.clone(),
                 time_limit_s: t.time_limit_s,
+                persona: t.persona.clone(),
             }),
             state: if task.is_none() {
                 TaskState::Done

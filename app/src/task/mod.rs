@@ -155,6 +155,7 @@ mod tests {
                 title: "T".into(),
                 instruction: "Do it".into(),
                 time_limit_s: 300,
+                persona: "u-a".into(),
             }),
             state,
             index: 0,

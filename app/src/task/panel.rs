@@ -19,7 +19,7 @@ use crate::components::action_error::ActionError;
 use crate::components::error_summary::ErrorSummary;
 use crate::focus::focus_soon;
 use crate::reload::use_reload;
-use crate::state::on_answer;
+use crate::state::{on_answer, use_session};
 
 const TITLE_ID: &str = "task-panel-title";
 const BODY_ID: &str = "task-panel-body";
@@ -79,9 +79,35 @@ pub fn Panel() -> impl IntoView {
         }
     });
 
-    let call = Action::new_local(|call: &Call| match call {
-        Call::Mark(mark) => Either::Left(api::mark(*mark)),
-        Call::Answer(answers) => Either::Right(api::answer(answers)),
+    let session = use_session();
+    let call = Action::new_local(move |call: &Call| {
+        // Start switches first to the persona the task is done as (the instruction names it),
+        // within the study, when the tab is someone else (K1: a task's persona).
+        let switch_to = matches!(call, Call::Mark(Mark::Start))
+            .then(|| {
+                current.with_untracked(|c| {
+                    c.as_ref()
+                        .and_then(|(v, _)| v.task.as_ref())
+                        .map(|t| t.persona.clone())
+                })
+            })
+            .flatten()
+            .filter(|p| !p.is_empty() && *p != session.user_id_untracked());
+        let send = match call {
+            Call::Mark(mark) => Either::Left(*mark),
+            Call::Answer(answers) => Either::Right(answers.clone()),
+        };
+        async move {
+            if let Some(persona) = switch_to {
+                let switched = crate::api::sign_in(&persona).await?;
+                // The session is the app's (its root owns it), never disposed with the panel.
+                session.switch_within_study(switched);
+            }
+            match send {
+                Either::Left(mark) => api::mark(mark).await,
+                Either::Right(answers) => api::answer(&answers).await,
+            }
+        }
     });
     let busy = call.pending();
     let action_error = RwSignal::new(None::<String>);

@@ -197,6 +197,9 @@ pub struct TaskBrief {
     pub title: String,
     pub instruction: String,
     pub time_limit_s: u32,
+    /// The user id of the persona the task is done as: the client switches to it on Start.
+    #[serde(default)]
+    pub persona: String,
 }
 
 /// `GET /api/task` answer.
