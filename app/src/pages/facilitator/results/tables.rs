@@ -63,26 +63,71 @@ pub fn mean_time_words(r: &TaskResultView) -> String {
     )
 }
 
+/// A column of the table by task after the task's own: its heading, test id and words.
+type Column = (&'static str, &'static str, fn(&TaskLine) -> String);
+
+/// The table by task's columns after "Task" (one list, so one view of a cell in the bundle).
+const TASK_COLUMNS: [Column; 11] = [
+    ("Attempts", "results-attempts", |l| {
+        l.result.attempts.to_string()
+    }),
+    ("Direct success", "results-direct", |l| {
+        l.result.direct.to_string()
+    }),
+    ("Indirect success", "results-indirect", |l| {
+        l.result.indirect.to_string()
+    }),
+    ("Failed", "results-failed", |l| l.result.failed.to_string()),
+    ("Gave up", "results-gave-up", |l| {
+        l.result.gave_up.to_string()
+    }),
+    ("Timed out", "results-timed-out", |l| {
+        l.result.timed_out.to_string()
+    }),
+    (
+        "Completion rate (95% interval)",
+        "results-completion",
+        |l| completion_words(&l.result),
+    ),
+    (
+        "Mean time of successes (95% interval)",
+        "results-time",
+        |l| mean_time_words(&l.result),
+    ),
+    ("Errors per attempt", "results-errors", |l| {
+        optional(l.result.errors_per_attempt, 2)
+    }),
+    ("Lostness", "results-lostness", |l| {
+        optional(l.result.lostness, 2)
+    }),
+    ("Mean SEQ (1–7)", "results-seq", |l| {
+        optional(l.result.seq_mean, 1)
+    }),
+];
+
+/// The same headings with "Task" first, for the table's head.
+const TASK_HEADINGS: [&str; 12] = [
+    "Task",
+    TASK_COLUMNS[0].0,
+    TASK_COLUMNS[1].0,
+    TASK_COLUMNS[2].0,
+    TASK_COLUMNS[3].0,
+    TASK_COLUMNS[4].0,
+    TASK_COLUMNS[5].0,
+    TASK_COLUMNS[6].0,
+    TASK_COLUMNS[7].0,
+    TASK_COLUMNS[8].0,
+    TASK_COLUMNS[9].0,
+    TASK_COLUMNS[10].0,
+];
+
 #[component]
 pub fn TasksTable(lines: Signal<Vec<TaskLine>>) -> impl IntoView {
     let rows = keyed(move || lines.get(), |l: &TaskLine| l.result.task_id.clone());
     view! {
         <table class="nhsuk-table nhsuk-table--responsive app-table app-results-table" role="table" data-testid="results-tasks-table">
             <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"Results by task"</caption>
-            <ResponsiveTableHead columns=&[
-                "Task",
-                "Attempts",
-                "Direct success",
-                "Indirect success",
-                "Failed",
-                "Gave up",
-                "Timed out",
-                "Completion rate (95% interval)",
-                "Mean time, successes (95% interval)",
-                "Errors per attempt",
-                "Lostness",
-                "Mean SEQ (1–7)",
-            ] />
+            <ResponsiveTableHead columns=&TASK_HEADINGS />
             <tbody class="nhsuk-table__body" role="rowgroup">
                 <For each=move || rows.get() key=|row| row.id.clone() let:row>
                     {
@@ -91,20 +136,14 @@ pub fn TasksTable(lines: Signal<Vec<TaskLine>>) -> impl IntoView {
                             let line = line.clone();
                             move || line.with(f)
                         };
+                        let cells = TASK_COLUMNS
+                            .iter()
+                            .map(|(heading, id, f)| cell(heading, view! { <span data-testid=*id>{get(*f)}</span> }))
+                            .collect_view();
                         view! {
                             <tr class="nhsuk-table__row" role="row" data-testid=format!("results-task-{}", row.id)>
                                 {row_header("Task", get(|l| l.title.clone()))}
-                                {cell("Attempts", view! { <span data-testid="results-attempts">{get(|l| l.result.attempts.to_string())}</span> })}
-                                {cell("Direct success", view! { <span data-testid="results-direct">{get(|l| l.result.direct.to_string())}</span> })}
-                                {cell("Indirect success", view! { <span data-testid="results-indirect">{get(|l| l.result.indirect.to_string())}</span> })}
-                                {cell("Failed", view! { <span data-testid="results-failed">{get(|l| l.result.failed.to_string())}</span> })}
-                                {cell("Gave up", view! { <span data-testid="results-gave-up">{get(|l| l.result.gave_up.to_string())}</span> })}
-                                {cell("Timed out", view! { <span data-testid="results-timed-out">{get(|l| l.result.timed_out.to_string())}</span> })}
-                                {cell("Completion rate (95% interval)", view! { <span data-testid="results-completion">{get(|l| completion_words(&l.result))}</span> })}
-                                {cell("Mean time, successes (95% interval)", view! { <span data-testid="results-time">{get(|l| mean_time_words(&l.result))}</span> })}
-                                {cell("Errors per attempt", view! { <span data-testid="results-errors">{get(|l| optional(l.result.errors_per_attempt, 2))}</span> })}
-                                {cell("Lostness", view! { <span data-testid="results-lostness">{get(|l| optional(l.result.lostness, 2))}</span> })}
-                                {cell("Mean SEQ (1–7)", view! { <span data-testid="results-seq">{get(|l| optional(l.result.seq_mean, 1))}</span> })}
+                                {cells}
                             </tr>
                         }
                     }
