@@ -250,7 +250,11 @@ test('the facilitator sees the results by task and participant, live, as tables 
     await expectNoAxeViolations(page);
     const scrolls = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
     expect(scrolls, 'the facilitator page scrolls sideways at 320 px').toBe(false);
-    if (shots) await results.screenshot({ path: join(shots, 'results-320.png') });
+    if (shots) {
+      await results.screenshot({ path: join(shots, 'results-320.png') });
+      await completion.screenshot({ path: join(shots, 'chart-completion-320.png') });
+      await time.screenshot({ path: join(shots, 'chart-time-320.png') });
+    }
 
     expect(seen, 'errors in the facilitator browser').toEqual([]);
   } finally {

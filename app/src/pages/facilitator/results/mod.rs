@@ -41,16 +41,18 @@ impl Results {
     }
 }
 
-/// Reads the results and the participants together: one state for both, never one newer.
+/// Reads the results and the participants together: one state for both, never one newer;
+/// participants in the order of their labels.
 fn read(token: &str) -> impl std::future::Future<Output = Result<Results, ApiError>> {
     let results = api::results::results(token);
     let participants = api::research::participants(token);
     async move {
         let (view, participants) = futures::future::join(results, participants).await;
-        Ok(Results {
-            view: view?,
-            participants: participants?,
-        })
+        let (mut view, mut participants) = (view?, participants?);
+        // The server lists participants by id; people look them up by label.
+        view.participants.sort_by(|a, b| a.label.cmp(&b.label));
+        participants.sort_by(|a, b| a.label.cmp(&b.label));
+        Ok(Results { view, participants })
     }
 }
 
