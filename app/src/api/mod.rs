@@ -11,6 +11,7 @@
 mod error;
 mod mark;
 pub mod research;
+pub mod results;
 mod session;
 pub mod task;
 

@@ -15,14 +15,14 @@ use serde::Serialize;
 
 use super::{error_from, json, segment, ApiError};
 
-fn prepare(method: Method, path: &str, token: &str) -> RequestBuilder {
+pub(super) fn prepare(method: Method, path: &str, token: &str) -> RequestBuilder {
     RequestBuilder::new(path)
         .method(method)
         .header("Authorization", &format!("Bearer {token}"))
 }
 
 /// Sends a prepared request; a refusal becomes the `ApiError` the page shows.
-async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+pub(super) async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
     let request = request.map_err(|_| ApiError::Malformed)?;
     let response = request.send().await.map_err(|_| ApiError::Unreachable)?;
     if response.ok() {
@@ -53,7 +53,7 @@ fn done(request: Result<Request, gloo_net::Error>) -> impl Future<Output = Resul
     async move { sent.await.map(drop) }
 }
 
-fn participant_path(id: &str, verb: Option<&str>) -> String {
+pub(super) fn participant_path(id: &str, verb: Option<&str>) -> String {
     match verb {
         Some(verb) => format!("/api/research/participants/{}/{verb}", segment(id)),
         None => format!("/api/research/participants/{}", segment(id)),

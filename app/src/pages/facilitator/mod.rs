@@ -3,9 +3,11 @@
 //! (never in a URL, K8), which gives a token kept in this tab's sessionStorage under a key of
 //! its own, apart from the persona session, and sent only with research calls. Then: the
 //! study (`study`), its participants with their progress, live (`participants`, `stream`),
-//! and what the facilitator does to each (`row`).
+//! what the facilitator does to each (`row`), and the results with
+//! their charts and exports (`results`).
 
 mod participants;
+mod results;
 mod row;
 mod stream;
 mod study;
@@ -19,6 +21,7 @@ use crate::components::page_heading::PageHeading;
 use crate::components::status_notice::StatusNotice;
 use crate::state::{on_answer, use_session};
 use participants::ParticipantsSection;
+use results::ResultsSection;
 use study::{LoadStudy, StudySection};
 
 const TOKEN_KEY: &str = "engage.collaboration.facilitator";
@@ -141,11 +144,21 @@ fn Dashboard() -> impl IntoView {
             _ => Vec::new(),
         })
     });
-    // What is done most comes first: the participants; loading a study ends the page.
+    let name = Signal::derive(move || {
+        study.with(|s| match s {
+            Some(Ok(Some(study))) => study.name.clone(),
+            _ => String::new(),
+        })
+    });
+    // Bumped when a participant's row changes: the results are read again.
+    let progress = RwSignal::new(0_u32);
+    // What is done most comes first: the participants, then the results; loading a study
+    // ends the page.
     view! {
         <StudySection study=study />
         <Show when=move || loaded.get()>
-            <ParticipantsSection tasks=tasks />
+            <ParticipantsSection tasks=tasks progress=progress />
+            <ResultsSection tasks=tasks study=name progress=progress.into() />
         </Show>
         <LoadStudy version=version replacing=loaded />
     }

@@ -54,7 +54,11 @@ pub fn copy_link(link: String, said: RwSignal<Option<String>>) {
 }
 
 #[component]
-pub fn ParticipantsSection(tasks: Signal<Vec<TaskSummary>>) -> impl IntoView {
+pub fn ParticipantsSection(
+    tasks: Signal<Vec<TaskSummary>>,
+    /// Bumped with every reload of the list (a row changed), for the results.
+    progress: RwSignal<u32>,
+) -> impl IntoView {
     let facilitator = use_facilitator();
     // The list and when it was read (ms since the epoch, the browser's clock): running times
     // count on from the elapsed seconds the server gave then.
@@ -95,7 +99,10 @@ pub fn ParticipantsSection(tasks: Signal<Vec<TaskSummary>>) -> impl IntoView {
     ) {
         on_cleanup(move || handle.clear());
     }
-    let reload = Callback::new(move |()| participants.refetch());
+    let reload = Callback::new(move |()| {
+        participants.refetch();
+        progress.try_update(|v| *v = v.wrapping_add(1));
+    });
     let live = RwSignal::new(false);
     follow_progress(facilitator, live, reload);
 
