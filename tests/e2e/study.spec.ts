@@ -12,8 +12,9 @@ import { TargetsPage } from './pages/sharing';
 // page and sends their links; each plays the whole study in a browser of their own, through the
 // task panel and the app's screens:
 // - Ada shares Reception with Riverside, restricted, in one change: a direct success;
-// - Ben shares it unrestricted, tries to share it again (refused: 409 already_shared), then
-//   edits the share to restricted: an indirect success with one refused call;
+// - Ben's other tab shares it unrestricted while his dialog is open, so his Share is refused
+//   (409 already_shared); he then edits the share to restricted: an indirect success with one
+//   refused call and two changes;
 // - Cal gives up.
 // Tasks 2 and 3 Ada and Ben finish without doing them (failures), Cal gives them up. Each
 // answers the SEQ after every task and the ten SUS items at the end. The facilitator watches
@@ -173,24 +174,32 @@ async function firstTask(page: Page, plan: Plan): Promise<void> {
   await new Shell(page).navLink('Groups').click();
   await expect(page).toHaveURL(/\/groups$/);
   const groups = new TargetsPage(page);
-  let share = await groups.openShare(group);
+  const share = await groups.openShare(group);
   await share.combobox.choose(partner.query, partner.ods);
   if (plan.first === 'direct') {
     await share.restrict.check();
     await share.submit.click();
     await expect(share.root).toBeHidden();
   } else {
-    // Shared without the restriction, then shared again: refused, the dialog says what to do.
-    await share.submit.click();
-    await expect(share.root).toBeHidden();
-    await expect(groups.sharedWith(group, partner.ods)).toBeVisible();
-    share = await groups.openShare(group);
-    await share.combobox.choose(partner.query, partner.ods);
+    // While the dialog is open, Ben's other tab shares Reception with Riverside, unrestricted
+    // (a call with the tab's own session, as that tab would make it). This tab's Share is then
+    // refused (409 already_shared: the refused call), and the dialog says to edit the share.
     await share.restrict.check();
+    const status = await page.evaluate(async (body) => {
+      const session = JSON.parse(sessionStorage.getItem('engage.collaboration.session') ?? '{}');
+      const r = await fetch('/api/shares', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return r.status;
+    }, { target_id: group, partner_ods_code: partner.ods, restricted: false });
+    expect(status, 'the other tab shares').toBe(201);
     await share.submit.click();
     await expect(share.error).toContainText('already shared');
     await share.cancel.click();
     await expect(share.root).toBeHidden();
+    await expect(groups.sharedWith(group, partner.ods)).toBeVisible();
     const edit = await groups.openEdit(group, partner.ods);
     await edit.restrict.check();
     await edit.save.click();

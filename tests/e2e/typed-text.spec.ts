@@ -83,6 +83,12 @@ test('text a participant types reaches no log, export or server output (K6)', as
     const participant = JSON.parse(created.text) as { id: string; link: string };
 
     const page = await context.newPage();
+    // What of the typed text the browser sent the server (the organisation searches' `q`): the
+    // server did receive it, so its absence below means it kept none of it.
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes(marker) || (r.postData() ?? '').includes(marker)) sent.push(r.url());
+    });
     const shell = new Shell(page);
     await page.goto(participant.link);
     await expect(page).toHaveURL(/\/messages/);
@@ -123,8 +129,9 @@ test('text a participant types reaches no log, export or server output (K6)', as
     await page.getByTestId('page-participant-picker').getByTestId('persona-u-james-wilson').click();
     await expect(page.getByTestId('account-name')).toContainText('James Wilson');
     const messages = new MessagesPage(page);
-    await shell.navLink('Messages').click();
-    await messages.openRequest('r-1001');
+    // r-1004 (John Carter, who does not share) is with the PCN: Riverside needs a reason (A3).
+    await page.goto('/messages?request=r-1004');
+    await expect(messages.detail).toBeVisible();
     const assign = await messages.openAssign();
     await assign.filter.pressSequentially(marker);
     typed += 1;
@@ -133,10 +140,11 @@ test('text a participant types reaches no log, export or server output (K6)', as
     await expect(assign.reason).toBeVisible();
     await assign.reason.pressSequentially(marker);
     typed += 1;
-    await assign.expectRefused('Give a reason of at least 10 characters');
+    await assign.expectRefused('Reason must be at least 10 characters');
     await assign.cancel.click();
     await expect(assign.root).toBeHidden();
     expect(typed, 'text fields typed into').toBeGreaterThanOrEqual(5);
+    expect(sent.length, 'requests that carried the typed text to the server').toBeGreaterThan(0);
 
     // The client sends its batched log when the tab is hidden or navigates away.
     await page.goto('/about');

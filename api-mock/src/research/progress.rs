@@ -329,7 +329,7 @@ impl Progress {
                 title: t.title.clone(),
                 instruction: t.instruction.clone(),
                 time_limit_s: t.time_limit_s,
-                persona: t.persona.clone(),
+                persona: t.persona.to_string(),
             }),
             state: if task.is_none() {
                 TaskState::Done

@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use super::use_facilitator;
 use crate::api::{self, ApiError};
 use crate::components::loaded::Loaded;
-use charts::{completion_markup, time_markup, Chart, RateBar, TimedAttempt};
+use charts::{CompletionChart, RateBar, TimeChart, TimedAttempt};
 use exports::{DownloadButton, Export};
 use tables::{AttemptLine, AttemptsTable, ParticipantsTable, SusSummary, TaskLine, TasksTable};
 use words::is_success;
@@ -194,10 +194,6 @@ pub fn ResultsSection(
                 .collect()
         })
     });
-    let completion = Memo::new(move |_| bars.with(|b: &Vec<RateBar>| completion_markup(b)));
-    let time = Memo::new(move |_| {
-        titles.with(|t: &Vec<String>| timed.with(|a: &Vec<TimedAttempt>| time_markup(t, a)))
-    });
     let sus = Signal::derive(move || data.with(|d| d.as_ref().and_then(|d| d.view.sus.clone())));
     let people = Signal::derive(move || {
         data.with(|d| {
@@ -243,14 +239,14 @@ pub fn ResultsSection(
                     </p>
                     <TasksTable lines=task_lines />
                     <h3 class="nhsuk-heading-s" id="chart-completion-heading">"Completion rate by task"</h3>
-                    <Chart drawn=completion test_id="chart-completion" heading_id="chart-completion-heading" description_id="chart-completion-description" />
+                    <CompletionChart bars=bars heading_id="chart-completion-heading" description_id="chart-completion-description" />
                     <p class="nhsuk-body-s" id="chart-completion-description">
                         "Each bar is a task's completion rate; the line across its end is the 95% interval. The table above shows the same figures."
                     </p>
                     <h3 class="nhsuk-heading-s">"By participant"</h3>
                     <AttemptsTable lines=attempt_lines />
                     <h3 class="nhsuk-heading-s" id="chart-time-heading">"Time on task by attempt"</h3>
-                    <Chart drawn=time test_id="chart-time" heading_id="chart-time-heading" description_id="chart-time-description" />
+                    <TimeChart titles=titles attempts=timed heading_id="chart-time-heading" description_id="chart-time-description" />
                     <p class="nhsuk-body-s" id="chart-time-description">
                         "Each mark is one attempt, on a logarithmic time scale: circles are successes, squares are failures, give-ups and time-outs. The table above shows the same times."
                     </p>
