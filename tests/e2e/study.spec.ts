@@ -354,6 +354,22 @@ test('a study from start to end: three participants, watched live, results and C
         scores[i].toFixed(1),
       );
     }
+    // Each participant's log, downloaded from the page (JSON lines): Ben's holds his refused
+    // call by its route template; and what a participant-minute of this study costs in bytes
+    // (docs/PERFORMANCE.md; a robot's pace, so an upper bound for a person's).
+    for (const plan of plans) {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-log-${ids[plan.label]}`).click()]);
+      const text = readFileSync(await file.path(), 'utf8');
+      const entries = text.trim().split('\n').map((l) => JSON.parse(l) as { at: string; kind: string; route?: string; status?: number });
+      const refused = entries.filter((e) => e.kind === 'call' && e.status === 409 && e.route === '/api/shares');
+      expect(refused.length, `${plan.label}'s refused shares in the log`).toBe(plan.first === 'refused-first' ? 1 : 0);
+      const minutes = (Date.parse(entries[entries.length - 1].at) - Date.parse(entries[0].at)) / 60_000;
+      const bytes = Buffer.byteLength(text);
+      console.log(
+        `log of ${plan.label}: ${entries.length} entries, ${bytes} bytes over ${(minutes * 60).toFixed(1)} s: ` +
+          `${Math.round(bytes / minutes)} bytes per participant-minute`,
+      );
+    }
     // The charts: a bar per task; a dot per timed attempt.
     await expect(page.getByTestId('chart-completion').getByTestId('chart-bar')).toHaveCount(3);
     expect(fac.seen, "errors in the facilitator's browser").toEqual([]);
