@@ -4,6 +4,7 @@
 //! failures of their sandbox, notes, delete. Each control's accessible name includes the
 //! participant's label; a refusal shows in the row.
 
+use super::results::words::outcome_words;
 use domain::research::wire::{ParticipantRow, SandboxKnobs, TaskState, TaskSummary};
 use leptos::prelude::*;
 
@@ -31,17 +32,6 @@ fn state_words(state: TaskState) -> &'static str {
         TaskState::NotStarted => "Not started",
         TaskState::Running => "Running",
         TaskState::Done => "Done",
-    }
-}
-
-fn outcome_words(outcome: &str) -> &str {
-    match outcome {
-        "direct_success" => "Direct success",
-        "indirect_success" => "Indirect success",
-        "failure" => "Failure",
-        "gave_up" => "Gave up",
-        "timed_out" => "Timed out",
-        other => other,
     }
 }
 

@@ -12,7 +12,7 @@ mod charts;
 mod exports;
 mod geometry;
 mod tables;
-mod words;
+pub(super) mod words;
 
 use domain::research::wire::{ParticipantRow, ResultsView, TaskSummary};
 use leptos::prelude::*;
