@@ -21,12 +21,16 @@ const slowMs = 700;
  * server honours `X-Mock-Delay-Ms` only while its latency or failure knobs are on, API.md), and
  * counts how many of them are still on their way.
  */
-async function slowDown(page: Page, method: string, path: RegExp): Promise<{ inFlight: () => number }> {
+async function slowDown(page: Page, method: string, path: RegExp): Promise<{ inFlight: () => number; seen: () => number }> {
   // Only calls that started from now on are counted (one already on its way may finish later).
   const pending = new Set<Request>();
+  let seen = 0;
   const matches = (r: Request) => r.method() === method && path.test(new URL(r.url()).pathname + new URL(r.url()).search);
   page.on('request', (r) => {
-    if (matches(r)) pending.add(r);
+    if (matches(r)) {
+      pending.add(r);
+      seen += 1;
+    }
   });
   const done = (r: Request) => pending.delete(r);
   page.on('requestfinished', done);
@@ -41,12 +45,14 @@ async function slowDown(page: Page, method: string, path: RegExp): Promise<{ inF
       return route.continue().catch(() => undefined);
     },
   );
-  return { inFlight: () => pending.size };
+  return { inFlight: () => pending.size, seen: () => seen };
 }
 
 /** Waits until every held-back call has had its answer (and the client has had time to use it). */
-async function answered(page: Page, slow: { inFlight: () => number }): Promise<void> {
-  await expect.poll(() => slow.inFlight(), { timeout: 10_000 }).toBe(0);
+async function answered(page: Page, slow: { inFlight: () => number; seen: () => number }): Promise<void> {
+  // The call was seen to start, then ended: on a loaded machine the page's 'request' event can
+  // reach the test after the click returns, and an empty set then would say nothing.
+  await expect.poll(() => slow.seen() > 0 && slow.inFlight() === 0, { timeout: 10_000 }).toBe(true);
   await page.waitForTimeout(200);
 }
 
