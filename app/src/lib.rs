@@ -13,6 +13,8 @@ pub mod pages;
 pub mod reload;
 pub mod rows;
 pub mod state;
+pub mod study_log;
+#[cfg(feature = "research")]
 pub mod task;
 
 use leptos::prelude::*;
@@ -24,10 +26,14 @@ use components::header::Header;
 use components::status_banner::StatusBanner;
 use pages::{
     about::AboutPage, accessibility::AccessibilityPage, agreements::AgreementsPage,
-    audit::AuditPage, colleagues::ColleaguesPage, external::ExternalPage,
-    facilitator::FacilitatorPage, groups::GroupsPage, messages::MessagesPage,
-    not_found::NotFoundPage, participant::ParticipantLinkPage, participant::ParticipantPicker,
-    participant::StudyLinkInvalid, sign_in::SignInPage,
+    audit::AuditPage, colleagues::ColleaguesPage, external::ExternalPage, groups::GroupsPage,
+    messages::MessagesPage, not_found::NotFoundPage, sign_in::SignInPage,
+};
+// In the staff build these are `pages::handoff`'s stand-ins, which hand the address to the
+// research build.
+use pages::{
+    facilitator::FacilitatorPage, participant::ParticipantLinkPage,
+    participant::ParticipantPicker, participant::StudyLinkInvalid,
 };
 
 /// The whole client: header, service status, and the routed page.
@@ -60,7 +66,7 @@ fn Gated() -> impl IntoView {
                 <StatusBanner />
                 <live::LiveStatus />
                 // A study participant's task (SPEC K3–K5), above every page; nothing otherwise.
-                <task::TaskPanel />
+                {task_panel()}
                 <main class="nhsuk-main-wrapper" id="maincontent" tabindex="-1">
                     // Each route's template is also in `task::screens::SCREENS` (the study log, K6).
                     <Routes fallback=|| view! { <Private><NotFoundPage /></Private> }>
@@ -85,6 +91,16 @@ fn Gated() -> impl IntoView {
             </div>
     }
 }
+
+/// The task panel of a study participant's session, above every page (research build only).
+#[cfg(feature = "research")]
+fn task_panel() -> impl IntoView {
+    view! { <task::TaskPanel /> }
+}
+
+/// The staff build has no study sessions, so no task panel.
+#[cfg(not(feature = "research"))]
+fn task_panel() -> impl IntoView {}
 
 /// A page that needs a persona: the persona picker while signed out. A persona switch
 /// remounts the page, so it reads the new organisation afresh. A study participant choosing

@@ -10,9 +10,12 @@
 
 mod error;
 mod mark;
+#[cfg(feature = "research")]
 pub mod research;
+#[cfg(feature = "research")]
 pub mod results;
 mod session;
+#[cfg(feature = "research")]
 pub mod task;
 
 use std::future::Future;

@@ -37,13 +37,13 @@ pub fn Dialog(
         let (name, shown) = (name.clone(), shown.clone());
         move |open: bool| {
             if shown.swap(open, Ordering::Relaxed) != open {
-                crate::task::log::record(crate::task::log::dialog(open, &name));
+                crate::study_log::dialog(open, &name);
             }
         }
     };
     on_cleanup(move || {
         if shown.load(Ordering::Relaxed) {
-            crate::task::log::record(crate::task::log::dialog(false, &name));
+            crate::study_log::dialog(false, &name);
         }
     });
     // Syncing the signal with the element's own open state is work for an Effect.

@@ -155,7 +155,7 @@ impl FormCheck {
                 // Names and codes only (K6): the words may repeat what was typed.
                 self.found.with_untracked(|found| {
                     for p in found {
-                        crate::task::log::record(crate::task::log::problem(&p.field, p.code));
+                        crate::study_log::problem(&p.field, p.code);
                     }
                 });
             }

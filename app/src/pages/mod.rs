@@ -6,10 +6,19 @@ pub mod agreements;
 pub mod audit;
 pub mod colleagues;
 pub mod external;
+#[cfg(feature = "research")]
 pub mod facilitator;
 pub mod groups;
 pub mod messages;
 pub mod not_found;
+#[cfg(feature = "research")]
 pub mod participant;
+/// The staff build answers the research routes by handing them to the research build.
+#[cfg(not(feature = "research"))]
+pub mod handoff;
+#[cfg(not(feature = "research"))]
+pub use handoff as facilitator;
+#[cfg(not(feature = "research"))]
+pub use handoff as participant;
 pub mod sign_in;
 pub mod target_list;

@@ -1,0 +1,81 @@
+// Joins the client's two builds into one dist/ (scripts/build-client). trunk builds one wasm per
+// page and cannot split one (trunk-rs/trunk#1022), so the client is built twice: without the
+// `research` feature for staff and demo users (dist/), and with it for a study's tabs, the
+// facilitator's and each participant's (STUDY_DIST). This copies the research build's js and
+// wasm into dist/ (their names carry trunk's content hash, so they sit beside the staff build's)
+// and replaces trunk's loader in dist/index.html (its module script, modulepreload and wasm
+// preload) by one that picks the build before anything is fetched: the research build for
+// `/facilitator`, `/p/CODE` and a tab whose stored session is a participant's; the staff build
+// otherwise. The preloads it adds keep trunk's integrity hashes.
+//
+// Usage: node scripts/bundles.mjs dist STUDY_DIST
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [dist, studyDist] = process.argv.slice(2);
+if (!dist || !studyDist) {
+  console.error('usage: node scripts/bundles.mjs DIST STUDY_DIST');
+  process.exit(2);
+}
+
+/** The one match of `pattern` in `html`, or a clear failure (trunk's output changed). */
+function one(html, pattern, what, file) {
+  const found = [...html.matchAll(pattern)];
+  if (found.length !== 1) {
+    console.error(`bundles: expected one ${what} in ${file}, found ${found.length}`);
+    process.exit(1);
+  }
+  return found[0];
+}
+
+/** What trunk wrote into a build's index.html to start it. */
+function build(dir) {
+  const file = join(dir, 'index.html');
+  const html = readFileSync(file, 'utf8');
+  const script = one(
+    html,
+    /<script type=["']?module["']?>import init, \* as bindings from '([^']+)';\s*const wasm = await init\(\{ module_or_path: '([^']+)' \}\);[\s\S]*?<\/script>/g,
+    'loader script',
+    file,
+  );
+  const modulepreload = one(html, /<link [^>]*rel=["']?modulepreload["']?[^>]*>/g, 'modulepreload', file);
+  const wasmPreload = one(html, /<link [^>]*type=["']?application\/wasm["']?[^>]*>/g, 'wasm preload', file);
+  const integrity = (tag) => (/integrity=["']?([^"'\s>]+)/.exec(tag) ?? [])[1] ?? '';
+  return {
+    file,
+    html,
+    tags: [script[0], modulepreload[0], wasmPreload[0]],
+    js: script[1],
+    wasm: script[2],
+    jsIntegrity: integrity(modulepreload[0]),
+    wasmIntegrity: integrity(wasmPreload[0]),
+  };
+}
+
+const staff = build(dist);
+const study = build(studyDist);
+for (const path of [study.js, study.wasm]) {
+  copyFileSync(join(studyDist, path), join(dist, path));
+}
+
+const pick = (b) => ({ js: b.js, wasm: b.wasm, ji: b.jsIntegrity, wi: b.wasmIntegrity });
+const builds = JSON.stringify({ staff: pick(staff), study: pick(study) });
+// A classic script, run as the parser reaches it: the chosen build's preloads start at once.
+const chooser =
+  `<script>(function(){var b=${builds},s=/^\\/(p\\/|facilitator\\/?$)/.test(location.pathname);` +
+  `try{var t=JSON.parse(sessionStorage.getItem("engage.collaboration.session"));if(t&&t.participant)s=!0}catch(e){}` +
+  `var c=s?b.study:b.staff;window.engageBuild=c;` +
+  `function l(r,h,i,w){var e=document.createElement("link");e.rel=r;e.href=h;e.crossOrigin="anonymous";e.integrity=i;` +
+  `if(w){e.as="fetch";e.type="application/wasm"}document.head.appendChild(e)}` +
+  `l("modulepreload",c.js,c.ji);l("preload",c.wasm,c.wi,1)})()</script>`;
+// A module script runs once the page is parsed, as trunk's did.
+const start =
+  `<script type=module>const c=window.engageBuild,m=await import(c.js),wasm=await m.default({module_or_path:c.wasm});` +
+  `window.wasmBindings=m;dispatchEvent(new CustomEvent("TrunkApplicationStarted",{detail:{wasm}}))</script>`;
+
+let html = staff.html;
+const [script, ...preloads] = staff.tags;
+html = html.replace(script, chooser + start);
+for (const tag of preloads) html = html.replace(tag, '');
+writeFileSync(staff.file, html);
+console.log(`bundles: staff ${staff.wasm}, research ${study.wasm} (chosen in ${staff.file})`);
