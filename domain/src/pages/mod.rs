@@ -24,120 +24,31 @@
 //! walk stable: a request that gains activity moves before every cursor of the walk (to the
 //! top), so the later pages neither repeat nor skip anything.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::ops::Bound;
 
-use imbl::{OrdMap, OrdSet, Vector};
+use imbl::OrdSet;
 
 use crate::error::DomainError;
 use crate::folders::{FolderId, Slot, StatusFilter};
-use crate::ids::{RequestId, UserId};
+use crate::ids::UserId;
 use crate::model::Request;
-use crate::time::Timestamp;
 use crate::world::{bit, World, NO_TARGET};
+
+mod cursor;
+mod index;
+
+// Cursors (their text) and the ordered indexes (their upkeep), in modules of their own; named
+// here as before (`pages::Cursor`, `pages::CURSOR_PATTERN`).
+pub use cursor::{Cursor, Position, CURSOR_PATTERN};
+pub(crate) use index::PageIndex;
+use index::{Key, Which};
 
 /// The default page size (API.md).
 pub const DEFAULT_LIMIT: usize = 50;
 /// The largest page (API.md): larger limits are clamped to it.
 pub const MAX_LIMIT: usize = 200;
-/// The longest request id a cursor may carry, in bytes (longer is damaged).
-const MAX_CURSOR_ID: usize = 256;
-
-/// What the OpenAPI document says of a cursor (`pattern`): every text it matches is a cursor
-/// [`Cursor::decode`] accepts (ids of printable ASCII; the server's ids are), so a tool that
-/// generates "valid" cursors from the document gets pages, not 400s.
-pub const CURSOR_PATTERN: &str = r"^1[ab]\.(0|-?[1-9][0-9]{0,17})\.([2-7][0-9a-f]){1,256}$";
-
-/// A position in the C4 order: the last activity and id of a request (which may since have
-/// moved or never have existed: a position is only a place between keys).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Position {
-    pub at: Timestamp,
-    pub id: RequestId,
-}
-
-impl Position {
-    /// The position of a request now.
-    pub fn of(request: &Request) -> Position {
-        Position {
-            at: request.last_activity(),
-            id: request.id.clone(),
-        }
-    }
-}
-
-/// Where the next page starts: strictly after a position (Next) or strictly before it
-/// (Previous).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Cursor {
-    After(Position),
-    Before(Position),
-}
-
-impl Cursor {
-    /// The opaque text of the cursor: `1`, `a` or `b`, `.`, the time in milliseconds, `.`, the
-    /// id's UTF-8 bytes in lower-case hexadecimal.
-    pub fn encode(&self) -> String {
-        let (dir, p) = match self {
-            Cursor::After(p) => ('a', p),
-            Cursor::Before(p) => ('b', p),
-        };
-        let mut out = format!("1{dir}.{}.", p.at.as_millis());
-        for b in p.id.as_str().bytes() {
-            out.push_str(&format!("{b:02x}"));
-        }
-        out
-    }
-
-    /// Reads a cursor written by [`Cursor::encode`]; anything else (an unknown version, a
-    /// damaged or non-canonical text) is `Invalid { field: "cursor" }`. Checks the form only.
-    pub fn decode(text: &str) -> Result<Cursor, DomainError> {
-        let bad = DomainError::Invalid { field: "cursor" };
-        if text.len() > 4 + 20 + 2 * MAX_CURSOR_ID {
-            return Err(bad);
-        }
-        let mut parts = text.split('.');
-        let (Some(head), Some(millis), Some(hex), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad);
-        };
-        let ms: i64 = millis.parse().map_err(|_| bad.clone())?;
-        if hex.is_empty() || hex.len() % 2 != 0 || hex.len() > 2 * MAX_CURSOR_ID {
-            return Err(bad);
-        }
-        let bytes = (0..hex.len())
-            .step_by(2)
-            .map(|i| {
-                let pair = hex.get(i..i + 2).ok_or(())?;
-                if pair
-                    .bytes()
-                    .any(|c| !matches!(c, b'0'..=b'9' | b'a'..=b'f'))
-                {
-                    return Err(());
-                }
-                u8::from_str_radix(pair, 16).map_err(|_| ())
-            })
-            .collect::<Result<Vec<u8>, ()>>()
-            .map_err(|()| bad.clone())?;
-        let id = String::from_utf8(bytes).map_err(|_| bad.clone())?;
-        let p = Position {
-            at: Timestamp::from_millis(ms),
-            id: RequestId::new(id),
-        };
-        let cursor = match head {
-            "1a" => Cursor::After(p),
-            "1b" => Cursor::Before(p),
-            _ => return Err(bad),
-        };
-        // One text per cursor: "+5", "05" or "-0" are damaged, not synonyms.
-        if cursor.encode() != text {
-            return Err(bad);
-        }
-        Ok(cursor)
-    }
-}
 
 /// One page of a request list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,176 +61,6 @@ pub struct Page<'a> {
     pub next: Option<Cursor>,
     /// The page before this one, if a request precedes the first item.
     pub prev: Option<Cursor>,
-}
-
-/// A key of the ordered sets: C4 order, then the request's index (unique with the id, so it
-/// never decides the order; it only finds the request without a lookup).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct Key {
-    at: Reverse<Timestamp>,
-    id: RequestId,
-    r: u32,
-}
-
-impl Key {
-    fn position(&self) -> Position {
-        Position {
-            at: self.at.0,
-            id: self.id.clone(),
-        }
-    }
-
-    /// The smallest key after every key at `p` (bound of "strictly after").
-    fn after(p: &Position) -> Key {
-        Key {
-            at: Reverse(p.at),
-            id: p.id.clone(),
-            r: u32::MAX,
-        }
-    }
-
-    /// The smallest key at `p` (bound of "strictly before").
-    fn before(p: &Position) -> Key {
-        Key {
-            at: Reverse(p.at),
-            id: p.id.clone(),
-            r: 0,
-        }
-    }
-}
-
-/// What the index last recorded of one request, to move its keys when it changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Entry {
-    key: Key,
-    target: u32,
-    holder: u32,
-    open: bool,
-    /// Organisations in involved(R) other than the holder (Sent Externally).
-    sent: Vec<u32>,
-    patient: u32,
-    /// The patient's preference is `share` (V2), as of the last reindex: a change of
-    /// preference reindexes the patient's requests.
-    shares: bool,
-}
-
-/// The three families of sets.
-#[derive(Clone, Copy)]
-enum Which {
-    Target,
-    Holder,
-    Sent,
-}
-
-type Sets = OrdMap<(u32, bool), OrdSet<Key>>;
-
-/// The ordered indexes of the paged lists. See the module docs.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct PageIndex {
-    entries: Vector<Entry>,
-    by_target: Sets,
-    by_holder: Sets,
-    sent: Sets,
-    /// (patient, request index): the requests to reindex when a preference changes.
-    by_patient: OrdSet<(u32, u32)>,
-    /// Counts for `total` without a walk, per (target, open): requests whose patient shares.
-    target_sharing: OrdMap<(u32, bool), usize>,
-    /// Per (target, organisation, open): requests of the target with the organisation in
-    /// involved(R) but not holding it; and of those, the ones whose patient shares.
-    target_involved: OrdMap<(u32, u32, bool), usize>,
-    target_involved_sharing: OrdMap<(u32, u32, bool), usize>,
-}
-
-fn bump<K: Ord + Clone>(counts: &mut OrdMap<K, usize>, at: K, on: bool) {
-    let n = counts.get(&at).copied().unwrap_or(0);
-    let n = if on { n + 1 } else { n.saturating_sub(1) };
-    if n == 0 {
-        counts.remove(&at);
-    } else {
-        counts.insert(at, n);
-    }
-}
-
-fn add(sets: &mut Sets, at: (u32, bool), key: Key) {
-    match sets.get_mut(&at) {
-        Some(set) => {
-            set.insert(key);
-        }
-        None => {
-            sets.insert(at, OrdSet::unit(key));
-        }
-    }
-}
-
-fn take(sets: &mut Sets, at: (u32, bool), key: &Key) {
-    let empty = match sets.get_mut(&at) {
-        Some(set) => {
-            set.remove(key);
-            set.is_empty()
-        }
-        None => false,
-    };
-    if empty {
-        sets.remove(&at);
-    }
-}
-
-impl PageIndex {
-    fn apply(&mut self, e: &Entry, on: bool) {
-        let each = |sets: &mut Sets, o: u32| {
-            if on {
-                add(sets, (o, e.open), e.key.clone());
-            } else {
-                take(sets, (o, e.open), &e.key);
-            }
-        };
-        if e.target != NO_TARGET {
-            each(&mut self.by_target, e.target);
-            if e.shares {
-                bump(&mut self.target_sharing, (e.target, e.open), on);
-            }
-            for &o in &e.sent {
-                bump(&mut self.target_involved, (e.target, o, e.open), on);
-                if e.shares {
-                    bump(&mut self.target_involved_sharing, (e.target, o, e.open), on);
-                }
-            }
-        }
-        each(&mut self.by_holder, e.holder);
-        for &o in &e.sent {
-            each(&mut self.sent, o);
-        }
-        let at = (e.patient, e.key.r);
-        if on {
-            self.by_patient.insert(at);
-        } else {
-            self.by_patient.remove(&at);
-        }
-    }
-
-    /// How many requests of target `t` (status `open`) organisation `o` sees, given whether
-    /// `o` has an enabled unrestricted share of it (V1–V3): the involved ones, plus, through
-    /// the share, those whose patient shares. The second number is how many of them are
-    /// involved (they are also in Sent Externally).
-    fn target_visible(&self, t: u32, o: u32, open: bool, unrestricted: bool) -> (usize, usize) {
-        let get = |m: &OrdMap<(u32, u32, bool), usize>| m.get(&(t, o, open)).copied().unwrap_or(0);
-        let involved = get(&self.target_involved);
-        let mut visible = involved;
-        if unrestricted {
-            let sharing = self.target_sharing.get(&(t, open)).copied().unwrap_or(0);
-            visible += sharing.saturating_sub(get(&self.target_involved_sharing));
-        }
-        (visible, involved)
-    }
-
-    fn set(&self, which: Which, o: u32, open: bool) -> Option<&OrdSet<Key>> {
-        let map = match which {
-            Which::Target => &self.by_target,
-            Which::Holder => &self.by_holder,
-            Which::Sent => &self.sent,
-        };
-        map.get(&(o, open))
-    }
 }
 
 /// One ordered set to merge, and whether each key must pass the visibility filter.
@@ -451,55 +192,6 @@ impl<'a> Iterator for Walk<'a> {
 }
 
 impl World {
-    /// Records request `r` in the page indexes as it is now (after loading it or after a
-    /// command changed it): O(log n) per set it belongs to.
-    pub(crate) fn reindex_request(&mut self, r: usize) {
-        let request = &self.requests[r];
-        let row = &self.rows[r];
-        let entry = Entry {
-            key: Key {
-                at: Reverse(request.last_activity()),
-                id: request.id.clone(),
-                r: u32::try_from(r).unwrap_or(u32::MAX),
-            },
-            target: row.target,
-            holder: row.holder,
-            open: row.open,
-            sent: self.involved[r]
-                .iter()
-                .copied()
-                .filter(|&o| o != row.holder)
-                .collect(),
-            patient: row.patient,
-            shares: self.patient_share.get(row.patient),
-        };
-        let pages = &mut self.pages;
-        if let Some(old) = pages.entries.get(r).cloned() {
-            if old == entry {
-                return;
-            }
-            pages.apply(&old, false);
-            pages.apply(&entry, true);
-            pages.entries.set(r, entry);
-        } else {
-            pages.apply(&entry, true);
-            pages.entries.push_back(entry);
-        }
-    }
-
-    /// Reindexes the requests of patient `p` after a change of preference (V2 counts).
-    pub(crate) fn reindex_patient(&mut self, p: u32) {
-        let rs: Vec<u32> = self
-            .pages
-            .by_patient
-            .range((p, 0)..=(p, u32::MAX))
-            .map(|&(_, r)| r)
-            .collect();
-        for r in rs {
-            self.reindex_request(r as usize);
-        }
-    }
-
     /// The sets a folder slot reads for organisation `o`, per status.
     fn slot_sources<'a>(
         &'a self,
@@ -670,89 +362,4 @@ fn dedup_slots(slots: Vec<Slot>) -> Vec<Slot> {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pos(ms: i64, id: &str) -> Position {
-        Position {
-            at: Timestamp::from_millis(ms),
-            id: RequestId::new(id),
-        }
-    }
-
-    #[test]
-    fn a_cursor_reads_back_what_it_wrote_for_any_id_and_time() {
-        for c in [
-            Cursor::After(pos(1_795_600_800_000, "r1")),
-            Cursor::Before(pos(-5, "é/ü?&=.")),
-            Cursor::After(pos(0, "x")),
-            Cursor::Before(pos(i64::MIN, &"z".repeat(MAX_CURSOR_ID))),
-        ] {
-            assert_eq!(Cursor::decode(&c.encode()), Ok(c.clone()), "{c:?}");
-        }
-    }
-
-    #[test]
-    fn a_damaged_or_foreign_cursor_is_invalid_with_the_field_cursor() {
-        let good = Cursor::After(pos(12, "r1")).encode();
-        assert_eq!(good, "1a.12.7231");
-        for bad in [
-            "",
-            "1a",
-            "1a.12",
-            "1a.12.",
-            "1a.12.723",
-            "1a.12.7G31",
-            "1a.12.7231.00",
-            "1c.12.7231",
-            "2a.12.7231",
-            "1a.+12.7231",
-            "1a.012.7231",
-            "1a.-0.7231",
-            "1a.12.7A31",
-            "1a.12.ff",
-            "1a.99999999999999999999.7231",
-        ] {
-            assert_eq!(
-                Cursor::decode(bad),
-                Err(DomainError::Invalid { field: "cursor" }),
-                "{bad:?}"
-            );
-        }
-        let long = Cursor::After(pos(1, &"z".repeat(MAX_CURSOR_ID + 1))).encode();
-        assert!(Cursor::decode(&long).is_err());
-    }
-
-    proptest::proptest! {
-        /// Every text the documented pattern admits decodes, and reads back as written.
-        #[test]
-        fn every_text_of_the_documented_pattern_is_a_cursor(
-            text in proptest::string::string_regex(
-                CURSOR_PATTERN.trim_start_matches('^').trim_end_matches('$'),
-            )
-            .expect("a regex proptest reads"),
-        ) {
-            let c = Cursor::decode(&text);
-            proptest::prop_assert!(c.is_ok(), "{text:?}");
-            proptest::prop_assert_eq!(c.map(|c| c.encode()).ok(), Some(text));
-        }
-    }
-
-    #[test]
-    fn keys_at_a_position_fall_between_the_before_and_after_bounds() {
-        let p = pos(100, "r5");
-        let k = Key {
-            at: Reverse(p.at),
-            id: p.id.clone(),
-            r: 7,
-        };
-        assert!(Key::before(&p) <= k && k < Key::after(&p));
-        // Newer activity sorts first (C4), then the id.
-        let newer = Key::before(&pos(200, "r9"));
-        let same_time_smaller_id = Key::after(&pos(100, "r4"));
-        assert!(newer < k && same_time_smaller_id < k);
-    }
 }
