@@ -13,7 +13,7 @@ use api_mock::AppState;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use common::research::{facilitator, participant, sample_study, study_api};
+use common::research::{facilitator, participant, participant_session, sample_study, study_api};
 use common::Api;
 
 async fn share_reception(api: &Api, token: &str) -> Value {
@@ -27,6 +27,16 @@ async fn share_reception(api: &Api, token: &str) -> Value {
         .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
     a.json()
+}
+
+/// The token of `token`'s session switched to persona `user_id` (in the same world).
+async fn switch(api: &Api, token: &str, user_id: &str) -> String {
+    api.send("POST", "/api/session", token, json!({ "user_id": user_id }))
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// The share ids of Camelia's Reception group as `token` sees them.
@@ -119,24 +129,7 @@ async fn a_bad_study_is_refused_naming_its_entry_and_changes_nothing() {
 #[tokio::test]
 async fn k1_a_participant_link_signs_in_as_the_task_persona_with_only_the_study_personas() {
     let (api, fac) = study_api(None).await;
-    let a = api
-        .send(
-            "POST",
-            "/api/research/participants",
-            &fac,
-            json!({"label": "P1"}),
-        )
-        .await;
-    let code = a.json()["code"].as_str().unwrap().to_owned();
-    let s = api
-        .call(
-            "POST",
-            "/api/session",
-            None,
-            Some(&json!({ "participant_code": code }).to_string()),
-        )
-        .await
-        .json();
+    let (_, s) = participant_session(&api, &fac, "P1").await;
     assert_eq!(s["user"]["id"], "u-sarah-ahmed");
     assert_eq!(s["participant"]["study"], "Sharing basics");
     let token = s["token"].as_str().unwrap();
@@ -361,31 +354,9 @@ async fn demo_calls_are_the_facilitators_alone_while_a_study_runs() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json());
     let id = r.json()["id"].as_str().unwrap().to_owned();
     let path = format!("/api/requests/{id}");
-    let a_sarah = api
-        .send(
-            "POST",
-            "/api/session",
-            &a,
-            json!({"user_id": "u-sarah-ahmed"}),
-        )
-        .await
-        .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let a_sarah = switch(&api, &a, "u-sarah-ahmed").await;
     assert_eq!(api.get(&path, &a_sarah).await.status, StatusCode::OK);
-    let b_sarah = api
-        .send(
-            "POST",
-            "/api/session",
-            &b,
-            json!({"user_id": "u-sarah-ahmed"}),
-        )
-        .await
-        .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let b_sarah = switch(&api, &b, "u-sarah-ahmed").await;
     assert_eq!(api.get(&path, &b_sarah).await.status, StatusCode::NOT_FOUND);
     assert_eq!(api.get(&path, &admin).await.status, StatusCode::NOT_FOUND);
     let mut unknown = request;

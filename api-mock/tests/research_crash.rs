@@ -31,6 +31,19 @@ fn start(dir: &std::path::Path) -> Server {
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The facilitator's token, signed in with the key.
+fn facilitator(client: &Client) -> String {
+    let fac = client
+        .call(
+            "POST",
+            "/api/research/session",
+            None,
+            Some(&json!({ "key": KEY })),
+        )
+        .unwrap();
+    fac.json["token"].as_str().unwrap().to_owned()
+}
+
 /// The share ids of Camelia's Reception group as `token` sees them.
 fn reception(client: &Client, token: &str) -> Vec<String> {
     let r = client.get("/api/targets", token);
@@ -50,15 +63,7 @@ fn k9_sandboxes_keep_every_acknowledged_change_across_a_sigkill() {
     let dir = scratch("research-crash");
     let server = start(&dir);
     let client = server.client();
-    let fac = client
-        .call(
-            "POST",
-            "/api/research/session",
-            None,
-            Some(&json!({ "key": KEY })),
-        )
-        .unwrap();
-    let fac = fac.json["token"].as_str().unwrap().to_owned();
+    let fac = facilitator(&client);
     let mut tokens = Vec::new();
     for label in ["A", "B"] {
         let p = client
@@ -157,18 +162,7 @@ fn k9_sandboxes_keep_every_acknowledged_change_across_a_sigkill() {
             );
         }
     }
-    let fac = client
-        .call(
-            "POST",
-            "/api/research/session",
-            None,
-            Some(&json!({ "key": KEY })),
-        )
-        .unwrap();
-    let rows = client.get(
-        "/api/research/participants",
-        fac.json["token"].as_str().unwrap(),
-    );
+    let rows = client.get("/api/research/participants", &facilitator(&client));
     assert_eq!(rows.json.as_array().unwrap().len(), 2);
     server.kill();
     let _ = std::fs::remove_dir_all(&dir);

@@ -9,16 +9,13 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::sync::Arc;
 
-use api_mock::config::Config;
-use api_mock::AppState;
 use axum::http::StatusCode;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestCaseError, TestRunner};
 use serde_json::json;
 
+use common::research::{participant_session, study_api};
 use common::Api;
 
 /// 0: the demo world; 1–3: the sandboxes.
@@ -75,55 +72,14 @@ struct Worlds {
 }
 
 async fn worlds() -> Worlds {
-    let state = Arc::new(
-        AppState::start(&Config {
-            data: None,
-            study: Some(PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/studies/sharing-basics.json"
-            ))),
-            ..Config::default()
-        })
-        .unwrap(),
-    );
-    let key = state.research.take_new_key().unwrap();
-    let api = Api::with_state(state);
-    let fac = api
-        .call(
-            "POST",
-            "/api/research/session",
-            None,
-            Some(&json!({ "key": key }).to_string()),
-        )
-        .await
-        .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (api, fac) = study_api(None).await;
     let mut sarah = vec![api.sign_in("u-sarah-ahmed").await];
     let mut ids = vec![String::new()];
     for i in 1..WORLDS {
-        let p = api
-            .send(
-                "POST",
-                "/api/research/participants",
-                &fac,
-                json!({ "label": format!("P{i}") }),
-            )
-            .await
-            .json();
-        let s = api
-            .call(
-                "POST",
-                "/api/session",
-                None,
-                Some(&json!({ "participant_code": p["code"] }).to_string()),
-            )
-            .await
-            .json();
+        let (id, s) = participant_session(&api, &fac, &format!("P{i}")).await;
         assert_eq!(s["user"]["id"], "u-sarah-ahmed");
         sarah.push(s["token"].as_str().unwrap().to_owned());
-        ids.push(p["id"].as_str().unwrap().to_owned());
+        ids.push(id);
     }
     Worlds {
         api,

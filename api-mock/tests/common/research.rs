@@ -8,7 +8,7 @@ use std::sync::Arc;
 use api_mock::config::Config;
 use api_mock::AppState;
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::Api;
 
@@ -50,6 +50,12 @@ pub async fn facilitator(api: Api) -> (Api, String) {
 
 /// A participant: its id and the token of its link's sign-in.
 pub async fn participant(api: &Api, fac: &str, label: &str) -> (String, String) {
+    let (id, session) = participant_session(api, fac, label).await;
+    (id, session["token"].as_str().unwrap().to_owned())
+}
+
+/// A participant: its id and the whole answer of its link's sign-in (token, user, participant).
+pub async fn participant_session(api: &Api, fac: &str, label: &str) -> (String, Value) {
     let a = api
         .send(
             "POST",
@@ -73,8 +79,5 @@ pub async fn participant(api: &Api, fac: &str, label: &str) -> (String, String) 
         )
         .await;
     assert_eq!(s.status, StatusCode::OK, "{}", s.json());
-    (
-        body["id"].as_str().unwrap().to_owned(),
-        s.json()["token"].as_str().unwrap().to_owned(),
-    )
+    (body["id"].as_str().unwrap().to_owned(), s.json())
 }
