@@ -1,9 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations } from './support/fixtures';
-import { startServer, type RunningServer } from './support/server';
+import { openContext, sampleStudyFile, startStudyServer, type Person, type StudyServerOptions } from './support/study';
 import { Shell } from './pages/shell';
 import { TargetsPage } from './pages/sharing';
 
@@ -14,8 +12,7 @@ import { TargetsPage } from './pages/sharing';
 
 // What the server is started with; adjust here (or through the environment) if the sample
 // study moves or another study is wanted.
-const root = resolve(__dirname, '../..');
-const studyFile = process.env.RESEARCH_STUDY_FILE ?? resolve(root, 'api-mock/studies/sharing-basics.json');
+const studyFile = process.env.RESEARCH_STUDY_FILE ?? sampleStudyFile;
 // At least 128 random bits (K8); a fixed one so the test can type it.
 const facilitatorKey = process.env.RESEARCH_FACILITATOR_KEY ?? '3f9c1e7a5b2d48c09e6f1a2b3c4d5e6f7a8b9c0d1e2f3a4b';
 
@@ -29,34 +26,11 @@ const partner = { query: 'Riverside Medical', ods: 'A81002' };
 type Study = { name: string; personas: string[]; tasks: { id: string; title: string; persona: string }[] };
 const study: Study = JSON.parse(readFileSync(studyFile, 'utf8'));
 
-/** An api-mock of its own with the study loaded and the key above. */
-async function startStudyServer(): Promise<RunningServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'research-e2e-'));
-  const keyFile = join(dir, 'facilitator-key');
-  writeFileSync(keyFile, `${facilitatorKey}\n`);
-  return startServer(['--study', studyFile, '--facilitator-key-file', keyFile]);
-}
-
-type Person = { page: Page; seen: string[] };
+/** How each test's api-mock of its own starts: the study loaded and the key above. */
+const studyServer: StudyServerOptions = { tmpPrefix: 'research-e2e-', studyFile, facilitatorKey };
 
 /** The contexts a test opened, closed before its server stops. */
 const contexts: BrowserContext[] = [];
-
-/** A browser context of its own (its own sessionStorage, so its own session), collecting errors. */
-async function openContext(browser: Browser, baseURL: string, clipboard = false): Promise<Person> {
-  const context = await browser.newContext({
-    baseURL,
-    permissions: clipboard ? ['clipboard-read', 'clipboard-write'] : [],
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  const seen: string[] = [];
-  page.on('pageerror', (error) => seen.push(error.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) seen.push(msg.text());
-  });
-  return { page, seen };
-}
 
 /** The facilitator page and its parts. */
 class FacilitatorPage {
@@ -126,9 +100,12 @@ test('a facilitator runs two participants in sandboxes of their own: create, fol
   browser,
 }) => {
   expect(study.personas, `${studyFile} lets participants be ${persona.id}`).toContain(persona.id);
-  const server = await startStudyServer();
+  const server = await startStudyServer(studyServer);
   try {
-    const facilitator = await openContext(browser, server.url, true);
+    const facilitator = await openContext(browser, contexts, {
+      baseURL: server.url,
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     const fac = new FacilitatorPage(facilitator.page);
     await facilitator.page.goto('/facilitator');
     await expect(fac.heading).toHaveText('Sign in as facilitator');
@@ -164,10 +141,10 @@ test('a facilitator runs two participants in sandboxes of their own: create, fol
     expect(linkB).not.toBe(linkA);
 
     // Each participant opens their link: Messages, signed in, and no way to the facilitator.
-    const a = await openContext(browser, server.url);
+    const a = await openContext(browser, contexts, { baseURL: server.url, permissions: [] });
     await openLink(a, linkA);
     await expect(a.page.getByRole('link', { name: /facilitator/i })).toHaveCount(0);
-    const b = await openContext(browser, server.url);
+    const b = await openContext(browser, contexts, { baseURL: server.url, permissions: [] });
     await openLink(b, linkB);
 
     // A shares Camelia's Reception group with Riverside, restricted, in A's sandbox.
@@ -255,7 +232,7 @@ test('a facilitator runs two participants in sandboxes of their own: create, fol
 });
 
 test('a study file with a wrong entry is refused, naming it', async ({ page }) => {
-  const server = await startStudyServer();
+  const server = await startStudyServer(studyServer);
   try {
     const fac = new FacilitatorPage(page);
     await page.goto(`${server.url}/facilitator`);
@@ -280,7 +257,7 @@ test('a study file with a wrong entry is refused, naming it', async ({ page }) =
 });
 
 test('a link that is not valid says so, with what to do, and shows neither the app nor the persona picker', async ({ page }) => {
-  const server = await startStudyServer();
+  const server = await startStudyServer(studyServer);
   try {
     await page.goto(`${server.url}/p/not-a-real-code`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('This study link is not valid');

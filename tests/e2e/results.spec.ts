@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations } from './support/fixtures';
-import { startServer, type RunningServer } from './support/server';
+import { facilitatorToken, openContext, sampleStudyFile, signInAsFacilitator, startStudyServer, type Person } from './support/study';
 
 // Issue 22, items 4 and 5 (SPEC K7; API.md "Research studies"): the facilitator's results.
 // Two participants work through the sample study by the API with their own tokens; the
@@ -11,8 +10,7 @@ import { startServer, type RunningServer } from './support/server';
 // computed here by hand, the mean SUS, each attempt, two charts with accessible names, and
 // downloads the CSV, the JSON and a participant's log, by pointer and by keyboard.
 
-const root = resolve(__dirname, '../..');
-const studyFile = process.env.RESEARCH_STUDY_FILE ?? resolve(root, 'api-mock/studies/sharing-basics.json');
+const studyFile = process.env.RESEARCH_STUDY_FILE ?? sampleStudyFile;
 const facilitatorKey = process.env.RESEARCH_FACILITATOR_KEY ?? '7d0b5e3c9a1f46e8b2c4d6f8a0e1c3b5d7f9a2c4e6b8d0f1';
 // Where screenshots of the results go when asked for (RESULTS_SHOTS=/tmp/results-shots).
 const shots = process.env.RESULTS_SHOTS;
@@ -22,13 +20,6 @@ const study: Study = JSON.parse(readFileSync(studyFile, 'utf8'));
 
 const CSV_HEADER =
   'participant,task_id,outcome,time_s,changes,refused_calls,problems_shown,screens_distinct,screens_visited,lostness,seq';
-
-async function startStudyServer(): Promise<RunningServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'results-e2e-'));
-  const keyFile = join(dir, 'facilitator-key');
-  writeFileSync(keyFile, `${facilitatorKey}\n`);
-  return startServer(['--study', studyFile, '--facilitator-key-file', keyFile]);
-}
 
 /** Adjusted Wald, 95% (z = 1.96): the rate and its interval as whole percentages, as shown. */
 function rateWords(successes: number, attempts: number): string {
@@ -78,19 +69,10 @@ async function giveUp(p: Participant, seq: number): Promise<void> {
 
 const contexts: BrowserContext[] = [];
 
-async function openFacilitator(browser: Browser, baseURL: string): Promise<{ page: Page; seen: string[] }> {
-  const context = await browser.newContext({ baseURL, acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  const seen: string[] = [];
-  page.on('pageerror', (error) => seen.push(error.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) seen.push(msg.text());
-  });
-  await page.goto('/facilitator');
-  await page.getByLabel('Facilitator key').fill(facilitatorKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Study facilitator');
+/** The facilitator page, signed in, in a browser context of its own that takes downloads. */
+async function openFacilitator(browser: Browser, baseURL: string): Promise<Person> {
+  const { page, seen } = await openContext(browser, contexts, { baseURL, acceptDownloads: true });
+  await signInAsFacilitator(page, facilitatorKey);
   return { page, seen };
 }
 
@@ -108,11 +90,9 @@ test('the facilitator sees the results by task and participant, live, as tables 
   request,
 }) => {
   expect(study.tasks.length, 'the sample study has three tasks').toBe(3);
-  const server = await startStudyServer();
+  const server = await startStudyServer({ tmpPrefix: 'results-e2e-', studyFile, facilitatorKey });
   try {
-    const session = await request.post(`${server.url}/api/research/session`, { data: { key: facilitatorKey } });
-    expect(session.status()).toBe(200);
-    const fac = new Caller(request, server.url, (await session.json()).token);
+    const fac = new Caller(request, server.url, await facilitatorToken(request, server.url, facilitatorKey));
     const a = await createParticipant(request, fac, 'P-A');
     const b = await createParticipant(request, fac, 'P-B');
 

@@ -1,9 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { test, expect } from './support/fixtures';
-import { startServer, type RunningServer } from './support/server';
+import { openContext, sampleStudyFile, signInAsFacilitator, startStudyServer } from './support/study';
 import { Shell } from './pages/shell';
 import { TargetsPage } from './pages/sharing';
 
@@ -22,8 +20,7 @@ import { TargetsPage } from './pages/sharing';
 // page and in the CSV equals what this spec computes by hand from what the participants did
 // (and, for times and screens, from the CSV's own columns).
 
-const root = resolve(__dirname, '../..');
-const studyFile = resolve(root, 'api-mock/studies/sharing-basics.json');
+const studyFile = sampleStudyFile;
 const facilitatorKey = '5c2e8a1f7b3d49e6a0c4b8d2f6e1a3c5b7d9f0e2a4c6b8d1';
 const group = 'g-cam-reception';
 const partner = { query: 'Riverside Medical', ods: 'A81002' };
@@ -92,25 +89,11 @@ function secondsOf(words: string): number {
 
 // ---- the people ----------------------------------------------------------------------------
 
-async function startStudyServer(): Promise<RunningServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'study-e2e-'));
-  const keyFile = join(dir, 'facilitator-key');
-  writeFileSync(keyFile, `${facilitatorKey}\n`);
-  return startServer(['--study', studyFile, '--facilitator-key-file', keyFile]);
-}
-
 const contexts: BrowserContext[] = [];
 
+/** A browser context of its own that takes downloads, at a desktop width. */
 async function open(browser: Browser, baseURL: string): Promise<{ page: Page; seen: string[] }> {
-  const context = await browser.newContext({ baseURL, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  const seen: string[] = [];
-  page.on('pageerror', (error) => seen.push(error.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) seen.push(msg.text());
-  });
-  return { page, seen };
+  return openContext(browser, contexts, { baseURL, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
 }
 
 /** The task panel of a participant's tab. */
@@ -235,15 +218,12 @@ test('a study from start to end: three participants, watched live, results and C
   browser,
 }) => {
   expect(study.tasks.length).toBe(3);
-  const server = await startStudyServer();
+  const server = await startStudyServer({ tmpPrefix: 'study-e2e-', studyFile, facilitatorKey });
   try {
     // The facilitator creates the three participants and keeps the page open.
     const fac = await open(browser, server.url);
     const page = fac.page;
-    await page.goto('/facilitator');
-    await page.getByLabel('Facilitator key').fill(facilitatorKey);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Study facilitator');
+    await signInAsFacilitator(page, facilitatorKey);
     const links: Record<string, string> = {};
     for (const plan of plans) {
       await page.getByLabel('Label', { exact: true }).fill(plan.label);

@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { APIRequestContext, BrowserContext, Locator, Page } from '@playwright/test';
 import { test, expect, expectNoAxeViolations } from './support/fixtures';
-import { startServer, type RunningServer } from './support/server';
+import { facilitatorToken, openContext, sampleStudyFile, startStudyServer, type StudyServerOptions } from './support/study';
 import { Shell } from './pages/shell';
 import { TargetsPage } from './pages/sharing';
 
@@ -12,8 +11,7 @@ import { TargetsPage } from './pages/sharing';
 // Single Ease Question after each task, the SUS at the end and a thank-you; and the screens and
 // dialogs the client logs. A plain persona session shows none of it.
 
-const root = resolve(__dirname, '../..');
-const studyFile = process.env.RESEARCH_STUDY_FILE ?? resolve(root, 'api-mock/studies/sharing-basics.json');
+const studyFile = process.env.RESEARCH_STUDY_FILE ?? sampleStudyFile;
 const facilitatorKey = process.env.RESEARCH_FACILITATOR_KEY ?? '3f9c1e7a5b2d48c09e6f1a2b3c4d5e6f7a8b9c0d1e2f3a4b';
 // Screenshots of each state at both widths, when asked for (TASK_SHOTS=/tmp/task-shots).
 const shots = process.env.TASK_SHOTS;
@@ -25,18 +23,8 @@ const study: Study = JSON.parse(readFileSync(studyFile, 'utf8'));
 const group = 'g-cam-reception';
 const partner = { query: 'Riverside Medical', ods: 'A81002' };
 
-/** An api-mock of its own with `studyText` loaded and the key above. */
-async function startStudyServer(studyText?: string): Promise<RunningServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'task-panel-e2e-'));
-  const keyFile = join(dir, 'facilitator-key');
-  writeFileSync(keyFile, `${facilitatorKey}\n`);
-  let file = studyFile;
-  if (studyText) {
-    file = join(dir, 'study.json');
-    writeFileSync(file, studyText);
-  }
-  return startServer(['--study', file, '--facilitator-key-file', keyFile]);
-}
+/** How each test's api-mock of its own starts: the study loaded (or a `studyText`) and the key above. */
+const studyServer: StudyServerOptions = { tmpPrefix: 'task-panel-e2e-', studyFile, facilitatorKey };
 
 /** The facilitator's token and a new participant, through the API. */
 async function createParticipant(
@@ -44,9 +32,7 @@ async function createParticipant(
   url: string,
   label: string,
 ): Promise<{ token: string; id: string; link: string }> {
-  const session = await request.post(`${url}/api/research/session`, { data: { key: facilitatorKey } });
-  expect(session.status()).toBe(200);
-  const { token } = await session.json();
+  const token = await facilitatorToken(request, url, facilitatorKey);
   const created = await request.post(`${url}/api/research/participants`, {
     headers: { Authorization: `Bearer ${token}` },
     data: { label },
@@ -69,18 +55,6 @@ async function readLog(request: APIRequestContext, url: string, token: string, i
 }
 
 const contexts: BrowserContext[] = [];
-
-async function openContext(browser: Browser, baseURL: string): Promise<{ page: Page; seen: string[] }> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  const seen: string[] = [];
-  page.on('pageerror', (error) => seen.push(error.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) seen.push(msg.text());
-  });
-  return { page, seen };
-}
 
 /** The task panel and its parts. */
 class TaskPanel {
@@ -136,10 +110,10 @@ test('a participant does the study in the task panel: start, finish, give up, SE
   browser,
   request,
 }) => {
-  const server = await startStudyServer();
+  const server = await startStudyServer(studyServer);
   try {
     const { token, id, link } = await createParticipant(request, server.url, 'P-panel');
-    const person = await openContext(browser, server.url);
+    const person = await openContext(browser, contexts, { baseURL: server.url, viewport: { width: 1280, height: 900 } });
     const page = person.page;
     const panel = new TaskPanel(page);
     await page.goto(link);
@@ -300,10 +274,10 @@ test('when the countdown reaches 0 the panel says time is up and asks the SEQ (K
   // The sample study with a first task of 10 s, the shortest a study may give.
   const short = JSON.parse(readFileSync(studyFile, 'utf8'));
   short.tasks[0].time_limit_s = 10;
-  const server = await startStudyServer(JSON.stringify(short));
+  const server = await startStudyServer({ ...studyServer, studyText: JSON.stringify(short) });
   try {
     const { link } = await createParticipant(request, server.url, 'P-late');
-    const { page, seen } = await openContext(browser, server.url);
+    const { page, seen } = await openContext(browser, contexts, { baseURL: server.url, viewport: { width: 1280, height: 900 } });
     const panel = new TaskPanel(page);
     await page.goto(link);
     await panel.expectState('not_started');

@@ -1,9 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/fixtures';
-import { startServer, type RunningServer } from './support/server';
+import type { RunningServer } from './support/server';
+import { sampleStudyFile, startStudyServer } from './support/study';
 import { Shell, navItems } from './pages/shell';
 import { TargetsPage } from './pages/sharing';
 import { MessagesPage } from './pages/messages';
@@ -16,20 +14,10 @@ import { MessagesPage } from './pages/messages';
 // checks the log did record the calls (by route template) and the problems (field and code),
 // so an empty log could not pass it.
 
-const root = resolve(__dirname, '../..');
-const studyFile = resolve(root, 'api-mock/studies/sharing-basics.json');
+const studyFile = sampleStudyFile;
 const facilitatorKey = '0d6b2f9e4c1a4e7f8b3c5d2a9e1f7c3b6a8d4e2f1c9b7a5e';
 // Short enough that every reason or reference field refuses it (fewer than 10 characters).
 const marker = 'Qz7Marker';
-
-async function startStudyServer(): Promise<RunningServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'typed-text-e2e-'));
-  const keyFile = join(dir, 'facilitator-key');
-  writeFileSync(keyFile, `${facilitatorKey}\n`);
-  return startServer(['--study', studyFile, '--facilitator-key-file', keyFile], 20_000, {
-    RUST_LOG: 'debug',
-  });
-}
 
 /** Calls the API as the facilitator (or with `token`), answering the body as text. */
 async function call(
@@ -73,7 +61,12 @@ async function typeEverywhere(scope: Page | Locator): Promise<number> {
 test.describe.configure({ timeout: 120_000 });
 
 test('text a participant types reaches no log, export or server output (K6)', async ({ browser }) => {
-  const server = await startStudyServer();
+  const server = await startStudyServer({
+    tmpPrefix: 'typed-text-e2e-',
+    studyFile,
+    facilitatorKey,
+    env: { RUST_LOG: 'debug' },
+  });
   const context = await browser.newContext({ baseURL: server.url });
   try {
     const fac = JSON.parse((await call(server, 'POST', '/api/research/session', undefined, { key: facilitatorKey })).text)
