@@ -171,3 +171,64 @@ test('a signed-in tab does not ask for the persona list it will not show', async
     await context.close();
   }
 });
+
+/** What the first paint shows of a screen: its heading, lead paragraph, account line and
+ * navigation, with their words and boxes. */
+async function screenParts(page: Page) {
+  return page.evaluate(() => {
+    const selectors = ['main h1', 'main h1 + p.nhsuk-body', '.app-account__who',
+      '.nhsuk-header__navigation-list'];
+    return selectors.map((selector) => {
+      const element = document.querySelector(selector);
+      if (!element) return { selector, missing: true };
+      const r = element.getBoundingClientRect();
+      // The navigation by its links' words: the count beside External comes later, by design.
+      const text = selector.includes('navigation')
+        ? [...element.querySelectorAll('a')].map((a) => a.textContent?.trim()).join('|')
+        : element.textContent?.trim();
+      return { selector, text, x: r.x, y: r.y, width: r.width, height: r.height };
+    });
+  });
+}
+
+test('each screen\'s heading, lead paragraph, account line and navigation are painted before the wasm, in the words and places the client then shows (issue 20, item 7)', async ({ browser, server, request }) => {
+  test.setTimeout(90_000);
+  const session = JSON.stringify(await (await request.post(`${server.url}/api/session`, { data: { user_id: sarah } })).json());
+  const screens = [{ path: '/', label: 'Choose a persona', session: undefined as string | undefined },
+    ...navItems.map((item) => ({ path: item.path, label: item.label, session }))];
+  for (const screen of screens) {
+    const context = await visitor(browser, server.url, screen.session);
+    try {
+      const page = await context.newPage();
+      const release = await holdWasm(page);
+      await page.goto(screen.path, { waitUntil: 'domcontentloaded' });
+      await expect(page.locator('main h1')).toHaveText(screen.label);
+      // Painted, and the largest text so far, before any wasm has arrived.
+      const early = await page.evaluate(async () => {
+        await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+        return new Promise<number>((done) => new PerformanceObserver((list) => {
+          done(list.getEntries().length);
+        }).observe({ type: 'largest-contentful-paint', buffered: true }));
+      });
+      expect(early, `${screen.path}: a largest contentful paint before the wasm`).toBeGreaterThan(0);
+      const before = await screenParts(page);
+      // A placeholder: nothing in it can be used or heard before the client runs.
+      await expect(page.getByRole('heading', { level: 1 })).toHaveCount(0);
+      const releasedAt = await page.evaluate(() => performance.now());
+
+      release();
+      await expect(page.getByTestId('site-header')).toBeVisible();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(screen.label);
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))));
+      expect(await screenParts(page), `${screen.path}: the same words in the same places`).toEqual(before);
+      // The client's own copy painted nothing larger: the first paint stays the largest.
+      const last = await page.evaluate(() => new Promise<number>((done) => new PerformanceObserver((list) => {
+        const entries = list.getEntries();
+        done(entries[entries.length - 1].startTime);
+      }).observe({ type: 'largest-contentful-paint', buffered: true })));
+      expect(last, `${screen.path}: the largest contentful paint came before the wasm`).toBeLessThan(releasedAt);
+    } finally {
+      await context.close();
+    }
+  }
+});

@@ -89,6 +89,9 @@ try {
       speed_index_ms: ms(lhr, 'speed-index'),
       cumulative_layout_shift: Number((lhr.audits['cumulative-layout-shift']?.numericValue ?? NaN).toFixed(3)),
       transferred_kib: Math.round((lhr.audits['total-byte-weight']?.numericValue ?? NaN) / 1024),
+      // Which element the LCP was, and the main-thread work that blocked (for what to act on).
+      lcp_element: lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? null,
+      long_tasks: (lhr.audits['long-tasks']?.details?.items ?? []).map((t) => `${t.url?.split('/').pop() ?? ''} ${Math.round(t.duration)} ms`),
     };
     runs.push(result);
     console.log(`${screen.label.padEnd(11)} performance ${String(result.performance).padStart(3)}  ` +
@@ -96,6 +99,7 @@ try {
       `LCP ${result.largest_contentful_paint_ms} ms  TTI ${result.interactive_ms} ms  TBT ${result.total_blocking_time_ms} ms  ` +
       `CLS ${result.cumulative_layout_shift}  ${result.transferred_kib} KiB  ` +
       `${result.as_intended ? (accountShown ? 'signed in' : 'signed out') : 'NOT THE INTENDED PAGE'}`);
+    console.log(`            LCP element ${result.lcp_element}; long tasks: ${result.long_tasks.join(', ') || 'none'}`);
     await page.close();
   }
   await browser.disconnect();

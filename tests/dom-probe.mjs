@@ -1,0 +1,14 @@
+import { chromium } from 'playwright';
+const base = process.argv[2];
+const ans = await fetch(`${base}/api/session`, {method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({user_id:'u-james-wilson'})});
+const session = JSON.stringify(await ans.json());
+console.log(session);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const page = await browser.newPage();
+await page.addInitScript(([k, v]) => sessionStorage.setItem(k, v), ['engage.collaboration.session', session]);
+await page.goto(base + '/groups');
+await page.waitForTimeout(1500);
+console.log(await page.evaluate(() => document.querySelector('header').outerHTML.replace(/<svg.*<\/svg>/s, 'SVG')));
+console.log(await page.evaluate(() => document.querySelector('main').outerHTML.slice(0, 600)));
+console.log(await page.evaluate(() => document.body.innerHTML.replace(/<svg.*<\/svg>/s, 'SVG').replace(/<main.*<\/main>/s,'MAIN').replace(/<footer.*<\/footer>/s,'FOOTER')));
+await browser.close();
