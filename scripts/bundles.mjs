@@ -6,7 +6,7 @@
 // and replaces trunk's loader in dist/index.html (its module script, modulepreload and wasm
 // preload) by one that picks the build before anything is fetched: the research build for
 // `/facilitator`, `/p/CODE` and a tab whose stored session is a participant's; the staff build
-// otherwise. The preloads it adds keep trunk's integrity hashes.
+// otherwise. It keeps trunk's integrity hashes.
 //
 // Usage: node scripts/bundles.mjs dist STUDY_DIST
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -60,22 +60,29 @@ for (const path of [study.js, study.wasm]) {
 
 const pick = (b) => ({ js: b.js, wasm: b.wasm, ji: b.jsIntegrity, wi: b.wasmIntegrity });
 const builds = JSON.stringify({ staff: pick(staff), study: pick(study) });
-// A classic script, run as the parser reaches it: the chosen build's preloads start at once.
-const chooser =
+// A classic script, run as the parser reaches it: it picks the build, then starts it once the
+// whole document is parsed and the next frame (the static frame and the screen's heading and
+// lead, index.html) is painted, so
+// the wasm does not compete with the stylesheets that first paint waits for, and the largest
+// contentful paint is that frame. A tab opened in the background starts at once (it paints
+// nothing until shown). The wasm is fetched with trunk's integrity hash while the js loads.
+const loader =
   `<script>(function(){var b=${builds},s=/^\\/(p\\/|facilitator\\/?$)/.test(location.pathname);` +
   `try{var t=JSON.parse(sessionStorage.getItem("engage.collaboration.session"));if(t&&t.participant)s=!0}catch(e){}` +
-  `var c=s?b.study:b.staff;window.engageBuild=c;` +
-  `function l(r,h,i,w){var e=document.createElement("link");e.rel=r;e.href=h;e.crossOrigin="anonymous";e.integrity=i;` +
-  `if(w){e.as="fetch";e.type="application/wasm"}document.head.appendChild(e)}` +
-  `l("modulepreload",c.js,c.ji);l("preload",c.wasm,c.wi,1)})()</script>`;
-// A module script runs once the page is parsed, as trunk's did.
-const start =
-  `<script type=module>const c=window.engageBuild,m=await import(c.js),wasm=await m.default({module_or_path:c.wasm});` +
-  `window.wasmBindings=m;dispatchEvent(new CustomEvent("TrunkApplicationStarted",{detail:{wasm}}))</script>`;
+  `var c=s?b.study:b.staff,started=!1;window.engageBuild=c;` +
+  `function start(){if(started)return;started=!0;` +
+  `var l=document.createElement("link");l.rel="modulepreload";l.href=c.js;l.crossOrigin="anonymous";l.integrity=c.ji;document.head.appendChild(l);` +
+  `var w=fetch(c.wasm,{integrity:c.wi,credentials:"same-origin"});` +
+  `import(c.js).then(function(m){window.wasmBindings=m;return m.default({module_or_path:w})})` +
+  `.then(function(wasm){dispatchEvent(new CustomEvent("TrunkApplicationStarted",{detail:{wasm:wasm}}))})}` +
+  `if(document.visibilityState==="hidden")start();` +
+  `else{var later=function(){requestAnimationFrame(function(){setTimeout(start,0)})};` +
+  `if(document.readyState==="loading")document.addEventListener("DOMContentLoaded",later);else later();` +
+  `document.addEventListener("visibilitychange",start)}})()</script>`;
 
 let html = staff.html;
 const [script, ...preloads] = staff.tags;
-html = html.replace(script, chooser + start);
+html = html.replace(script, loader);
 for (const tag of preloads) html = html.replace(tag, '');
 writeFileSync(staff.file, html);
 console.log(`bundles: staff ${staff.wasm}, research ${study.wasm} (chosen in ${staff.file})`);

@@ -70,6 +70,7 @@ try {
       page,
     );
     const lhr = run.lhr;
+    if (process.env.LIGHTHOUSE_KEEP) writeFileSync(join(process.env.LIGHTHOUSE_KEEP, `${screen.label}.json`), JSON.stringify(lhr));
     // Proof that the intended page was measured: signed in, or the persona picker.
     const accountShown = await page.evaluate(() => Boolean(document.querySelector('[data-testid="account-name"]')));
     const score = (c) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
@@ -90,7 +91,7 @@ try {
       cumulative_layout_shift: Number((lhr.audits['cumulative-layout-shift']?.numericValue ?? NaN).toFixed(3)),
       transferred_kib: Math.round((lhr.audits['total-byte-weight']?.numericValue ?? NaN) / 1024),
       // Which element the LCP was, and the main-thread work that blocked (for what to act on).
-      lcp_element: lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? null,
+      lcp_element: JSON.stringify(lhr.audits['largest-contentful-paint-element']?.details ?? null).slice(0, 900),
       long_tasks: (lhr.audits['long-tasks']?.details?.items ?? []).map((t) => `${t.url?.split('/').pop() ?? ''} ${Math.round(t.duration)} ms`),
     };
     runs.push(result);
