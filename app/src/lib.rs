@@ -32,8 +32,8 @@ use pages::{
 // In the staff build these are `pages::handoff`'s stand-ins, which hand the address to the
 // research build.
 use pages::{
-    facilitator::FacilitatorPage, participant::ParticipantLinkPage,
-    participant::ParticipantPicker, participant::StudyLinkInvalid,
+    facilitator::FacilitatorPage, participant::ParticipantLinkPage, participant::ParticipantPicker,
+    participant::StudyLinkInvalid,
 };
 
 /// The whole client: header, service status, and the routed page.

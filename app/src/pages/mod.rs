@@ -9,13 +9,13 @@ pub mod external;
 #[cfg(feature = "research")]
 pub mod facilitator;
 pub mod groups;
+/// The staff build answers the research routes by handing them to the research build.
+#[cfg(not(feature = "research"))]
+pub mod handoff;
 pub mod messages;
 pub mod not_found;
 #[cfg(feature = "research")]
 pub mod participant;
-/// The staff build answers the research routes by handing them to the research build.
-#[cfg(not(feature = "research"))]
-pub mod handoff;
 #[cfg(not(feature = "research"))]
 pub use handoff as facilitator;
 #[cfg(not(feature = "research"))]

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod log;
 mod panel;
 pub mod questions;
+mod running;
 pub mod screens;
 pub mod sus;
 

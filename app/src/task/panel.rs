@@ -6,7 +6,7 @@
 
 use domain::research::wire::{TaskAnswers, TaskView};
 use futures::future::Either;
-use leptos::html::{Button, Div};
+
 use leptos::prelude::*;
 
 use super::clock::{clock, remaining_s, spoken};
@@ -21,12 +21,14 @@ use crate::focus::focus_soon;
 use crate::reload::use_reload;
 use crate::state::{on_answer, use_session};
 
+use super::running::RunningActions;
+
 const TITLE_ID: &str = "task-panel-title";
 const BODY_ID: &str = "task-panel-body";
 
 /// What the participant sends.
 #[derive(Clone, Debug)]
-enum Call {
+pub(super) enum Call {
     Mark(Mark),
     Answer(TaskAnswers),
 }
@@ -321,83 +323,4 @@ fn staged(stage: Stage, view: TaskView, parts: Parts) -> AnyView {
         </div>
     }
     .into_any()
-}
-
-/// "I have finished" and "Give up"; giving up asks first, with focus on the question, so one
-/// Enter too many never gives up.
-#[component]
-fn RunningActions(busy: Signal<bool>, send: Callback<Call>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let question = NodeRef::<Div>::new();
-    let give_up = NodeRef::<Button>::new();
-    let ask = move |_| {
-        confirming.set(true);
-        request_animation_frame(move || {
-            if let Some(q) = question.get_untracked() {
-                let _ = q.focus();
-            }
-        });
-    };
-    let carry_on = move |_| {
-        confirming.set(false);
-        request_animation_frame(move || {
-            if let Some(b) = give_up.get_untracked() {
-                let _ = b.focus();
-            }
-        });
-    };
-    view! {
-        <div class="app-task-panel__actions">
-            <button
-                type="button"
-                class="nhsuk-button app-task-panel__button"
-                aria-busy=move || busy.get().then_some("true")
-                data-testid="task-finish"
-                on:click=move |_| send.run(Call::Mark(Mark::Finish))
-            >
-                "I have finished"
-            </button>
-            <button
-                type="button"
-                class="nhsuk-button nhsuk-button--secondary app-task-panel__button"
-                aria-expanded=move || if confirming.get() { "true" } else { "false" }
-                aria-controls="task-give-up-question"
-                node_ref=give_up
-                data-testid="task-give-up"
-                on:click=ask
-            >
-                "Give up"
-            </button>
-        </div>
-        <Show when=move || confirming.get()>
-            <div
-                class="app-task-panel__confirm"
-                id="task-give-up-question"
-                role="group"
-                aria-labelledby="task-give-up-words"
-                tabindex="-1"
-                node_ref=question
-            >
-                <p class="nhsuk-body" id="task-give-up-words">"Are you sure you want to give up this task?"</p>
-                <div class="app-task-panel__actions">
-                    <button
-                        type="button"
-                        class="nhsuk-button nhsuk-button--warning app-task-panel__button"
-                        data-testid="task-give-up-confirm"
-                        on:click=move |_| send.run(Call::Mark(Mark::GiveUp))
-                    >
-                        "Yes, give up"
-                    </button>
-                    <button
-                        type="button"
-                        class="nhsuk-button nhsuk-button--secondary app-task-panel__button"
-                        data-testid="task-give-up-cancel"
-                        on:click=carry_on
-                    >
-                        "No, carry on"
-                    </button>
-                </div>
-            </div>
-        </Show>
-    }
 }
