@@ -61,8 +61,9 @@ for (const path of [study.js, study.wasm]) {
 const pick = (b) => ({ js: b.js, wasm: b.wasm, ji: b.jsIntegrity, wi: b.wasmIntegrity });
 const builds = JSON.stringify({ staff: pick(staff), study: pick(study) });
 // A classic script, run as the parser reaches it: it picks the build, then starts it once the
-// whole document is parsed and the next frame (the static frame and the screen's heading and
-// lead, index.html) is painted, so
+// screen's placeholder (index.html: its heading and lead, inert) is on screen, as the browser
+// reports it (a largest-contentful-paint entry for it; at most a second; where the browser has
+// no such entries or the address has no placeholder, the frame after the document is parsed), so
 // the wasm does not compete with the stylesheets that first paint waits for, and the largest
 // contentful paint is that frame. A tab opened in the background starts at once (it paints
 // nothing until shown). The wasm is fetched with trunk's integrity hash while the js loads.
@@ -76,7 +77,11 @@ const loader =
   `import(c.js).then(function(m){window.wasmBindings=m;return m.default({module_or_path:w})})` +
   `.then(function(wasm){dispatchEvent(new CustomEvent("TrunkApplicationStarted",{detail:{wasm:wasm}}))})}` +
   `if(document.visibilityState==="hidden")start();` +
-  `else{var later=function(){requestAnimationFrame(function(){setTimeout(start,0)})};` +
+  `else{var later=function(){var p=window.PerformanceObserver,` +
+  `lcp=window.engagePainted&&p&&p.supportedEntryTypes&&p.supportedEntryTypes.indexOf("largest-contentful-paint")>=0;` +
+  `if(!lcp)return requestAnimationFrame(function(){setTimeout(start,0)});` +
+  `new p(function(l){l.getEntries().forEach(function(e){if(e.element&&e.element.closest("[inert]"))start()})})` +
+  `.observe({type:"largest-contentful-paint",buffered:true});setTimeout(start,1000)};` +
   `if(document.readyState==="loading")document.addEventListener("DOMContentLoaded",later);else later();` +
   `document.addEventListener("visibilitychange",start)}})()</script>`;
 
