@@ -105,10 +105,11 @@ impl Cursor {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn pos(ms: i64, id: &str) -> Position {
+    /// A position at `ms` milliseconds for request `id` (also used by `index`'s tests).
+    pub(in crate::pages) fn pos(ms: i64, id: &str) -> Position {
         Position {
             at: Timestamp::from_millis(ms),
             id: RequestId::new(id),

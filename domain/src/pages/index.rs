@@ -240,14 +240,8 @@ impl World {
 
 #[cfg(test)]
 mod tests {
+    use super::super::cursor::tests::pos;
     use super::*;
-
-    fn pos(ms: i64, id: &str) -> Position {
-        Position {
-            at: Timestamp::from_millis(ms),
-            id: RequestId::new(id),
-        }
-    }
 
     #[test]
     fn keys_at_a_position_fall_between_the_before_and_after_bounds() {
